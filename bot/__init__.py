@@ -1,0 +1,1 @@
+"""The Teams edge: the only place (with dialogs/) that imports botbuilder."""

@@ -1,0 +1,31 @@
+"""Builds the CloudAdapter from settings, with an error handler that never leaves the user in silence."""
+from __future__ import annotations
+
+import logging
+import uuid
+
+from botbuilder.core import TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+
+from cards.texts import t
+from council.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def build_adapter(settings: Settings) -> CloudAdapter:
+    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(settings.as_bot_configuration()))
+    adapter.on_turn_error = _on_turn_error
+    return adapter
+
+
+async def _on_turn_error(turn: TurnContext, error: Exception) -> None:
+    """Log with a reference the user can quote; tell them in their language (not for invokes)."""
+    ref = uuid.uuid4().hex[:8]
+    log.error("turn failed (ref %s): %s", ref, type(error).__name__, exc_info=error)
+    if turn.activity.type != "message":
+        return
+    try:
+        await turn.send_activity(t("error.generic", turn.activity.locale, ref=ref))
+    except Exception:  # the channel itself may be what failed
+        log.warning("could not tell the user about failure %s", ref)

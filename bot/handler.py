@@ -1,0 +1,184 @@
+"""The Teams activity handler: parses activities and dispatches; rules live in the services."""
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+
+from botbuilder.core import ConversationState, TurnContext
+from botbuilder.core.teams import TeamsActivityHandler
+from botbuilder.dialogs import DialogSet, DialogTurnStatus
+from botbuilder.schema import ChannelAccount, InvokeResponse
+from botbuilder.schema.teams import TeamInfo, TeamsChannelAccount
+
+from bot.actions import ActionContext, ActionRegistry
+from bot.identity import person_of, reference_of
+from bot.roles import RolesFeature
+from bot.turns import ACTOR_KEY, card_activity, card_invoke_response, command_text
+from cards.actions import HELP_SHOW
+from cards.common import error_card
+from cards.help import help_card
+from cards.texts import t
+from cards.welcome import welcome_card
+from council.conversations import ConversationKind
+from council.errors import DomainError
+from council.members import Member
+from council.services.activities import ActivityLog
+from council.services.conversations import ConversationService
+from council.services.members import MemberService
+from dialogs.roles import SetRoleDialog
+
+log = logging.getLogger(__name__)
+Command = Callable[[TurnContext, Member], Awaitable[None]]
+CANCEL = {"avbryt", "cancel", "stopp"}
+
+
+class RaadsbotHandler(TeamsActivityHandler):
+    def __init__(self, *, members: MemberService, conversations: ConversationService, activities: ActivityLog,
+                 conversation_state: ConversationState) -> None:
+        self._members = members
+        self._conversations = conversations
+        self._activities = activities
+        self._state = conversation_state
+        self._dialogs = DialogSet(conversation_state.create_property("DialogState"))
+        self._dialogs.add(SetRoleDialog(members))
+        self._roles = RolesFeature(members, conversations)
+        self.actions = ActionRegistry()
+        self.actions.register(HELP_SHOW, self._help_action)
+        self._roles.register(self.actions)
+        self._commands: dict[str, Command] = {
+            "hjelp": self._help, "help": self._help, "?": self._help, "meny": self._help,
+            "roller": self._roles_command, "medlemmer og roller": self._roles_command,
+            "medlemmer": self._roles_command, "sett rolle": self._set_role,
+        }
+
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        person = person_of(turn_context.activity)
+        if person and turn_context.activity.type in ("message", "invoke"):
+            turn_context.turn_state[ACTOR_KEY] = await self._members.resolve_actor(person)
+        await super().on_turn(turn_context)
+        await self._state.save_changes(turn_context)
+
+    @staticmethod
+    def _actor(turn: TurnContext) -> Member:
+        """Someone Teams did not identify gets no roles (every check then refuses politely)."""
+        actor = turn.turn_state.get(ACTOR_KEY)
+        if actor is None:
+            sender = turn.activity.from_property
+            actor = Member(aad_object_id=(sender.id if sender else "") or "unknown", name=sender.name if sender
+                           else "")
+        return actor
+
+    # --- messages -----------------------------------------------------------------------------
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        if activity.id and not await self._activities.first_time(f"{activity.conversation.id}|{activity.id}"):
+            log.info("duplicate activity ignored")
+            return
+        await self._remember_conversation(turn_context)
+        if isinstance(activity.value, dict) and activity.value.get("verb"):  # Action.Submit fallback
+            card = await self._run_action(turn_context, activity.value["verb"], activity.value)
+            await turn_context.send_activity(card_activity(card))
+            return
+        await self._on_text(turn_context, command_text(turn_context))
+
+    async def _on_text(self, turn: TurnContext, text: str) -> None:
+        actor = self._actor(turn)
+        dialog = await self._dialogs.create_context(turn)
+        if text in CANCEL:
+            if dialog.active_dialog is None:
+                await turn.send_activity(t("dialog.nothing", turn.activity.locale))
+                return
+            await dialog.cancel_all_dialogs()
+            await turn.send_activity(t("dialog.cancelled", turn.activity.locale))
+            return
+        command = self._commands.get(text)
+        if command is not None:
+            await command(turn, actor)
+            return
+        if dialog.active_dialog is not None:
+            await dialog.continue_dialog()
+            return
+        await turn.send_activity(t("fallback.unknown", turn.activity.locale))
+
+    async def _help(self, turn: TurnContext, actor: Member) -> None:
+        await turn.send_activity(card_activity(help_card(actor, turn.activity.locale)))
+
+    async def _roles_command(self, turn: TurnContext, actor: Member) -> None:
+        try:
+            card = await self._roles.card(actor, turn.activity.locale)
+        except DomainError as error:
+            await turn.send_activity(t(error.key, turn.activity.locale))
+            return
+        await turn.send_activity(card_activity(card))
+
+    async def _set_role(self, turn: TurnContext, actor: Member) -> None:
+        if not actor.is_leader:
+            await turn.send_activity(t("error.leader_only", turn.activity.locale))
+            return
+        dialog = await self._dialogs.create_context(turn)
+        await dialog.cancel_all_dialogs()
+        result = await dialog.begin_dialog(SetRoleDialog.ID)
+        if result.status == DialogTurnStatus.Complete:
+            return
+
+    # --- card actions (Action.Execute) ----------------------------------------------------------
+    async def on_adaptive_card_invoke(self, turn_context: TurnContext, invoke_value) -> InvokeResponse:
+        action = invoke_value.action
+        data = action.data if isinstance(action.data, dict) else {}
+        return card_invoke_response(await self._run_action(turn_context, action.verb or "", data))
+
+    async def _help_action(self, ctx: ActionContext) -> dict:
+        return help_card(ctx.actor, ctx.locale)
+
+    async def _run_action(self, turn: TurnContext, verb: str, data: dict) -> dict:
+        """Rule violations become an error card; a bug is logged with a reference, never a 500."""
+        locale = turn.activity.locale
+        handler = self.actions.get(verb)
+        if handler is None:
+            return error_card(t("error.unknown_action", locale), locale)
+        try:
+            return await handler(ActionContext(turn, self._actor(turn), data, locale))
+        except DomainError as error:
+            return error_card(t(error.key, locale, **error.params), locale)
+        except Exception:
+            ref = uuid.uuid4().hex[:8]
+            log.exception("action %s failed (ref %s)", verb, ref)
+            return error_card(t("error.generic", locale, ref=ref), locale)
+
+    # --- installation and membership ------------------------------------------------------------
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        await self._first_contact(turn_context)
+
+    async def on_teams_members_added(self, members_added: list[TeamsChannelAccount], team_info: TeamInfo,
+                                     turn_context: TurnContext) -> None:
+        bot_id = turn_context.activity.recipient.id
+        if any(m.id == bot_id for m in members_added):
+            await self._first_contact(turn_context)
+        elif team_info is not None:
+            await self._roles.fetch_roster(turn_context)
+
+    async def on_members_added_activity(self, members_added: list[ChannelAccount],
+                                        turn_context: TurnContext) -> None:
+        if any(m.id == turn_context.activity.recipient.id for m in members_added):
+            await self._first_contact(turn_context)
+
+    async def _remember_conversation(self, turn: TurnContext) -> bool:
+        ref = reference_of(turn.activity)
+        return await self._conversations.remember(ref) if ref else False
+
+    async def _first_contact(self, turn: TurnContext) -> None:
+        """Greet once per conversation, however many install events Teams sends."""
+        if not await self._remember_conversation(turn):
+            return
+        ref = reference_of(turn.activity)
+        locale = turn.activity.locale
+        if ref.kind is ConversationKind.CHANNEL:
+            await turn.send_activity(card_activity(welcome_card(locale)))
+            try:
+                await self._roles.fetch_roster(turn)
+            except Exception:  # the welcome must not fail because the roster is unavailable
+                log.exception("roster fetch on install failed")
+        else:
+            person = person_of(turn.activity)
+            await turn.send_activity(card_activity(welcome_card(locale, person.name if person else "")))

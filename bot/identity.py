@@ -1,0 +1,57 @@
+"""Activity -> who is acting and where: plain council data, no SDK objects beyond this module."""
+from __future__ import annotations
+
+from botbuilder.schema import Activity
+
+from council.conversations import ConversationKind, ConversationRef
+from council.services.members import PersonInfo
+
+
+def tenant_of(activity: Activity) -> str | None:
+    """Teams puts the tenant on the conversation and in channelData; either may be missing."""
+    if activity.conversation and activity.conversation.tenant_id:
+        return activity.conversation.tenant_id
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    tenant = data.get("tenant") if isinstance(data.get("tenant"), dict) else {}
+    return tenant.get("id")
+
+
+def person_of(activity: Activity) -> PersonInfo | None:
+    """The sender, identified by their Entra object id (None for a bot or an anonymous sender)."""
+    sender = activity.from_property
+    if sender is None or not sender.aad_object_id:
+        return None
+    return PersonInfo(aad_object_id=sender.aad_object_id, name=sender.name or "", teams_user_id=sender.id,
+                      tenant_id=tenant_of(activity), locale=activity.locale)
+
+
+def _channel_data(activity: Activity) -> dict:
+    return activity.channel_data if isinstance(activity.channel_data, dict) else {}
+
+
+def team_id_of(activity: Activity) -> str | None:
+    team = _channel_data(activity).get("team")
+    return team.get("id") if isinstance(team, dict) else None
+
+
+def reference_of(activity: Activity) -> ConversationRef | None:
+    """Where this activity came from, as a stored reference (channel posts go to the channel root)."""
+    conversation = activity.conversation
+    if conversation is None or not conversation.id or not activity.service_url or activity.recipient is None:
+        return None
+    data = _channel_data(activity)
+    kind = {"personal": ConversationKind.PERSONAL, "groupChat": ConversationKind.GROUP}.get(
+        conversation.conversation_type or "", ConversationKind.CHANNEL)
+    team = data.get("team") if isinstance(data.get("team"), dict) else {}
+    channel = data.get("channel") if isinstance(data.get("channel"), dict) else {}
+    conversation_id = conversation.id.split(";messageid=")[0]
+    if kind is ConversationKind.CHANNEL and not team:
+        kind = ConversationKind.GROUP if conversation.is_group else ConversationKind.PERSONAL
+    sender = activity.from_property
+    return ConversationRef(
+        conversation_id=conversation_id, kind=kind, service_url=activity.service_url,
+        tenant_id=tenant_of(activity), bot_id=activity.recipient.id, team_id=team.get("id"),
+        channel_id=channel.get("id") or (conversation_id if kind is ConversationKind.CHANNEL else None),
+        user_aad_id=sender.aad_object_id if kind is ConversationKind.PERSONAL and sender else None,
+        team_name=team.get("name"),
+    )

@@ -1,0 +1,28 @@
+"""Small helpers for replying inside a turn."""
+from __future__ import annotations
+
+import re
+
+from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.schema import Activity, InvokeResponse
+
+from dialogs import ACTOR_KEY  # noqa: F401  (re-exported for the bot)
+
+_SPACES = re.compile(r"\s+")
+
+
+def card_activity(card: dict) -> Activity:
+    return MessageFactory.attachment(CardFactory.adaptive_card(card))
+
+
+def card_invoke_response(card: dict) -> InvokeResponse:
+    """The Universal Actions answer: the card that replaces the one the user pressed."""
+    return InvokeResponse(status=200, body={
+        "statusCode": 200, "type": "application/vnd.microsoft.card.adaptive", "value": card})
+
+
+def command_text(turn: TurnContext) -> str:
+    """The typed text without the bot @mention, lower-cased, with stray punctuation dropped."""
+    text = TurnContext.remove_recipient_mention(turn.activity) or ""
+    text = re.sub(r"<at>.*?</at>", " ", text)
+    return _SPACES.sub(" ", text).strip().strip(".!?").strip().lower()

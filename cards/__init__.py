@@ -1,0 +1,1 @@
+"""Presentation: pure functions from domain objects to Adaptive Card JSON (version 1.5)."""

@@ -1,0 +1,25 @@
+"""The help card: what this user can do, given their roles."""
+from __future__ import annotations
+
+from cards.actions import ROLES_SHOW, execute
+from cards.common import card, text, title
+from cards.members import roles_label
+from cards.texts import t
+from council.members import Member
+
+
+def help_card(member: Member, locale: str | None) -> dict:
+    body = [title(t("help.title", locale)), text(t("help.your_roles", locale, roles=roles_label(member, locale)),
+                                                   isSubtle=True)]
+    body += _section(t("help.everyone", locale), ["cmd.help", "cmd.cancel"], locale)
+    actions = []
+    if member.is_leader:
+        body += _section(t("help.leader", locale), ["cmd.roles", "cmd.set_role"], locale)
+        actions.append(execute(t("roles.title", locale), ROLES_SHOW))
+    body.append(text(t("help.tip", locale), size="Small", isSubtle=True))
+    return card(body, actions)
+
+
+def _section(heading: str, keys: list[str], locale: str | None) -> list[dict]:
+    return [text(heading, weight="Bolder", spacing="Medium"),
+            text("\n".join(f"- {t(key, locale)}" for key in keys))]

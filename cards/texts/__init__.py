@@ -1,0 +1,18 @@
+"""The message catalogue: Norwegian bokmål first, English when the Teams client asks for it."""
+from __future__ import annotations
+
+from cards.texts import en, nb
+
+CATALOGUES = {"nb": nb.TEXTS, "en": en.TEXTS}
+
+
+def language(locale: str | None) -> str:
+    """Teams sends e.g. 'nb-NO', 'nn-NO' or 'en-US'; anything not English gets bokmål."""
+    return "en" if (locale or "").lower().startswith("en") else "nb"
+
+
+def t(key: str, locale: str | None = None, **params: object) -> str:
+    """Look up a text; English falls back to bokmål, and an unknown key shows itself (never crashes)."""
+    lang = language(locale)
+    text = CATALOGUES[lang].get(key) or nb.TEXTS.get(key) or key
+    return text.format(**params) if params else text

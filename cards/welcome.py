@@ -1,0 +1,15 @@
+"""First things a user sees: the channel welcome and the personal greeting."""
+from __future__ import annotations
+
+from cards.actions import HELP_SHOW, execute
+from cards.common import card, text, title
+from cards.texts import t
+
+
+def welcome_card(locale: str | None, name: str | None = None) -> dict:
+    """In a team the card introduces the bot to everyone; in a chat it greets the person by name."""
+    intro = t("welcome.personal", locale, name=name) if name else t("welcome.team", locale)
+    return card(
+        [title(t("welcome.title", locale)), text(intro), text(t("welcome.next", locale), isSubtle=True)],
+        [execute(t("help.title", locale), HELP_SHOW)],
+    )

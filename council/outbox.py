@@ -1,0 +1,137 @@
+"""Outbox rules: what a queued proactive message is, how delivery failures are retried, pacing."""
+from __future__ import annotations
+
+import random
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+
+
+class Operation(str, Enum):
+    SEND = "send"  # new message in a stored conversation (channel, chat or 1:1)
+    SEND_PERSONAL = "send_personal"  # 1:1 to a user; the chat is created when none is stored
+    UPDATE = "update"  # replace a card the bot sent earlier (identified by that message's key)
+
+
+class Status(str, Enum):
+    PENDING = "pending"
+    SENDING = "sending"  # the request is on the wire; a crash here must not lead to a resend
+    DELIVERED = "delivered"
+    FAILED = "failed"  # permanent for this recipient (blocked, gone, attempts exhausted)
+    UNCERTAIN = "uncertain"  # the process died mid-request; not resent, to never send two copies
+
+
+@dataclass
+class OutboxMessage:
+    """One message the bot sends on its own, stored before anything is sent."""
+
+    delivery_key: str
+    operation: Operation
+    target: str  # conversation id (SEND/UPDATE) or a user's AAD object id (SEND_PERSONAL)
+    activity: dict
+    created_at: datetime
+    next_attempt_at: datetime
+    update_of: str | None = None  # delivery key of the message an UPDATE replaces
+    status: Status = Status.PENDING
+    attempts: int = 0
+    last_error: str | None = None
+    activity_id: str | None = None
+    conversation_id: str | None = None
+    delivered_at: datetime | None = None
+    id: int | None = None
+
+
+class DeliveryError(Exception):
+    """A channel answered with an error; `status` is the HTTP status (0 for a network error)."""
+
+    def __init__(self, status: int, retry_after: float | None = None, code: str | None = None) -> None:
+        super().__init__(f"delivery failed with HTTP {status}")
+        self.status = status
+        self.retry_after = retry_after
+        self.code = code
+
+
+RETRYABLE = frozenset({0, 412, 429, 500, 502, 503, 504})
+PERMANENT = {403: "blocked", 404: "not_found"}
+
+
+@dataclass(frozen=True)
+class Retry:
+    delay: float
+
+
+@dataclass(frozen=True)
+class GiveUp:
+    reason: str
+
+
+def after_failure(error: DeliveryError, attempts: int, max_attempts: int,
+                  rng: random.Random | None = None) -> Retry | GiveUp:
+    """Decide what a failed attempt leads to: Retry-After on 429, jittered backoff on 5xx/412."""
+    if error.status in PERMANENT:
+        return GiveUp(error.code or PERMANENT[error.status])
+    if error.status not in RETRYABLE:
+        return GiveUp(f"http_{error.status}")
+    if attempts >= max_attempts:
+        return GiveUp(f"gave_up_after_{attempts}_attempts_http_{error.status}")
+    if error.status == 429 and error.retry_after is not None:
+        return Retry(max(error.retry_after, 0.0))
+    base = min(2.0 * (2 ** (attempts - 1)), 60.0)
+    jitter = (rng or random).uniform(0, base / 2)
+    return Retry(base + jitter)
+
+
+class AppPacer:
+    """Spaces requests so no one-second window holds more than `rate` (a GCRA chain)."""
+
+    def __init__(self, rate: float, margin: float = 1.02) -> None:
+        self._interval = margin / rate
+        self._next = 0.0
+
+    def reserve(self, now: float) -> float:
+        """Reserve the next slot; returns how long to wait before using it."""
+        slot = max(now, self._next)
+        self._next = slot + self._interval
+        return slot - now
+
+
+@dataclass
+class ConversationWindow:
+    """Sliding windows for one conversation (7 per second and 60 per 30 s by default)."""
+
+    limits: tuple[tuple[int, float], ...]
+    times: deque = field(default_factory=deque)
+
+    def reserve(self, now: float) -> float:
+        """Earliest moment at or after `now` (and after this conversation's last slot) within limits."""
+        horizon = max(span for _, span in self.limits)
+        while self.times and self.times[0] <= now - horizon:
+            self.times.popleft()
+        slot = max(now, self.times[-1]) if self.times else now
+        moved = True
+        while moved:
+            moved = False
+            for count, span in self.limits:
+                if len(self.times) >= count and self.times[-count] > slot - span:
+                    slot = self.times[-count] + span + 0.001
+                    moved = True
+        self.times.append(slot)
+        return slot - now
+
+
+class Pacer:
+    """Per-app and per-conversation pacing, computed on a monotonic clock (pure, no sleeping)."""
+
+    def __init__(self, per_app_per_second: float, per_conversation_per_second: int,
+                 per_conversation_per_30s: int) -> None:
+        self._app = AppPacer(per_app_per_second)
+        self._conversation_limits = ((per_conversation_per_second, 1.0), (per_conversation_per_30s, 30.0))
+        self._conversations: dict[str, ConversationWindow] = {}
+
+    def conversation_delay(self, conversation_id: str, now: float) -> float:
+        window = self._conversations.setdefault(conversation_id, ConversationWindow(self._conversation_limits))
+        return window.reserve(now)
+
+    def app_delay(self, now: float) -> float:
+        return self._app.reserve(now)

@@ -1,0 +1,1 @@
+"""Use cases: one service per feature, talking to the outside only through ports."""

@@ -1,0 +1,107 @@
+"""Membership use cases: learn people from Teams, resolve the actor, let the leader assign roles."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from council.audit import AuditEntry
+from council.clock import Clock
+from council.errors import InvalidInput, NotAllowed, NotFound
+from council.members import Member, Role, is_bootstrap_leader
+from council.services.ports import UnitOfWorkFactory
+
+
+@dataclass(frozen=True)
+class PersonInfo:
+    """What Teams tells us about a person (from an activity or the roster)."""
+
+    aad_object_id: str
+    name: str
+    teams_user_id: str | None = None
+    upn: str | None = None
+    tenant_id: str | None = None
+    locale: str | None = None
+
+
+class MemberService:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, leaders: frozenset[str],
+                 units: tuple[str, ...]) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._leaders = leaders
+        self._units = units
+
+    @property
+    def units(self) -> tuple[str, ...]:
+        return self._units
+
+    async def resolve_actor(self, person: PersonInfo) -> Member:
+        """The member behind an activity, stored or refreshed only when something changed."""
+        async with self._uow() as uow:
+            member = await self._learn(uow, person)
+            await uow.commit()
+            return member
+
+    async def record_roster(self, people: list[PersonInfo]) -> int:
+        """Store the team roster; returns how many people it held."""
+        async with self._uow() as uow:
+            for person in people:
+                await self._learn(uow, person)
+            await uow.commit()
+        return len(people)
+
+    async def _learn(self, uow, person: PersonInfo) -> Member:
+        stored = await uow.members.get(person.aad_object_id)
+        base = stored or Member(aad_object_id=person.aad_object_id, name=person.name)
+        fresh = replace(
+            base,
+            name=person.name or base.name,
+            teams_user_id=person.teams_user_id or base.teams_user_id,
+            upn=person.upn or base.upn,
+            tenant_id=person.tenant_id or base.tenant_id,
+            locale=person.locale or base.locale,
+        )
+        if is_bootstrap_leader(fresh, self._leaders) and not fresh.is_leader:
+            fresh = replace(fresh, roles=fresh.roles | {Role.LEADER})
+            await uow.audit.add(AuditEntry("system", "member", fresh.aad_object_id, "bootstrap_leader",
+                                           self._clock.now(), base.snapshot(), fresh.snapshot()))
+        if fresh != stored:
+            await uow.members.save(fresh)
+        return fresh
+
+    async def members(self) -> list[Member]:
+        async with self._uow() as uow:
+            return sorted(await uow.members.all(), key=lambda m: m.name.lower())
+
+    async def assign_roles(self, actor: Member, target_id: str, roles: frozenset[Role],
+                           unit: str | None = None, deputy_for: str | None = None) -> Member:
+        """Only a leader assigns roles; the council can never be left without a leader."""
+        if not actor.is_leader:
+            raise NotAllowed("error.leader_only")
+        async with self._uow() as uow:
+            target = await uow.members.get(target_id)
+            if target is None:
+                raise NotFound("roles.unknown_person")
+            self._check_unit(roles, unit)
+            await self._check_deputy(uow, roles, deputy_for, target_id)
+            if Role.LEADER in target.roles and Role.LEADER not in roles:
+                leaders = await uow.members.with_role(Role.LEADER)
+                if len(leaders) <= 1:
+                    raise InvalidInput("roles.last_leader")
+            updated = target.with_roles(roles, unit, deputy_for)
+            if updated != target:
+                await uow.members.save(updated)
+                await uow.audit.add(AuditEntry(actor.aad_object_id, "member", target_id, "assign_roles",
+                                               self._clock.now(), target.snapshot(), updated.snapshot()))
+            await uow.commit()
+            return updated
+
+    def _check_unit(self, roles: frozenset[Role], unit: str | None) -> None:
+        if Role.MEMBER in roles and unit not in self._units:
+            raise InvalidInput("roles.unit_required")
+
+    async def _check_deputy(self, uow, roles: frozenset[Role], deputy_for: str | None, target_id: str) -> None:
+        if Role.DEPUTY not in roles:
+            return
+        principal = await uow.members.get(deputy_for) if deputy_for else None
+        if principal is None or Role.MEMBER not in principal.roles or principal.aad_object_id == target_id:
+            raise InvalidInput("roles.deputy_needs_member")

@@ -1,0 +1,199 @@
+"""Proactive delivery: queue in the same transaction as the change, deliver later, never twice."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from council.clock import Clock
+from council.conversations import ConversationRef
+from council.outbox import DeliveryError, GiveUp, Operation, OutboxMessage, Pacer, Status, after_failure
+from council.services.ports import Notifier, UnitOfWork, UnitOfWorkFactory
+from council.settings import Limits
+
+log = logging.getLogger(__name__)
+
+
+async def queue(uow: UnitOfWork, clock: Clock, *, key: str, operation: Operation, target: str,
+                activity: dict, due: datetime | None = None, update_of: str | None = None) -> bool:
+    """Add a message inside the caller's transaction; False if that delivery key was queued before."""
+    now = clock.now()
+    return await uow.outbox.add(OutboxMessage(
+        delivery_key=key, operation=operation, target=target, activity=activity,
+        created_at=now, next_attempt_at=due or now, update_of=update_of,
+    ))
+
+
+class _Skip(Exception):
+    """The message cannot go yet (its card's first send is still pending)."""
+
+
+@dataclass
+class DeliveryReport:
+    delivered: int = 0
+    retried: int = 0
+    failed: int = 0
+    deferred: int = 0
+    errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+
+class OutboxService:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, limits: Limits, owner: str, *,
+                 batch: int = 200, concurrency: int = 32, lease: timedelta = timedelta(minutes=2),
+                 monotonic: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._limits = limits
+        self._owner = owner
+        self._batch = batch
+        self._concurrency = asyncio.Semaphore(concurrency)
+        self._lease = lease
+        self._monotonic = monotonic
+        self._sleep = sleep
+        self._pacer = Pacer(limits.per_app_per_second, limits.per_conversation_per_second,
+                            limits.per_conversation_per_30s)
+        self.notifier: Notifier | None = None
+
+    async def enqueue(self, **message) -> bool:
+        async with self._uow() as uow:
+            added = await queue(uow, self._clock, **message)
+            await uow.commit()
+            return added
+
+    async def recover(self) -> tuple[int, int]:
+        """After a crash: unsent claims go back to the queue; in-flight sends become 'uncertain'."""
+        async with self._uow() as uow:
+            requeued, uncertain = await uow.outbox.recover_stale(self._clock.now())
+            await uow.commit()
+        if uncertain:
+            log.warning("outbox: %d message(s) were in flight when the process stopped; not resent", uncertain)
+        return requeued, uncertain
+
+    async def deliver_due(self) -> DeliveryReport:
+        """Claim due messages in batches and deliver them until none are due."""
+        if self.notifier is None:
+            raise RuntimeError("OutboxService.notifier is not connected")
+        report = DeliveryReport()
+        while True:
+            await self.recover()
+            claimed = await self._claim()
+            if not claimed:
+                return report
+            by_target: dict[str, list[OutboxMessage]] = defaultdict(list)
+            for message in claimed:
+                by_target[message.target].append(message)
+            await asyncio.gather(*(self._deliver_in_order(msgs, report) for msgs in by_target.values()))
+            if report.deferred and report.deferred >= len(claimed):
+                return report
+
+    async def _claim(self) -> list[OutboxMessage]:
+        now = self._clock.now()
+        async with self._uow() as uow:
+            claimed = await uow.outbox.claim_due(now, self._owner, now + self._lease, self._batch)
+            await uow.commit()
+            return claimed
+
+    async def _deliver_in_order(self, messages: list[OutboxMessage], report: DeliveryReport) -> None:
+        async with self._concurrency:
+            for message in messages:
+                await self._deliver(message, report)
+
+    async def _deliver(self, message: OutboxMessage, report: DeliveryReport) -> None:
+        try:
+            ref, activity_id = await self._resolve(message)
+            await self._pace(ref.conversation_id)
+            async with self._uow() as uow:
+                if not await uow.outbox.mark_sending(message.id, self._owner):
+                    return  # the lease was lost to another process, which now owns it
+                await uow.commit()
+            if message.operation is Operation.UPDATE:
+                await self.notifier.update(ref, activity_id, message.activity)
+                sent_id = activity_id
+            else:
+                sent_id = await self.notifier.send(ref, message.activity)
+        except _Skip:
+            report.deferred += 1
+            await self._reschedule(message, seconds=2, error=None, count_attempt=False)
+        except DeliveryError as error:
+            await self._failed_attempt(message, error, report)
+        except Exception:  # a bug must not stop the other messages; retried with backoff
+            log.exception("outbox: unexpected error delivering message %s", message.id)
+            await self._failed_attempt(message, DeliveryError(0, code="internal"), report)
+        else:
+            async with self._uow() as uow:
+                await uow.outbox.mark_delivered(message.id, sent_id, ref.conversation_id, self._clock.now())
+                await uow.commit()
+            report.delivered += 1
+
+    async def _pace(self, conversation_id: str) -> None:
+        delay = self._pacer.conversation_delay(conversation_id, self._monotonic())
+        if delay > 0:
+            await self._sleep(delay)
+        delay = self._pacer.app_delay(self._monotonic())
+        if delay > 0:
+            await self._sleep(delay)
+
+    async def _resolve(self, message: OutboxMessage) -> tuple[ConversationRef, str | None]:
+        async with self._uow() as uow:
+            if message.operation is Operation.UPDATE:
+                return await self._resolve_update(uow, message)
+            if message.operation is Operation.SEND:
+                ref = await uow.conversations.get(message.target)
+                if ref is None:
+                    raise DeliveryError(404, code="unknown_conversation")
+                return ref, None
+            ref = await uow.conversations.personal_for(message.target)
+            if ref is not None:
+                return ref, None
+            member = await uow.members.get(message.target)
+            via = await uow.conversations.any_in_tenant(member.tenant_id if member else None)
+        if member is None or not member.teams_user_id or via is None:
+            raise DeliveryError(404, code="unknown_user")
+        await self._pace(f"create:{member.aad_object_id}")
+        ref = await self.notifier.open_personal(member, via)
+        async with self._uow() as uow:
+            await uow.conversations.save(ref, self._clock.now())
+            await uow.commit()
+        return ref, None
+
+    async def _resolve_update(self, uow: UnitOfWork, message: OutboxMessage) -> tuple[ConversationRef, str]:
+        original = await uow.outbox.get_by_key(message.update_of or "")
+        if original is None or original.status in (Status.FAILED, Status.UNCERTAIN):
+            raise DeliveryError(404, code="original_not_delivered")
+        if original.status is not Status.DELIVERED:
+            raise _Skip()
+        ref = await uow.conversations.get(original.conversation_id or "")
+        if ref is None or not original.activity_id:
+            raise DeliveryError(404, code="unknown_conversation")
+        return ref, original.activity_id
+
+    async def _failed_attempt(self, message: OutboxMessage, error: DeliveryError, report: DeliveryReport) -> None:
+        attempts = message.attempts + 1
+        decision = after_failure(error, attempts, self._limits.max_attempts)
+        label = error.code or f"http_{error.status}"
+        report.errors[label] += 1
+        if isinstance(decision, GiveUp):
+            report.failed += 1
+            log.warning("outbox: message %s failed permanently (%s)", message.id, decision.reason)
+            async with self._uow() as uow:
+                await uow.outbox.mark_failed(message.id, decision.reason)
+                await uow.commit()
+            return
+        report.retried += 1
+        await self._reschedule(message, seconds=decision.delay, error=label)
+
+    async def _reschedule(self, message: OutboxMessage, *, seconds: float, error: str | None,
+                          count_attempt: bool = True) -> None:
+        async with self._uow() as uow:
+            await uow.outbox.reschedule(message.id, self._clock.now() + timedelta(seconds=seconds), error,
+                                        count_attempt)
+            await uow.commit()
+
+    async def counts(self) -> dict[str, int]:
+        async with self._uow() as uow:
+            return await uow.outbox.counts()

@@ -1,0 +1,184 @@
+"""Operator configuration read from the environment, validated once at start-up."""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_UNITS = (
+    "Klinikk for kirurgi",
+    "Medisinsk klinikk",
+    "Klinikk for psykisk helse og rus",
+    "Kvinne-barn-klinikken",
+    "Klinikk for prehospitale tjenester",
+    "Servicedivisjonen",
+    "Analyseavdelingen",
+    "E-helse",
+    "Juridisk",
+)
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+APP_TYPES = ("SingleTenant", "MultiTenant", "UserAssignedMSI")
+
+
+class SettingsError(ValueError):
+    """A setting is missing or contradicts another; the message says how to fix it."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Teams' proactive-message limits (defaults from the rate-limit documentation)."""
+
+    per_app_per_second: float = 50.0
+    per_conversation_per_second: int = 7
+    per_conversation_per_30s: int = 60
+    max_attempts: int = 8
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the composition root needs; built by `from_env` or directly in tests."""
+
+    port: int = 3978
+    host: str = "127.0.0.1"
+    database_url: str = "sqlite+aiosqlite:///data/radsbot.db"
+    app_id: str = ""
+    app_password: str = ""
+    app_tenant_id: str = ""
+    app_type: str = "SingleTenant"
+    allowed_tenant_ids: frozenset[str] = frozenset()
+    timezone: str = "Europe/Oslo"
+    leaders: frozenset[str] = frozenset()
+    units: tuple[str, ...] = DEFAULT_UNITS
+    limits: Limits = field(default_factory=Limits)
+    outbox_sweep_seconds: float = 2.0
+    start_scheduler: bool = True
+    log_level: str = "INFO"
+
+    @property
+    def anonymous(self) -> bool:
+        """No app id means local mode: no tokens in or out (Playground, fake connector)."""
+        return not self.app_id
+
+    @property
+    def tenant_allow_list(self) -> frozenset[str]:
+        """Tenants we accept; a SingleTenant bot accepts its own tenant when none are listed."""
+        if self.allowed_tenant_ids:
+            return self.allowed_tenant_ids
+        return frozenset({self.app_tenant_id}) if self.app_tenant_id else frozenset()
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> "Settings":
+        """Read and validate the environment; raise SettingsError naming the bad variable."""
+        get = lambda name: (env.get(name) or "").strip()  # noqa: E731
+        settings = cls(
+            port=_port(get("PORT") or "3978"),
+            host=get("HOST") or "127.0.0.1",
+            database_url=_database_url(get("DATABASE_URL")),
+            app_id=get("MICROSOFT_APP_ID"),
+            app_password=get("MICROSOFT_APP_PASSWORD"),
+            app_tenant_id=get("MICROSOFT_APP_TENANT_ID"),
+            app_type=get("MICROSOFT_APP_TYPE") or "SingleTenant",
+            allowed_tenant_ids=_csv(get("ALLOWED_TENANT_IDS")),
+            timezone=get("COUNCIL_TIMEZONE") or "Europe/Oslo",
+            leaders=frozenset(x.lower() for x in _csv(get("COUNCIL_LEADERS"))),
+            units=_units(get("COUNCIL_UNITS")),
+            limits=_limits(env),
+            log_level=(get("LOG_LEVEL") or "INFO").upper(),
+        )
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        """Refuse contradictory combinations before anything starts."""
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SettingsError(
+                f"COUNCIL_TIMEZONE={self.timezone!r} is not a known IANA time zone; use e.g. Europe/Oslo."
+            ) from None
+        if self.app_type not in APP_TYPES:
+            raise SettingsError(f"MICROSOFT_APP_TYPE must be one of {', '.join(APP_TYPES)}.")
+        if self.anonymous:
+            if self.app_password:
+                raise SettingsError(
+                    "MICROSOFT_APP_PASSWORD is set but MICROSOFT_APP_ID is empty; set both or neither."
+                )
+            return
+        if not _GUID.match(self.app_id):
+            raise SettingsError("MICROSOFT_APP_ID must be the bot's Entra application (client) id, a GUID.")
+        if self.app_type != "UserAssignedMSI" and not self.app_password:
+            raise SettingsError("MICROSOFT_APP_PASSWORD is required when MICROSOFT_APP_ID is set.")
+        if self.app_type in ("SingleTenant", "UserAssignedMSI") and not self.app_tenant_id:
+            raise SettingsError(
+                f"MICROSOFT_APP_TENANT_ID is required for MICROSOFT_APP_TYPE={self.app_type}; "
+                "use your Entra tenant id."
+            )
+
+    def as_bot_configuration(self) -> object:
+        """The attribute names botbuilder's configuration factories read (anonymous = no credentials)."""
+        return type("BotConfig", (), {
+            "APP_ID": self.app_id,
+            "APP_PASSWORD": self.app_password,
+            "APP_TYPE": "MultiTenant" if self.anonymous else self.app_type,
+            "APP_TENANTID": self.app_tenant_id,
+        })()
+
+
+def _port(raw: str) -> int:
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise SettingsError(f"PORT={raw!r} must be a number between 1 and 65535.")
+    return int(raw)
+
+
+def _database_url(raw: str) -> str:
+    if not raw:
+        return "sqlite+aiosqlite:///data/radsbot.db"
+    for sync, async_ in (("postgresql://", "postgresql+asyncpg://"), ("postgres://", "postgresql+asyncpg://"),
+                         ("sqlite://", "sqlite+aiosqlite://")):
+        if raw.startswith(sync):
+            return async_ + raw[len(sync):]
+    if raw.startswith(("postgresql+asyncpg://", "sqlite+aiosqlite://")):
+        return raw
+    raise SettingsError(
+        "DATABASE_URL must start with sqlite:// or postgresql:// "
+        "(e.g. postgresql://postgres@127.0.0.1:5432/test)."
+    )
+
+
+def _csv(raw: str) -> frozenset[str]:
+    return frozenset(part.strip() for part in raw.split(",") if part.strip())
+
+
+def _units(raw: str) -> tuple[str, ...]:
+    if not raw:
+        return DEFAULT_UNITS
+    units = tuple(part.strip() for part in raw.split(";") if part.strip())
+    if not units:
+        raise SettingsError("COUNCIL_UNITS must list units separated by ';'.")
+    return units
+
+
+def _limits(env: Mapping[str, str]) -> Limits:
+    raw = (env.get("TEAMS_RATE_LIMITS") or "").strip()
+    if not raw:
+        return Limits()
+    try:
+        return Limits(**json.loads(raw))
+    except (ValueError, TypeError) as err:
+        raise SettingsError(
+            'TEAMS_RATE_LIMITS must be JSON like {"per_app_per_second": 50, "per_conversation_per_second": 7}.'
+        ) from err
+
+
+def ensure_sqlite_folder(database_url: str) -> None:
+    """Create ./data/ (or the folder in the URL) so the embedded default starts on a fresh clone."""
+    prefix = "sqlite+aiosqlite:///"
+    if database_url.startswith(prefix) and ":memory:" not in database_url:
+        Path(database_url[len(prefix):]).parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,41 @@
+"""The clock of the app: a few recurring jobs with fixed ids that sweep due rows (state lives in tables)."""
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.base import BaseTrigger
+
+
+@dataclass(frozen=True)
+class RecurringJob:
+    id: str
+    func: Callable[[], Awaitable[object]]
+    trigger: BaseTrigger
+    misfire_grace_time: int
+
+
+def build_scheduler(timezone: str, jobs: list[RecurringJob]) -> AsyncIOScheduler:
+    """Memory job store on purpose: jobs are re-added on start; what is due is in our tables."""
+    scheduler = AsyncIOScheduler(timezone=timezone)
+    for job in jobs:
+        scheduler.add_job(job.func, job.trigger, id=job.id, name=job.id, replace_existing=True, coalesce=True,
+                          max_instances=1, misfire_grace_time=job.misfire_grace_time)
+    return scheduler
+
+
+def kick(scheduler: AsyncIOScheduler, job_id: str) -> None:
+    """Run a job now (e.g. the outbox after something was queued) instead of at its next tick."""
+    job = scheduler.get_job(job_id)
+    if job is not None and scheduler.running:
+        job.modify(next_run_time=datetime.now(scheduler.timezone))
+
+
+def describe(scheduler: AsyncIOScheduler | None) -> dict:
+    if scheduler is None:
+        return {"running": False, "jobs": []}
+    return {"running": scheduler.running, "jobs": [
+        {"id": job.id, "next_run": job.next_run_time.isoformat() if job.next_run_time else None}
+        for job in scheduler.get_jobs()]}

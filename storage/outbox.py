@@ -1,0 +1,99 @@
+"""Outbox rows; claiming uses FOR UPDATE SKIP LOCKED on PostgreSQL so each row has one owner."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, func, or_, select, update
+
+from council.outbox import Operation, OutboxMessage, Status
+from storage.tables import outbox
+from storage.upsert import insert_new
+
+
+def _to_message(row) -> OutboxMessage:
+    return OutboxMessage(
+        id=row.id, delivery_key=row.delivery_key, operation=Operation(row.operation), target=row.target,
+        activity=row.activity, created_at=row.created_at, next_attempt_at=row.next_attempt_at,
+        update_of=row.update_of, status=Status(row.status), attempts=row.attempts, last_error=row.last_error,
+        activity_id=row.activity_id, conversation_id=row.conversation_id, delivered_at=row.delivered_at,
+    )
+
+
+class SqlOutbox:
+    def __init__(self, session) -> None:
+        self._s = session
+
+    async def add(self, m: OutboxMessage) -> bool:
+        return await insert_new(self._s, outbox, {
+            "delivery_key": m.delivery_key, "operation": m.operation.value, "target": m.target,
+            "activity": m.activity, "update_of": m.update_of, "status": Status.PENDING.value, "attempts": 0,
+            "created_at": m.created_at, "next_attempt_at": m.next_attempt_at,
+        }, ["delivery_key"])
+
+    async def get_by_key(self, delivery_key: str) -> OutboxMessage | None:
+        row = (await self._s.execute(select(outbox).where(outbox.c.delivery_key == delivery_key))).first()
+        return _to_message(row) if row else None
+
+    async def claim_due(self, now: datetime, owner: str, lease_until: datetime, limit: int) -> list[OutboxMessage]:
+        free = or_(outbox.c.lease_until.is_(None), outbox.c.lease_until < now)
+        due = (select(outbox.c.id)
+               .where(outbox.c.status == Status.PENDING.value, outbox.c.next_attempt_at <= now, free)
+               .order_by(outbox.c.id).limit(limit))
+        if self._s.bind.dialect.name == "postgresql":
+            due = due.with_for_update(skip_locked=True)
+        ids = [row.id for row in await self._s.execute(due)]
+        if not ids:
+            return []
+        await self._s.execute(update(outbox).where(outbox.c.id.in_(ids), free)
+                              .values(lease_owner=owner, lease_until=lease_until))
+        rows = await self._s.execute(select(outbox).where(outbox.c.id.in_(ids), outbox.c.lease_owner == owner)
+                                     .order_by(outbox.c.id))
+        return [_to_message(r) for r in rows]
+
+    async def mark_sending(self, message_id: int, owner: str) -> bool:
+        result = await self._s.execute(
+            update(outbox).where(outbox.c.id == message_id, outbox.c.lease_owner == owner,
+                                 outbox.c.status == Status.PENDING.value)
+            .values(status=Status.SENDING.value, attempts=outbox.c.attempts + 1))
+        return result.rowcount == 1
+
+    async def mark_delivered(self, message_id: int, activity_id: str | None, conversation_id: str,
+                             at: datetime) -> None:
+        await self._s.execute(update(outbox).where(outbox.c.id == message_id).values(
+            status=Status.DELIVERED.value, activity_id=activity_id, conversation_id=conversation_id,
+            delivered_at=at, lease_owner=None, lease_until=None, last_error=None))
+
+    async def reschedule(self, message_id: int, at: datetime, error: str | None,
+                         count_attempt: bool = True) -> None:
+        # mark_sending already counted the attempt that failed; an uncounted deferral gives it back
+        attempts = outbox.c.attempts if count_attempt else outbox.c.attempts - 1
+        await self._s.execute(update(outbox).where(outbox.c.id == message_id).values(
+            status=Status.PENDING.value, next_attempt_at=at, last_error=error,
+            attempts=func.max(attempts, 0) if not count_attempt else attempts,
+            lease_owner=None, lease_until=None))
+
+    async def mark_failed(self, message_id: int, error: str) -> None:
+        await self._s.execute(update(outbox).where(outbox.c.id == message_id).values(
+            status=Status.FAILED.value, last_error=error, lease_owner=None, lease_until=None))
+
+    async def recover_stale(self, now: datetime) -> tuple[int, int]:
+        stale = outbox.c.lease_until < now
+        requeued = await self._s.execute(
+            update(outbox).where(stale, or_(outbox.c.status == Status.PENDING.value,
+                                            (outbox.c.status == Status.SENDING.value)
+                                            & (outbox.c.operation == Operation.UPDATE.value)))
+            .values(status=Status.PENDING.value, lease_owner=None, lease_until=None))
+        uncertain = await self._s.execute(
+            update(outbox).where(stale, outbox.c.status == Status.SENDING.value)
+            .values(status=Status.UNCERTAIN.value, last_error="in_flight_at_crash",
+                    lease_owner=None, lease_until=None))
+        return requeued.rowcount, uncertain.rowcount
+
+    async def counts(self) -> dict[str, int]:
+        rows = await self._s.execute(select(outbox.c.status, func.count()).group_by(outbox.c.status))
+        return {status: count for status, count in rows}
+
+    async def prune_delivered(self, before: datetime) -> int:
+        result = await self._s.execute(delete(outbox).where(outbox.c.status == Status.DELIVERED.value,
+                                                            outbox.c.delivered_at < before))
+        return result.rowcount

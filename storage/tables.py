@@ -1,0 +1,109 @@
+"""Table definitions (SQLAlchemy Core); one small mapper per aggregate turns rows into domain objects."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import JSON, BigInteger, Boolean, Column, DateTime, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy.types import TypeDecorator
+
+
+class UtcDateTime(TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite (naive storage) and PostgreSQL alike."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "pk": "pk_%(table_name)s",
+})
+
+Id = BigInteger().with_variant(Integer(), "sqlite")  # SQLite only autoincrements INTEGER keys
+
+members = Table(
+    "members", metadata,
+    Column("aad_object_id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("teams_user_id", String(200)),
+    Column("upn", String(200)),
+    Column("tenant_id", String(64)),
+    Column("roles", JSON, nullable=False, default=list),
+    Column("unit", String(200)),
+    Column("deputy_for", String(64)),
+    Column("locale", String(20)),
+)
+
+conversations = Table(
+    "conversations", metadata,
+    Column("conversation_id", String(400), primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("reference", JSON, nullable=False),
+    Column("tenant_id", String(64)),
+    Column("team_id", String(400)),
+    Column("user_aad_id", String(64), index=True),
+    Column("is_team_general", Boolean, nullable=False, default=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+outbox = Table(
+    "outbox", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("delivery_key", String(300), nullable=False, unique=True),
+    Column("operation", String(20), nullable=False),
+    Column("target", String(400), nullable=False),
+    Column("activity", JSON, nullable=False),
+    Column("update_of", String(300)),
+    Column("status", String(20), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", String(200)),
+    Column("activity_id", String(400)),
+    Column("conversation_id", String(400)),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("next_attempt_at", UtcDateTime(), nullable=False),
+    Column("delivered_at", UtcDateTime()),
+    Column("lease_owner", String(100)),
+    Column("lease_until", UtcDateTime()),
+    Index("ix_outbox_due", "status", "next_attempt_at"),
+)
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("entity", String(50), nullable=False),
+    Column("entity_id", String(200), nullable=False),
+    Column("action", String(50), nullable=False),
+    Column("before", JSON),
+    Column("after", JSON),
+    Index("ix_audit_entity", "entity", "entity_id"),
+)
+
+bot_state = Table(
+    "bot_state", metadata,
+    Column("key", String(500), primary_key=True),
+    Column("data", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+processed_activities = Table(
+    "processed_activities", metadata,
+    Column("activity_key", String(500), primary_key=True),
+    Column("at", UtcDateTime(), nullable=False),
+)

@@ -1,0 +1,38 @@
+"""The unit of work: one session, one transaction, all repositories."""
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.activities import SqlActivities
+from storage.audit import SqlAudit
+from storage.bot_state import SqlKeyValue
+from storage.conversations import SqlConversations
+from storage.members import SqlMembers
+from storage.outbox import SqlOutbox
+
+
+class SqlUnitOfWork:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def __aenter__(self) -> "SqlUnitOfWork":
+        self.session = self._sessions()
+        self.members = SqlMembers(self.session)
+        self.conversations = SqlConversations(self.session)
+        self.outbox = SqlOutbox(self.session)
+        self.audit = SqlAudit(self.session)
+        self.state = SqlKeyValue(self.session)
+        self.activities = SqlActivities(self.session)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.session.rollback()  # no-op after commit; undoes anything uncommitted
+        await self.session.close()
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+
+def unit_of_work_factory(sessions: async_sessionmaker[AsyncSession]):
+    """What services receive: a callable that opens a fresh unit of work."""
+    return lambda: SqlUnitOfWork(sessions)

@@ -1,0 +1,1 @@
+"""In-process fakes of external services so tests and benchmarks run offline on 127.0.0.1."""
