@@ -52,6 +52,7 @@ class Container:
 
 
 CONTAINER = web.AppKey("radsbot", Container)
+MESSAGES = web.AppKey("messages", object)
 
 
 def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Application:
@@ -63,7 +64,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     app.cleanup_ctx.append(_scheduler(container))
 
     async def messages(request: web.Request) -> web.Response:
-        return await app["messages"](request)
+        return await app[MESSAGES](request)
 
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", _healthz(container))
@@ -93,7 +94,7 @@ def _bot(c: Container):
         state = ConversationState(DatabaseStorage(c.uow, c.clock))
         c.handler = RaadsbotHandler(members=c.members, conversations=c.conversations,
                                     activities=ActivityLog(c.uow, c.clock), conversation_state=state)
-        app["messages"] = messages_route(c.adapter, c.handler.on_turn, s.anonymous, s.tenant_allow_list)
+        app[MESSAGES] = messages_route(c.adapter, c.handler.on_turn, s.anonymous, s.tenant_allow_list)
         yield
     return ctx
 

@@ -3,18 +3,19 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import replace
 from collections.abc import Awaitable, Callable
 
 from botbuilder.core import ConversationState, TurnContext
-from botbuilder.core.teams import TeamsActivityHandler
+from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.dialogs import DialogSet, DialogTurnStatus
-from botbuilder.schema import ChannelAccount, InvokeResponse
+from botbuilder.schema import ChannelAccount
 from botbuilder.schema.teams import TeamInfo, TeamsChannelAccount
 
 from bot.actions import ActionContext, ActionRegistry
 from bot.identity import person_of, reference_of
 from bot.roles import RolesFeature
-from bot.turns import ACTOR_KEY, card_activity, card_invoke_response, command_text
+from bot.turns import ACTOR_KEY, card_activity, card_invoke_body, command_text
 from cards.actions import HELP_SHOW
 from cards.common import error_card
 from cards.help import help_card
@@ -25,7 +26,7 @@ from council.errors import DomainError
 from council.members import Member
 from council.services.activities import ActivityLog
 from council.services.conversations import ConversationService
-from council.services.members import MemberService
+from council.services.members import MemberService, PersonInfo
 from dialogs.roles import SetRoleDialog
 
 log = logging.getLogger(__name__)
@@ -55,9 +56,22 @@ class RaadsbotHandler(TeamsActivityHandler):
     async def on_turn(self, turn_context: TurnContext) -> None:
         person = person_of(turn_context.activity)
         if person and turn_context.activity.type in ("message", "invoke"):
-            turn_context.turn_state[ACTOR_KEY] = await self._members.resolve_actor(person)
+            turn_context.turn_state[ACTOR_KEY] = await self._identify(turn_context, person)
         await super().on_turn(turn_context)
         await self._state.save_changes(turn_context)
+
+    async def _identify(self, turn: TurnContext, person: PersonInfo) -> Member:
+        """Activities carry no UPN; look it up once so COUNCIL_LEADERS may list UPNs."""
+        member = await self._members.resolve_actor(person)
+        if member.upn is not None:
+            return member
+        try:
+            account = await TeamsInfo.get_member(turn, turn.activity.from_property.id)
+            upn = account.user_principal_name or account.email or ""
+        except Exception:  # outside a team or a roster error: remember that there is no UPN to find
+            log.info("no UPN available for a user")
+            upn = ""
+        return await self._members.resolve_actor(replace(person, upn=upn))
 
     @staticmethod
     def _actor(turn: TurnContext) -> Member:
@@ -123,10 +137,13 @@ class RaadsbotHandler(TeamsActivityHandler):
             return
 
     # --- card actions (Action.Execute) ----------------------------------------------------------
-    async def on_adaptive_card_invoke(self, turn_context: TurnContext, invoke_value) -> InvokeResponse:
+    async def on_adaptive_card_invoke(self, turn_context: TurnContext, invoke_value):
         action = invoke_value.action
-        data = action.data if isinstance(action.data, dict) else {}
-        return card_invoke_response(await self._run_action(turn_context, action.verb or "", data))
+        if not isinstance(action, dict):
+            action = {"verb": getattr(action, "verb", None), "data": getattr(action, "data", None)}
+        data = action.get("data") if isinstance(action.get("data"), dict) else {}
+        verb = action.get("verb") if isinstance(action.get("verb"), str) else ""
+        return card_invoke_body(await self._run_action(turn_context, verb, data))
 
     async def _help_action(self, ctx: ActionContext) -> dict:
         return help_card(ctx.actor, ctx.locale)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
-from botbuilder.schema import Activity, InvokeResponse
+from botbuilder.schema import Activity, AdaptiveCardInvokeResponse
 
 from dialogs import ACTOR_KEY  # noqa: F401  (re-exported for the bot)
 
@@ -15,10 +15,9 @@ def card_activity(card: dict) -> Activity:
     return MessageFactory.attachment(CardFactory.adaptive_card(card))
 
 
-def card_invoke_response(card: dict) -> InvokeResponse:
+def card_invoke_body(card: dict) -> AdaptiveCardInvokeResponse:
     """The Universal Actions answer: the card that replaces the one the user pressed."""
-    return InvokeResponse(status=200, body={
-        "statusCode": 200, "type": "application/vnd.microsoft.card.adaptive", "value": card})
+    return AdaptiveCardInvokeResponse(status_code=200, type="application/vnd.microsoft.card.adaptive", value=card)
 
 
 def command_text(turn: TurnContext) -> str:

@@ -183,9 +183,7 @@ def outputs() -> dict[Path, str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--check", action="store_true", help="fail if a file is missing or stale"
-    )
+    parser.add_argument("--check", action="store_true", help="fail if a file is missing or stale")
     args = parser.parse_args(argv)
     stale = []
     for path, text in outputs().items():

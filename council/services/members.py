@@ -56,7 +56,7 @@ class MemberService:
             base,
             name=person.name or base.name,
             teams_user_id=person.teams_user_id or base.teams_user_id,
-            upn=person.upn or base.upn,
+            upn=person.upn or (base.upn if base.upn is not None else person.upn),
             tenant_id=person.tenant_id or base.tenant_id,
             locale=person.locale or base.locale,
         )

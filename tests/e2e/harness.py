@@ -1,0 +1,89 @@
+"""The real app served on 127.0.0.1 against the fake Bot Connector; restartable on the same database."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timezone
+
+import aiohttp
+from aiohttp import web
+
+from app import CONTAINER, Container, create_app
+from council.clock import ManualClock
+from council.settings import Settings
+from tests.e2e.teams import EVERYONE, TEAM_ID, KARI
+from tests.fakes.connector import FakeConnector
+
+
+def test_settings(database_url: str, **overrides) -> Settings:
+    base = Settings(database_url=database_url, leaders=frozenset({KARI.upn}), start_scheduler=False)
+    return replace(base, **overrides)
+
+
+class BotUnderTest:
+    def __init__(self, settings: Settings, connector: FakeConnector, clock: ManualClock | None = None) -> None:
+        self.settings = settings
+        self.connector = connector
+        self.clock = clock or ManualClock(datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc))
+        self._runner: web.AppRunner | None = None
+        self._session: aiohttp.ClientSession | None = None
+        self.url = ""
+
+    @property
+    def service_url(self) -> str:
+        return self.connector.url
+
+    @property
+    def container(self) -> Container:
+        return self._runner.app[CONTAINER]
+
+    async def start(self) -> "BotUnderTest":
+        self._runner = web.AppRunner(create_app(self.settings, clock=self.clock))
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        self.url = f"http://127.0.0.1:{port}"
+        self._session = self._session or aiohttp.ClientSession()
+        return self
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
+
+    async def close(self) -> None:
+        await self.stop()
+        if self._session is not None:
+            await self._session.close()
+
+    async def post(self, activity: dict, headers: dict | None = None) -> tuple[int, dict | None]:
+        async with self._session.post(f"{self.url}/api/messages", json=activity, headers=headers) as response:
+            body = await response.json() if response.content_type == "application/json" else None
+            return response.status, body
+
+    async def post_raw(self, data: bytes, content_type: str = "application/json",
+                       headers: dict | None = None) -> int:
+        async with self._session.post(f"{self.url}/api/messages", data=data,
+                                      headers={"Content-Type": content_type, **(headers or {})}) as response:
+            await response.read()
+            return response.status
+
+    async def get(self, path: str) -> tuple[int, dict]:
+        async with self._session.get(f"{self.url}{path}") as response:
+            return response.status, await response.json()
+
+    async def deliver(self):
+        """Run the outbox sweep now (what the scheduler does every few seconds)."""
+        return await self.container.outbox.deliver_due()
+
+
+async def start_bot(database_url: str, **overrides) -> BotUnderTest:
+    connector = FakeConnector()
+    await connector.start()
+    for user in EVERYONE:
+        connector.add_member(TEAM_ID, user.roster_entry())
+    return await BotUnderTest(test_settings(database_url, **overrides), connector).start()
