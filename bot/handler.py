@@ -61,17 +61,19 @@ class RaadsbotHandler(TeamsActivityHandler):
         await self._state.save_changes(turn_context)
 
     async def _identify(self, turn: TurnContext, person: PersonInfo) -> Member:
-        """Activities carry no UPN; look it up once so COUNCIL_LEADERS may list UPNs."""
+        """Activities carry no UPN (the Playground not even a name); look them up once so COUNCIL_LEADERS
+        may list UPNs."""
         member = await self._members.resolve_actor(person)
-        if member.upn is not None:
+        if member.upn is not None and member.name:
             return member
         try:
             account = await TeamsInfo.get_member(turn, turn.activity.from_property.id)
             upn = account.user_principal_name or account.email or ""
+            name = person.name or account.name or ""
         except Exception:  # outside a team or a roster error: remember that there is no UPN to find
             log.info("no UPN available for a user")
-            upn = ""
-        return await self._members.resolve_actor(replace(person, upn=upn))
+            upn, name = "", person.name
+        return await self._members.resolve_actor(replace(person, upn=upn, name=name))
 
     @staticmethod
     def _actor(turn: TurnContext) -> Member:

@@ -31,8 +31,7 @@ def to_reference(ref: ConversationRef) -> ConversationReference:
     )
 
 
-def _client_without_retries(turn: TurnContext) -> None:
-    client = turn.turn_state.get(BotAdapter.BOT_CONNECTOR_CLIENT_KEY)
+def _client_without_retries(client) -> None:
     policy = getattr(getattr(client, "config", None), "retry_policy", None)
     if policy is not None:
         policy.retries = 0
@@ -57,24 +56,25 @@ class TeamsNotifier:
         self._app_id = app_id or None
 
     async def send(self, ref: ConversationRef, activity: dict) -> str | None:
-        result: dict = {}
+        """A new message (in a channel: a new thread), never a reply to some earlier activity."""
+        async def post(turn: TurnContext, client) -> str | None:
+            outgoing = Activity().deserialize(activity)
+            outgoing.conversation = ConversationAccount(id=ref.conversation_id)
+            outgoing.from_property = ChannelAccount(id=ref.bot_id)
+            outgoing.channel_id, outgoing.service_url = "msteams", ref.service_url
+            response = await client.conversations.send_to_conversation(ref.conversation_id, outgoing)
+            return response.id if response else None
 
-        async def callback(turn: TurnContext) -> None:
-            _client_without_retries(turn)
-            response = await turn.send_activity(Activity().deserialize(activity))
-            result["id"] = response.id if response else None
-
-        await self._call(self._adapter.continue_conversation(to_reference(ref), callback, self._app_id))
-        return result.get("id")
+        return await self._in_conversation(ref, post)
 
     async def update(self, ref: ConversationRef, activity_id: str, activity: dict) -> None:
-        async def callback(turn: TurnContext) -> None:
-            _client_without_retries(turn)
+        async def put(turn: TurnContext, client) -> None:
             replacement = Activity().deserialize(activity)
             replacement.id = activity_id
-            await turn.update_activity(replacement)
+            replacement.conversation = ConversationAccount(id=ref.conversation_id)
+            await client.conversations.update_activity(ref.conversation_id, activity_id, replacement)
 
-        await self._call(self._adapter.continue_conversation(to_reference(ref), callback, self._app_id))
+        await self._in_conversation(ref, put)
 
     async def open_personal(self, member: Member, via: ConversationRef) -> ConversationRef:
         """Create (or get back: Teams returns the same id) the 1:1 chat with a member."""
@@ -87,15 +87,30 @@ class TeamsNotifier:
         async def callback(turn: TurnContext) -> None:
             created["id"] = turn.activity.conversation.id
 
-        await self._call(self._adapter.create_conversation(
-            self._app_id, callback, params, "msteams", via.service_url, None))
+        try:
+            await self._adapter.create_conversation(self._app_id, callback, params, "msteams", via.service_url, None)
+        except (ErrorResponseException, ClientRequestError, OSError) as error:
+            raise _delivery_error(error) from error
         return ConversationRef(conversation_id=created["id"], kind=ConversationKind.PERSONAL,
                                service_url=via.service_url, tenant_id=tenant, bot_id=via.bot_id,
                                user_aad_id=member.aad_object_id)
 
-    @staticmethod
-    async def _call(operation) -> None:
-        try:
-            await operation
-        except (ErrorResponseException, ClientRequestError, OSError) as error:
-            raise _delivery_error(error) from error
+    async def _in_conversation(self, ref: ConversationRef, operation):
+        """Run inside a proactive turn; errors are carried out of it (the adapter's error handler would
+        otherwise swallow them and the outbox would believe the message was delivered)."""
+        outcome: dict = {}
+
+        async def callback(turn: TurnContext) -> None:
+            client = turn.turn_state.get(BotAdapter.BOT_CONNECTOR_CLIENT_KEY)
+            _client_without_retries(client)
+            try:
+                outcome["value"] = await operation(turn, client)
+            except (ErrorResponseException, ClientRequestError, OSError) as error:
+                outcome["error"] = _delivery_error(error)
+
+        await self._adapter.continue_conversation(to_reference(ref), callback, self._app_id)
+        if "error" in outcome:
+            raise outcome["error"]
+        if "value" not in outcome:
+            raise DeliveryError(0, code="turn_failed")
+        return outcome["value"]

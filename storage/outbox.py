@@ -54,7 +54,7 @@ class SqlOutbox:
         result = await self._s.execute(
             update(outbox).where(outbox.c.id == message_id, outbox.c.lease_owner == owner,
                                  outbox.c.status == Status.PENDING.value)
-            .values(status=Status.SENDING.value, attempts=outbox.c.attempts + 1))
+            .values(status=Status.SENDING.value))
         return result.rowcount == 1
 
     async def mark_delivered(self, message_id: int, activity_id: str | None, conversation_id: str,
@@ -65,16 +65,14 @@ class SqlOutbox:
 
     async def reschedule(self, message_id: int, at: datetime, error: str | None,
                          count_attempt: bool = True) -> None:
-        # mark_sending already counted the attempt that failed; an uncounted deferral gives it back
-        attempts = outbox.c.attempts if count_attempt else outbox.c.attempts - 1
         await self._s.execute(update(outbox).where(outbox.c.id == message_id).values(
             status=Status.PENDING.value, next_attempt_at=at, last_error=error,
-            attempts=func.max(attempts, 0) if not count_attempt else attempts,
-            lease_owner=None, lease_until=None))
+            attempts=outbox.c.attempts + (1 if count_attempt else 0), lease_owner=None, lease_until=None))
 
     async def mark_failed(self, message_id: int, error: str) -> None:
         await self._s.execute(update(outbox).where(outbox.c.id == message_id).values(
-            status=Status.FAILED.value, last_error=error, lease_owner=None, lease_until=None))
+            status=Status.FAILED.value, last_error=error, attempts=outbox.c.attempts + 1,
+            lease_owner=None, lease_until=None))
 
     async def recover_stale(self, now: datetime) -> tuple[int, int]:
         stale = outbox.c.lease_until < now

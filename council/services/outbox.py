@@ -175,7 +175,7 @@ class OutboxService:
     async def _failed_attempt(self, message: OutboxMessage, error: DeliveryError, report: DeliveryReport) -> None:
         attempts = message.attempts + 1
         decision = after_failure(error, attempts, self._limits.max_attempts)
-        label = error.code or f"http_{error.status}"
+        label = f"http_{error.status}" if error.status else f"network_{error.code}"
         report.errors[label] += 1
         if isinstance(decision, GiveUp):
             report.failed += 1

@@ -1,0 +1,34 @@
+"""A separate process that delivers the outbox, so tests can kill it or run two of them at once.
+
+python -m tests.integration.outbox_worker <database_url> <per_app_per_second> <lease_seconds>
+"""
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+import os
+import sys
+
+from bot.adapter import build_adapter
+from bot.notifier import TeamsNotifier
+from council.clock import SystemClock
+from council.services.outbox import OutboxService
+from council.settings import Limits, Settings
+from storage.db import make_engine, sessionmaker
+from storage.uow import unit_of_work_factory
+
+
+async def main(database_url: str, rate: float, lease: float) -> None:
+    engine = make_engine(database_url)
+    limits = Limits(per_app_per_second=rate, per_conversation_per_second=7, per_conversation_per_30s=60)
+    outbox = OutboxService(unit_of_work_factory(sessionmaker(engine)), SystemClock(), limits,
+                           owner=f"worker-{os.getpid()}", batch=50, lease=timedelta(seconds=lease))
+    outbox.notifier = TeamsNotifier(build_adapter(Settings()), "")
+    print("ready", flush=True)
+    report = await outbox.deliver_due()
+    print(f"delivered {report.delivered}", flush=True)
+    await engine.dispose()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1], float(sys.argv[2]), float(sys.argv[3])))

@@ -1,0 +1,78 @@
+"""Real processes: a sender killed mid-delivery, and two senders sharing one PostgreSQL outbox."""
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from council.outbox import Status
+from tests.integration.outbox_fixtures import seed
+
+ROOT = Path(__file__).resolve().parents[2]
+LEASE_SECONDS = 2.0
+
+
+async def _spawn(database_url: str, rate: float) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "tests.integration.outbox_worker", database_url, str(rate), str(LEASE_SECONDS),
+        cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+
+
+async def _finish(process: asyncio.subprocess.Process) -> str:
+    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 0, err.decode()[-2000:]
+    return out.decode()
+
+
+async def _statuses(uow) -> dict[str, Status]:
+    async with uow() as u:
+        rows = {}
+        for c in range(40):
+            for i in range(5):
+                message = await u.outbox.get_by_key(f"test:{c}:{i}")
+                if message:
+                    rows[message.activity["text"]] = message.status
+        return rows
+
+
+async def test_a_sender_killed_mid_delivery_loses_nothing_queued_and_sends_no_second_copy(
+        database_url, uow, connector):
+    texts = await seed(uow, connector.url, conversations=20, per_conversation=5)
+    worker = await _spawn(database_url, rate=40)
+    await connector.wait_for(lambda _: len(connector.sent()) >= 30, timeout=30)
+    worker.kill()
+    await worker.wait()
+    assert len(connector.sent()) < len(texts), "the worker finished before it was killed"
+    await asyncio.sleep(LEASE_SECONDS + 0.5)  # the dead worker's claims expire (real processes, real time)
+    await _finish(await _spawn(database_url, rate=200))
+
+    received = Counter(a["text"] for a in connector.sent())
+    statuses = await _statuses(uow)
+    assert max(received.values()) == 1, "a message reached Teams twice"
+    assert Status.PENDING not in statuses.values() and Status.SENDING not in statuses.values()
+    uncertain = [text for text, status in statuses.items() if status is Status.UNCERTAIN]
+    assert len(uncertain) <= 32  # at most what was on the wire at the kill (the sender's concurrency)
+    for text in texts:
+        assert text in received or text in uncertain, f"{text} was lost"
+    for text, status in statuses.items():
+        if status is Status.DELIVERED:
+            assert text in received
+
+
+@pytest.mark.postgres
+async def test_two_senders_on_one_postgresql_deliver_each_message_exactly_once(database_url, uow, connector):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("several app processes share PostgreSQL; SQLite is the single-process embedded default")
+    texts = await seed(uow, connector.url, conversations=40, per_conversation=5)
+    first, second = await _spawn(database_url, rate=150), await _spawn(database_url, rate=150)
+    outputs = [await _finish(first), await _finish(second)]
+
+    received = Counter(a["text"] for a in connector.sent())
+    assert sorted(received) == sorted(texts)
+    assert max(received.values()) == 1
+    delivered_by = [int(out.split("delivered ")[1]) for out in outputs]
+    assert sum(delivered_by) == len(texts)
+    assert set((await _statuses(uow)).values()) == {Status.DELIVERED}
