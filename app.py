@@ -134,6 +134,7 @@ def main() -> None:
         print(f"Rådsbot cannot start: {error}", file=sys.stderr)
         sys.exit(2)
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     mode = ("anonymous local mode (no Azure): talk to it with the Agents Playground or POST activities"
             if settings.anonymous else f"app id {settings.app_id} ({settings.app_type})")
     db = settings.database_url.split("@")[-1]
