@@ -104,10 +104,11 @@ def _scheduler(c: Container):
         if not c.settings.start_scheduler:
             yield
             return
+        tz = c.settings.tz
         jobs = [
-            RecurringJob(OUTBOX_JOB, c.outbox.deliver_due, IntervalTrigger(seconds=c.settings.outbox_sweep_seconds),
-                         misfire_grace_time=30),
-            RecurringJob("housekeeping.prune", c.housekeeping.prune, CronTrigger(hour=6, minute=15),
+            RecurringJob(OUTBOX_JOB, c.outbox.deliver_due,
+                         IntervalTrigger(seconds=c.settings.outbox_sweep_seconds, timezone=tz), misfire_grace_time=30),
+            RecurringJob("housekeeping.prune", c.housekeeping.prune, CronTrigger(hour=6, minute=15, timezone=tz),
                          misfire_grace_time=6 * 3600),
         ]
         c.scheduler = build_scheduler(c.settings.timezone, jobs)

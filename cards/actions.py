@@ -44,3 +44,28 @@ class AssignRoles:
 def _opt(value: object) -> str | None:
     text = str(value or "").strip()
     return text or None
+
+CASE_FORM = "case.form"
+CASE_SUBMIT = "case.submit"
+CASE_EDIT = "case.edit"
+CASE_TRIAGE = "case.triage"
+CASE_VIEW = "case.view"
+CASE_ANSWER = "case.answer"
+CASE_WITHDRAW = "case.withdraw"
+CASE_DLG_OUTCOME = "case.dlg_outcome"
+CASE_MINE = "case.mine"
+CASE_QUEUE = "case.queue"
+CASE_REGISTER = "case.register"
+
+
+def submit(title: str, verb: str, data: dict | None = None) -> dict:
+    """Action.Submit for task modules (the message extension), where Action.Execute does not apply."""
+    return {"type": "Action.Submit", "title": title, "data": {"verb": verb, **(data or {})}}
+
+
+def case_id_of(data: dict) -> int:
+    """Case ids arrive as strings or numbers; anything else is a stale or forged button."""
+    raw = str(data.get("case_id") or "")
+    if not raw.isdigit():
+        raise InvalidInput("error.invalid_input")
+    return int(raw)

@@ -16,8 +16,8 @@ def roles_label(member: Member, locale: str | None, names: dict[str, str] | None
         label = t(f"role.{role.value}", locale)
         if role is Role.MEMBER and member.unit:
             label += f" ({member.unit})"
-        if role is Role.DEPUTY and member.deputy_for:
-            label += f" ({t('roles.deputy_of', locale, name=(names or {}).get(member.deputy_for, '?'))})"
+        if role is Role.DEPUTY and member.deputy_for in (names or {}):
+            label += f" ({t('roles.deputy_of', locale, name=names[member.deputy_for])})"
         parts.append(label)
     return ", ".join(parts) or t("role.none", locale)
 

@@ -65,4 +65,4 @@ def is_bootstrap_leader(member: Member, leaders: frozenset[str]) -> bool:
     keys = {member.aad_object_id.lower()}
     if member.upn:
         keys.add(member.upn.lower())
-    return bool(keys & leaders)
+    return bool(keys & {leader.lower() for leader in leaders})

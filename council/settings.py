@@ -99,7 +99,7 @@ class Settings:
         """Refuse contradictory combinations before anything starts."""
         try:
             ZoneInfo(self.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):
             raise SettingsError(
                 f"COUNCIL_TIMEZONE={self.timezone!r} is not a known IANA time zone; use e.g. Europe/Oslo."
             ) from None
@@ -169,12 +169,19 @@ def _limits(env: Mapping[str, str]) -> Limits:
     raw = (env.get("TEAMS_RATE_LIMITS") or "").strip()
     if not raw:
         return Limits()
+    problem = SettingsError(
+        'TEAMS_RATE_LIMITS must be JSON with positive numbers, like {"per_app_per_second": 50, '
+        '"per_conversation_per_second": 7, "per_conversation_per_30s": 60, "max_attempts": 8}.')
     try:
-        return Limits(**json.loads(raw))
+        limits = Limits(**json.loads(raw))
     except (ValueError, TypeError) as err:
-        raise SettingsError(
-            'TEAMS_RATE_LIMITS must be JSON like {"per_app_per_second": 50, "per_conversation_per_second": 7}.'
-        ) from err
+        raise problem from err
+    numbers = (limits.per_app_per_second, limits.per_conversation_per_second, limits.per_conversation_per_30s,
+               limits.max_attempts)
+    if not all(isinstance(n, (int, float)) and not isinstance(n, bool) and n > 0 for n in numbers) or not all(
+            isinstance(n, int) for n in numbers[1:]):
+        raise problem
+    return limits
 
 
 def ensure_sqlite_folder(database_url: str) -> None:

@@ -21,6 +21,9 @@ def build_scheduler(timezone: str, jobs: list[RecurringJob]) -> AsyncIOScheduler
     """Memory job store on purpose: jobs are re-added on start; what is due is in our tables."""
     scheduler = AsyncIOScheduler(timezone=timezone)
     for job in jobs:
+        zone = getattr(job.trigger, "timezone", None)
+        if zone is not None and str(zone) != str(scheduler.timezone):
+            raise ValueError(f"job {job.id}: trigger in {zone}, not council time {timezone}")
         scheduler.add_job(job.func, job.trigger, id=job.id, name=job.id, replace_existing=True, coalesce=True,
                           max_instances=1, misfire_grace_time=job.misfire_grace_time)
     return scheduler
@@ -37,5 +40,6 @@ def describe(scheduler: AsyncIOScheduler | None) -> dict:
     if scheduler is None:
         return {"running": False, "jobs": []}
     return {"running": scheduler.running, "jobs": [
-        {"id": job.id, "next_run": job.next_run_time.isoformat() if job.next_run_time else None}
+        {"id": job.id, "next_run": next_run.isoformat() if (next_run := getattr(job, "next_run_time", None))
+         else None}
         for job in scheduler.get_jobs()]}

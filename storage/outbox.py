@@ -95,3 +95,10 @@ class SqlOutbox:
         result = await self._s.execute(delete(outbox).where(outbox.c.status == Status.DELIVERED.value,
                                                             outbox.c.delivered_at < before))
         return result.rowcount
+
+    async def originals(self, prefix: str) -> list[tuple[str, str]]:
+        """(key, target) of the sends (not updates) whose key starts with `prefix`: the cards to refresh."""
+        rows = await self._s.execute(select(outbox.c.delivery_key, outbox.c.target)
+                                     .where(outbox.c.delivery_key.startswith(prefix, autoescape=True),
+                                            outbox.c.operation != Operation.UPDATE.value).order_by(outbox.c.id))
+        return [(r.delivery_key, r.target) for r in rows]

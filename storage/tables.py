@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, Column, DateTime, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import (JSON, BigInteger, Boolean, Column, Date, DateTime, Index, Integer, MetaData, String, Table,
+                        Text, Time, UniqueConstraint)
 from sqlalchemy.types import TypeDecorator
 
 
@@ -106,4 +107,55 @@ processed_activities = Table(
     "processed_activities", metadata,
     Column("activity_key", String(500), primary_key=True),
     Column("at", UtcDateTime(), nullable=False),
+)
+
+counters = Table(
+    "counters", metadata,
+    Column("name", String(100), primary_key=True),
+    Column("value", Integer, nullable=False),
+)
+
+meetings = Table(
+    "meetings", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("date", Date, nullable=False, index=True),
+    Column("start_time", Time, nullable=False),
+    Column("end_time", Time, nullable=False),
+    Column("place", String(500), nullable=False, default=""),
+    Column("status", String(20), nullable=False),
+)
+
+cases = Table(
+    "cases", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("year", Integer, nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("submission_key", String(100), nullable=False, unique=True),
+    Column("title", String(200), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("unit", String(200), nullable=False),
+    Column("requested_type", String(20), nullable=False),
+    Column("final_type", String(20)),
+    Column("submitted_by", String(64), nullable=False, index=True),
+    Column("submitted_by_name", String(200), nullable=False),
+    Column("submitted_at", UtcDateTime(), nullable=False),
+    Column("status", String(30), nullable=False, index=True),
+    Column("status_changed_at", UtcDateTime()),
+    Column("requested_meeting_id", Id),
+    Column("meeting_id", Id),
+    Column("links", JSON, nullable=False),
+    Column("urgent", Boolean, nullable=False),
+    Column("urgent_reason", Text),
+    Column("deferrals", Integer, nullable=False),
+    Column("reason", Text),
+    Column("duplicate_of", Id),
+    Column("question", Text),
+    Column("answer", Text),
+    Column("escalated_on", Date),
+    Column("escalation_reference", String(200)),
+    Column("dlg_outcome", Text),
+    Column("dlg_outcome_at", UtcDateTime()),
+    Column("pii_override", Boolean, nullable=False),
+    Column("version", Integer, nullable=False),
+    UniqueConstraint("year", "number", name="uq_cases_year_number"),
 )

@@ -6,7 +6,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.activities import SqlActivities
 from storage.audit import SqlAudit
 from storage.bot_state import SqlKeyValue
+from storage.cases import SqlCases
 from storage.conversations import SqlConversations
+from storage.counters import SqlCounters
+from storage.meetings import SqlMeetings
 from storage.members import SqlMembers
 from storage.outbox import SqlOutbox
 
@@ -23,6 +26,9 @@ class SqlUnitOfWork:
         self.audit = SqlAudit(self.session)
         self.state = SqlKeyValue(self.session)
         self.activities = SqlActivities(self.session)
+        self.cases = SqlCases(self.session)
+        self.meetings = SqlMeetings(self.session)
+        self.counters = SqlCounters(self.session)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

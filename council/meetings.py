@@ -1,0 +1,42 @@
+"""Council meetings and the deadlines that follow from a meeting's date."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+from enum import Enum
+
+
+class MeetingStatus(str, Enum):
+    PLANNED = "planlagt"
+    CANCELLED = "avlyst"
+
+
+@dataclass(frozen=True)
+class DeadlineRules:
+    """Days before/after the meeting (defaults from the domain guide: 14 / 7 / 7)."""
+
+    submission_days_before: int = 14
+    notice_days_before: int = 7
+    minutes_days_after: int = 7
+
+
+@dataclass(frozen=True)
+class Meeting:
+    id: int | None
+    date: date
+    start: time = time(9, 0)
+    end: time = time(11, 0)
+    place: str = ""
+    status: MeetingStatus = MeetingStatus.PLANNED
+
+    def submission_deadline(self, rules: DeadlineRules) -> date:
+        return self.date - timedelta(days=rules.submission_days_before)
+
+    def notice_date(self, rules: DeadlineRules) -> date:
+        return self.date - timedelta(days=rules.notice_days_before)
+
+    def minutes_due(self, rules: DeadlineRules) -> date:
+        return self.date + timedelta(days=rules.minutes_days_after)
+
+    def open_for_submissions(self, today: date, rules: DeadlineRules) -> bool:
+        return self.status is MeetingStatus.PLANNED and today <= self.submission_deadline(rules)
