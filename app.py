@@ -14,15 +14,19 @@ from apscheduler.triggers.interval import IntervalTrigger
 from botbuilder.core import ConversationState
 
 from bot.adapter import build_adapter
+from bot.cases import CasesFeature
 from bot.handler import RaadsbotHandler
 from bot.notifier import TeamsNotifier
 from bot.routes import messages_route
 from bot.state_store import DatabaseStorage
+from cards.case_messages import CardCaseMessages
 from council.clock import Clock, SystemClock
 from council.services.activities import ActivityLog
+from council.services.cases import CaseService
 from council.services.conversations import ConversationService
 from council.services.housekeeping import HousekeepingService
 from council.services.members import MemberService
+from council.services.meetings import MeetingService
 from council.services.outbox import OutboxService
 from council.settings import Settings, SettingsError, ensure_sqlite_folder
 from scheduler import RecurringJob, build_scheduler, describe, kick
@@ -46,6 +50,8 @@ class Container:
     conversations: ConversationService | None = None
     outbox: OutboxService | None = None
     housekeeping: HousekeepingService | None = None
+    meetings: MeetingService | None = None
+    cases: CaseService | None = None
     handler: RaadsbotHandler | None = None
     adapter: object = None
     scheduler: object = None
@@ -89,11 +95,14 @@ def _bot(c: Container):
         c.conversations = ConversationService(c.uow, c.clock)
         c.outbox = OutboxService(c.uow, c.clock, s.limits, c.owner)
         c.housekeeping = HousekeepingService(c.uow, c.clock)
+        c.meetings = MeetingService(c.uow, c.clock, s.deadlines, s.tz)
+        c.cases = CaseService(c.uow, c.clock, c.meetings, CardCaseMessages(), s.units, s.triage_to_channel)
         c.adapter = build_adapter(s)
         c.outbox.notifier = TeamsNotifier(c.adapter, s.app_id)
         state = ConversationState(DatabaseStorage(c.uow, c.clock))
         c.handler = RaadsbotHandler(members=c.members, conversations=c.conversations,
-                                    activities=ActivityLog(c.uow, c.clock), conversation_state=state)
+                                    activities=ActivityLog(c.uow, c.clock), conversation_state=state,
+                                    cases=CasesFeature(c.cases, c.meetings, s.units, s.case_flag_days))
         app[MESSAGES] = messages_route(c.adapter, c.handler.on_turn, s.anonymous, s.tenant_allow_list)
         yield
     return ctx
@@ -113,6 +122,7 @@ def _scheduler(c: Container):
         ]
         c.scheduler = build_scheduler(c.settings.timezone, jobs)
         c.scheduler.start()
+        c.cases.wake = lambda: kick(c.scheduler, OUTBOX_JOB)
         kick(c.scheduler, OUTBOX_JOB)  # catch up on whatever fell due while the bot was down
         yield
         c.scheduler.shutdown(wait=False)
@@ -136,6 +146,7 @@ def main() -> None:
         sys.exit(2)
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("msrest.serialization").setLevel(logging.ERROR)  # noisy about unknown Teams fields
     mode = ("anonymous local mode (no Azure): talk to it with the Agents Playground or POST activities"
             if settings.anonymous else f"app id {settings.app_id} ({settings.app_type})")
     db = settings.database_url.split("@")[-1]

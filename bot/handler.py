@@ -13,6 +13,7 @@ from botbuilder.schema import ChannelAccount
 from botbuilder.schema.teams import TeamInfo, TeamsChannelAccount
 
 from bot.actions import ActionContext, ActionRegistry
+from bot.cases import CasesFeature
 from bot.identity import person_of, reference_of
 from bot.roles import RolesFeature
 from bot.turns import ACTOR_KEY, card_activity, card_invoke_body, command_text
@@ -36,7 +37,7 @@ CANCEL = {"avbryt", "cancel", "stopp"}
 
 class RaadsbotHandler(TeamsActivityHandler):
     def __init__(self, *, members: MemberService, conversations: ConversationService, activities: ActivityLog,
-                 conversation_state: ConversationState) -> None:
+                 conversation_state: ConversationState, cases: CasesFeature) -> None:
         self._members = members
         self._conversations = conversations
         self._activities = activities
@@ -47,10 +48,12 @@ class RaadsbotHandler(TeamsActivityHandler):
         self.actions = ActionRegistry()
         self.actions.register(HELP_SHOW, self._help_action)
         self._roles.register(self.actions)
+        self._cases = cases
+        cases.register(self.actions)
         self._commands: dict[str, Command] = {
             "hjelp": self._help, "help": self._help, "?": self._help, "meny": self._help,
             "roller": self._roles_command, "medlemmer og roller": self._roles_command,
-            "medlemmer": self._roles_command, "sett rolle": self._set_role,
+            "medlemmer": self._roles_command, "sett rolle": self._set_role, **cases.commands(),
         }
 
     async def on_turn(self, turn_context: TurnContext) -> None:
@@ -164,6 +167,13 @@ class RaadsbotHandler(TeamsActivityHandler):
             ref = uuid.uuid4().hex[:8]
             log.exception("action %s failed (ref %s)", verb, ref)
             return error_card(t("error.generic", locale, ref=ref), locale)
+
+    # --- the message extension "Meld inn sak" ----------------------------------------------------
+    async def on_teams_messaging_extension_fetch_task(self, turn_context: TurnContext, action):
+        return await self._cases.fetch_task(turn_context, action)
+
+    async def on_teams_messaging_extension_submit_action(self, turn_context: TurnContext, action):
+        return await self._cases.submit_task(turn_context, self._actor(turn_context), action)
 
     # --- installation and membership ------------------------------------------------------------
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:

@@ -1,7 +1,7 @@
 """The help card: what this user can do, given their roles."""
 from __future__ import annotations
 
-from cards.actions import ROLES_SHOW, execute
+from cards.actions import CASE_FORM, CASE_MINE, CASE_QUEUE, ROLES_SHOW, execute
 from cards.common import card, text, title
 from cards.members import roles_label
 from cards.texts import t
@@ -11,8 +11,11 @@ from council.members import Member
 def help_card(member: Member, locale: str | None) -> dict:
     body = [title(t("help.title", locale)), text(t("help.your_roles", locale, roles=roles_label(member, locale)),
                                                    isSubtle=True)]
-    body += _section(t("help.everyone", locale), ["cmd.help", "cmd.cancel"], locale)
-    actions = []
+    body += _section(t("help.everyone", locale), ["cmd.submit", "cmd.mine", "cmd.help", "cmd.cancel"], locale)
+    actions = [execute(t("button.submit", locale), CASE_FORM), execute(t("cases.mine_title", locale), CASE_MINE)]
+    if member.is_organiser:
+        body += _section(t("help.organisers", locale), ["cmd.queue"], locale)
+        actions.append(execute(t("queue.title", locale), CASE_QUEUE))
     if member.is_leader:
         body += _section(t("help.leader", locale), ["cmd.roles", "cmd.set_role"], locale)
         actions.append(execute(t("roles.title", locale), ROLES_SHOW))

@@ -1,7 +1,7 @@
 """First things a user sees: the channel welcome and the personal greeting."""
 from __future__ import annotations
 
-from cards.actions import HELP_SHOW, execute
+from cards.actions import CASE_FORM, HELP_SHOW, execute
 from cards.common import card, text, title
 from cards.texts import t
 
@@ -11,5 +11,5 @@ def welcome_card(locale: str | None, name: str | None = None) -> dict:
     intro = t("welcome.personal", locale, name=name) if name else t("welcome.team", locale)
     return card(
         [title(t("welcome.title", locale)), text(intro), text(t("welcome.next", locale), isSubtle=True)],
-        [execute(t("help.title", locale), HELP_SHOW)],
+        [execute(t("button.submit", locale), CASE_FORM), execute(t("help.title", locale), HELP_SHOW)],
     )

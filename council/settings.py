@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from council.meetings import DeadlineRules
+
 DEFAULT_UNITS = (
     "Klinikk for kirurgi",
     "Medisinsk klinikk",
@@ -53,6 +55,9 @@ class Settings:
     leaders: frozenset[str] = frozenset()
     units: tuple[str, ...] = DEFAULT_UNITS
     limits: Limits = field(default_factory=Limits)
+    deadlines: DeadlineRules = field(default_factory=DeadlineRules)
+    case_flag_days: int = 30
+    triage_to_channel: bool = True
     outbox_sweep_seconds: float = 2.0
     start_scheduler: bool = True
     log_level: str = "INFO"
@@ -90,6 +95,12 @@ class Settings:
             leaders=frozenset(x.lower() for x in _csv(get("COUNCIL_LEADERS"))),
             units=_units(get("COUNCIL_UNITS")),
             limits=_limits(env),
+            deadlines=DeadlineRules(
+                submission_days_before=_days(env, "COUNCIL_SUBMISSION_DEADLINE_DAYS", 14),
+                notice_days_before=_days(env, "COUNCIL_NOTICE_DAYS", 7),
+                minutes_days_after=_days(env, "COUNCIL_MINUTES_DAYS", 7)),
+            case_flag_days=_days(env, "COUNCIL_CASE_FLAG_DAYS", 30),
+            triage_to_channel=_triage_to(get("COUNCIL_TRIAGE_TO")),
             log_level=(get("LOG_LEVEL") or "INFO").upper(),
         )
         settings.validate()
@@ -150,6 +161,23 @@ def _database_url(raw: str) -> str:
         "DATABASE_URL must start with sqlite:// or postgresql:// "
         "(e.g. postgresql://postgres@127.0.0.1:5432/test)."
     )
+
+
+def _days(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) > 365:
+        raise SettingsError(f"{name}={raw!r} must be a whole number of days between 0 and 365.")
+    return int(raw)
+
+
+def _triage_to(raw: str) -> bool:
+    if raw.lower() in ("", "channel", "kanal"):
+        return True
+    if raw.lower() in ("personal", "1:1", "chat"):
+        return False
+    raise SettingsError("COUNCIL_TRIAGE_TO must be 'channel' (triage cards in the council channel) or 'personal'.")
 
 
 def _csv(raw: str) -> frozenset[str]:

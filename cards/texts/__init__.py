@@ -1,9 +1,9 @@
 """The message catalogue: Norwegian bokmål first, English when the Teams client asks for it."""
 from __future__ import annotations
 
-from cards.texts import en, nb
+from cards.texts import en, en_cases, nb, nb_cases
 
-CATALOGUES = {"nb": nb.TEXTS, "en": en.TEXTS}
+CATALOGUES = {"nb": {**nb.TEXTS, **nb_cases.TEXTS}, "en": {**en.TEXTS, **en_cases.TEXTS}}
 
 
 def language(locale: str | None) -> str:
@@ -14,5 +14,5 @@ def language(locale: str | None) -> str:
 def t(key: str, locale: str | None = None, **params: object) -> str:
     """Look up a text; English falls back to bokmål, and an unknown key shows itself (never crashes)."""
     lang = language(locale)
-    text = CATALOGUES[lang].get(key) or nb.TEXTS.get(key) or key
+    text = CATALOGUES[lang].get(key) or CATALOGUES["nb"].get(key) or key
     return text.format(**params) if params else text

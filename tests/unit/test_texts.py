@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cards.texts import CATALOGUES, en, language, nb, t
+from cards.texts import CATALOGUES, en, en_cases, language, nb, nb_cases, t
 from cards.texts.format import format_date, format_datetime, format_time
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -38,7 +38,7 @@ def test_t_gives_bokmal_by_default_and_english_for_an_english_locale():
 
 
 def test_t_falls_back_from_english_to_bokmal_for_a_missing_key(monkeypatch):
-    monkeypatch.delitem(en.TEXTS, "role.deputy")
+    monkeypatch.delitem(CATALOGUES["en"], "role.deputy")
 
     assert t("role.deputy", "en-GB") == "Vara"
 
@@ -65,26 +65,28 @@ def test_param_values_are_not_formatted_again():
 # --- Catalogue consistency --------------------------------------------------------------------------------------
 
 
-def test_catalogues_registered_are_the_language_modules():
-    assert CATALOGUES == {"nb": nb.TEXTS, "en": en.TEXTS}
+def test_catalogues_registered_are_the_language_modules_without_overlaps():
+    assert CATALOGUES == {"nb": {**nb.TEXTS, **nb_cases.TEXTS}, "en": {**en.TEXTS, **en_cases.TEXTS}}
+    assert not set(nb.TEXTS) & set(nb_cases.TEXTS)
+    assert not set(en.TEXTS) & set(en_cases.TEXTS)
 
 
 def test_every_english_key_exists_in_bokmal():
-    assert set(en.TEXTS) <= set(nb.TEXTS), sorted(set(en.TEXTS) - set(nb.TEXTS))
+    assert set(CATALOGUES['en']) <= set(CATALOGUES['nb']), sorted(set(CATALOGUES['en']) - set(CATALOGUES['nb']))
 
 
 def test_every_bokmal_key_has_an_english_text():
     # No key is deliberately left to the bokmål fallback today; report any that is.
-    missing_in_english = sorted(set(nb.TEXTS) - set(en.TEXTS))
+    missing_in_english = sorted(set(CATALOGUES['nb']) - set(CATALOGUES['en']))
     assert missing_in_english == []
 
 
-@pytest.mark.parametrize("key", sorted(nb.TEXTS))
+@pytest.mark.parametrize("key", sorted(CATALOGUES["nb"]))
 def test_both_languages_use_the_same_placeholders(key):
-    assert placeholders(en.TEXTS.get(key, nb.TEXTS[key])) == placeholders(nb.TEXTS[key])
+    assert placeholders(CATALOGUES["en"].get(key, CATALOGUES["nb"][key])) == placeholders(CATALOGUES["nb"][key])
 
 
-@pytest.mark.parametrize("catalogue", [nb.TEXTS, en.TEXTS], ids=["nb", "en"])
+@pytest.mark.parametrize("catalogue", [CATALOGUES["nb"], CATALOGUES["en"]], ids=["nb", "en"])
 def test_no_text_is_empty(catalogue):
     assert [key for key, value in catalogue.items() if not value.strip()] == []
 
