@@ -15,6 +15,8 @@ from botbuilder.core import ConversationState
 
 from bot.adapter import build_adapter
 from bot.cases import CasesFeature
+from bot.exports import PATH as EXPORT_PATH
+from bot.exports import ExportLinks, export_route
 from bot.handler import RaadsbotHandler
 from bot.notifier import TeamsNotifier
 from bot.routes import messages_route
@@ -59,6 +61,7 @@ class Container:
 
 CONTAINER = web.AppKey("radsbot", Container)
 MESSAGES = web.AppKey("messages", object)
+EXPORT = web.AppKey("export", object)
 
 
 def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Application:
@@ -74,6 +77,11 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
 
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", _healthz(container))
+
+    async def export(request: web.Request) -> web.Response:
+        return await app[EXPORT](request)
+
+    app.router.add_get(EXPORT_PATH, export)
     return app
 
 
@@ -100,9 +108,11 @@ def _bot(c: Container):
         c.adapter = build_adapter(s)
         c.outbox.notifier = TeamsNotifier(c.adapter, s.app_id)
         state = ConversationState(DatabaseStorage(c.uow, c.clock))
+        links = ExportLinks(s.base_url, s.export_signing_key, clock=lambda: c.clock.now().timestamp())
+        app[EXPORT] = export_route(links, c.members, c.cases, s.tz)
         c.handler = RaadsbotHandler(members=c.members, conversations=c.conversations,
                                     activities=ActivityLog(c.uow, c.clock), conversation_state=state,
-                                    cases=CasesFeature(c.cases, c.meetings, s.units, s.case_flag_days))
+                                    cases=CasesFeature(c.cases, c.meetings, s.units, s.case_flag_days, links))
         app[MESSAGES] = messages_route(c.adapter, c.handler.on_turn, s.anonymous, s.tenant_allow_list)
         yield
     return ctx

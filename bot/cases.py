@@ -11,14 +11,16 @@ from botbuilder.schema.teams import (MessagingExtensionAction, MessagingExtensio
                                      TaskModuleContinueResponse, TaskModuleMessageResponse, TaskModuleTaskInfo)
 
 from bot.actions import ActionContext, ActionRegistry
+from bot.exports import ExportLinks, filters_from
 from bot.turns import card_activity
 from cards import actions as verbs
 from cards.case_lists import my_cases_card
 from cards.labels import status_label
+from cards.register import register_card
 from cards.submission import confirmation_card, pii_warning_card, submission_form
 from cards.texts import t
 from cards.triage import queue_card, triage_card
-from council.cases import CaseType, Triage
+from council.cases import CaseFilter, CaseType, Triage
 from council.errors import Conflict, DomainError, InvalidInput
 from council.members import Member
 from council.services.cases import CaseService, FormErrors, PiiWarning, TriageRequest
@@ -29,8 +31,10 @@ _TAGS = re.compile(r"<[^>]+>")
 
 
 class CasesFeature:
-    def __init__(self, cases: CaseService, meetings: MeetingService, units: tuple[str, ...], flag_days: int) -> None:
+    def __init__(self, cases: CaseService, meetings: MeetingService, units: tuple[str, ...], flag_days: int,
+                 links: ExportLinks) -> None:
         self._cases = cases
+        self._links = links
         self._meetings = meetings
         self._units = units
         self._flag_days = flag_days
@@ -40,12 +44,14 @@ class CasesFeature:
                               (verbs.CASE_EDIT, self.edit), (verbs.CASE_TRIAGE, self.triage),
                               (verbs.CASE_VIEW, self.view), (verbs.CASE_ANSWER, self.answer),
                               (verbs.CASE_WITHDRAW, self.withdraw), (verbs.CASE_DLG_OUTCOME, self.dlg_outcome),
-                              (verbs.CASE_MINE, self.mine), (verbs.CASE_QUEUE, self.queue)):
+                              (verbs.CASE_MINE, self.mine), (verbs.CASE_QUEUE, self.queue),
+                              (verbs.CASE_REGISTER, self.register_action)):
             actions.register(verb, handler)
 
     def commands(self) -> dict:
         return {"meld inn sak": self._form_command, "ny sak": self._form_command, "meld inn": self._form_command,
-                "mine saker": self._mine_command, "sakskø": self._queue_command, "saksko": self._queue_command}
+                "mine saker": self._mine_command, "sakskø": self._queue_command, "saksko": self._queue_command,
+                "saksregister": self._register_command, "register": self._register_command}
 
     # --- submission -----------------------------------------------------------------------------
     async def form_card(self, locale: str | None, draft: Draft | None = None, errors: dict | None = None,
@@ -151,6 +157,26 @@ class CasesFeature:
             return
         await turn.send_activity(card_activity(queue_card(cases, self._meetings.today(), self._flag_days,
                                                           turn.activity.locale)))
+
+    # --- the register ---------------------------------------------------------------------------
+    async def register_card(self, actor: Member, values: dict, locale: str | None) -> dict:
+        filters = filters_from(values)
+        found = await self._cases.register(actor, filters)
+        everything = await self._cases.register(actor, CaseFilter()) if filters != CaseFilter() else found
+        years = sorted({c.year for c in everything} | {self._meetings.today().year}, reverse=True)
+        return register_card(found, filters, years, self._units, self._links.link(actor.aad_object_id, filters),
+                             locale)
+
+    async def register_action(self, ctx: ActionContext) -> dict:
+        return await self.register_card(ctx.actor, ctx.data, ctx.locale)
+
+    async def _register_command(self, turn: TurnContext, actor: Member) -> None:
+        try:
+            card = await self.register_card(actor, {"year": str(self._meetings.today().year)}, turn.activity.locale)
+        except DomainError as error:
+            await turn.send_activity(t(error.key, turn.activity.locale))
+            return
+        await turn.send_activity(card_activity(card))
 
     # --- the submitter --------------------------------------------------------------------------
     async def mine(self, ctx: ActionContext) -> dict:

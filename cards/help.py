@@ -14,7 +14,7 @@ def help_card(member: Member, locale: str | None) -> dict:
     body += _section(t("help.everyone", locale), ["cmd.submit", "cmd.mine", "cmd.help", "cmd.cancel"], locale)
     actions = [execute(t("button.submit", locale), CASE_FORM), execute(t("cases.mine_title", locale), CASE_MINE)]
     if member.is_organiser:
-        body += _section(t("help.organisers", locale), ["cmd.queue"], locale)
+        body += _section(t("help.organisers", locale), ["cmd.queue", "cmd.register"], locale)
         actions.append(execute(t("queue.title", locale), CASE_QUEUE))
     if member.is_leader:
         body += _section(t("help.leader", locale), ["cmd.roles", "cmd.set_role"], locale)

@@ -58,6 +58,8 @@ class Settings:
     deadlines: DeadlineRules = field(default_factory=DeadlineRules)
     case_flag_days: int = 30
     triage_to_channel: bool = True
+    public_base_url: str = ""
+    export_signing_key: str = ""
     outbox_sweep_seconds: float = 2.0
     start_scheduler: bool = True
     log_level: str = "INFO"
@@ -73,6 +75,11 @@ class Settings:
         if self.allowed_tenant_ids:
             return self.allowed_tenant_ids
         return frozenset({self.app_tenant_id}) if self.app_tenant_id else frozenset()
+
+    @property
+    def base_url(self) -> str:
+        """Where users' browsers reach us (download links); the listening address when not set."""
+        return self.public_base_url or f"http://{self.host}:{self.port}"
 
     @property
     def tz(self) -> ZoneInfo:
@@ -101,6 +108,8 @@ class Settings:
                 minutes_days_after=_days(env, "COUNCIL_MINUTES_DAYS", 7)),
             case_flag_days=_days(env, "COUNCIL_CASE_FLAG_DAYS", 30),
             triage_to_channel=_triage_to(get("COUNCIL_TRIAGE_TO")),
+            public_base_url=_base_url(get("PUBLIC_BASE_URL")),
+            export_signing_key=get("EXPORT_SIGNING_KEY"),
             log_level=(get("LOG_LEVEL") or "INFO").upper(),
         )
         settings.validate()
@@ -161,6 +170,12 @@ def _database_url(raw: str) -> str:
         "DATABASE_URL must start with sqlite:// or postgresql:// "
         "(e.g. postgresql://postgres@127.0.0.1:5432/test)."
     )
+
+
+def _base_url(raw: str) -> str:
+    if raw and not raw.startswith(("http://", "https://")):
+        raise SettingsError("PUBLIC_BASE_URL must be the bot's public address, e.g. https://radsbot.siv.no")
+    return raw.rstrip("/")
 
 
 def _days(env: Mapping[str, str], name: str, default: int) -> int:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from council.audit import AuditEntry
-from council.cases import (OPEN, Case, CaseStatus, CaseType, Escalation, Triage, answer_question,
+from council.cases import (OPEN, Case, CaseFilter, CaseStatus, CaseType, Escalation, Triage, answer_question,
                            record_dlg_outcome, triage, withdraw)
 from council.clock import Clock
 from council.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -233,6 +233,13 @@ class CaseService:
             raise NotAllowed("error.organiser_only")
         async with self._uow() as uow:
             return await uow.cases.with_status(OPEN | {CaseStatus.ESCALATED})
+
+    async def register(self, actor: Member, filters: CaseFilter) -> list[Case]:
+        """All cases matching the filters, newest first (leader and secretary)."""
+        if not actor.is_organiser:
+            raise NotAllowed("error.organiser_only")
+        async with self._uow() as uow:
+            return await uow.cases.search(filters)
 
     async def get_for(self, actor: Member, case_id: int) -> Case:
         async with self._uow() as uow:

@@ -189,6 +189,7 @@ def test_conversation_window_never_exceeds_either_limit_for_any_arrival_pattern(
         assert delay >= 0.0
         slots.append(now + delay)
 
-    assert slots == sorted(slots)
+    # slots are rebuilt as now + delay, so allow float rounding in the order check
+    assert all(later >= earlier - 1e-9 for earlier, later in zip(slots, slots[1:], strict=False))
     assert most_in_any_window(slots, 1.0) <= per_second
     assert most_in_any_window(slots, 30.0) <= per_30s
