@@ -4,9 +4,12 @@ from __future__ import annotations
 import logging
 import uuid
 
-from botbuilder.core import TurnContext
+from botbuilder.core import BotAdapter, TurnContext
+from botbuilder.schema import Activity, ActivityTypes, InvokeResponse
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 
+from bot.turns import card_invoke_body
+from cards.common import error_card
 from cards.texts import t
 from council.settings import Settings
 
@@ -23,9 +26,15 @@ async def _on_turn_error(turn: TurnContext, error: Exception) -> None:
     """Log with a reference the user can quote; tell them in their language (not for invokes)."""
     ref = uuid.uuid4().hex[:8]
     log.error("turn failed (ref %s): %s", ref, type(error).__name__, exc_info=error)
+    locale = turn.activity.locale
+    if turn.activity.type == "invoke" and turn.activity.name == "adaptiveCard/action":
+        if turn.turn_state.get(BotAdapter._INVOKE_RESPONSE_KEY) is None:
+            await turn.send_activity(Activity(type=ActivityTypes.invoke_response, value=InvokeResponse(
+                status=200, body=card_invoke_body(error_card(t("error.generic", locale, ref=ref), locale)).serialize())))
+        return
     if turn.activity.type != "message":
         return
     try:
-        await turn.send_activity(t("error.generic", turn.activity.locale, ref=ref))
+        await turn.send_activity(t("error.generic", locale, ref=ref))
     except Exception:  # the channel itself may be what failed
         log.warning("could not tell the user about failure %s", ref)

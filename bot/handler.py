@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from botbuilder.core import ConversationState, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.dialogs import DialogSet, DialogTurnStatus
-from botbuilder.schema import ChannelAccount
+from botbuilder.schema import ChannelAccount, InvokeResponse
 from botbuilder.schema.teams import TeamInfo, TeamsChannelAccount
 
 from bot.actions import ActionContext, ActionRegistry
@@ -31,6 +31,12 @@ from council.services.members import MemberService, PersonInfo
 from dialogs.roles import SetRoleDialog
 
 log = logging.getLogger(__name__)
+
+
+def _is_execute(value: object) -> bool:
+    action = value.get("action") if isinstance(value, dict) else None
+    return isinstance(action, dict) and action.get("type") == "Action.Execute"
+
 Command = Callable[[TurnContext, Member], Awaitable[None]]
 CANCEL = {"avbryt", "cancel", "stopp"}
 
@@ -142,6 +148,15 @@ class RaadsbotHandler(TeamsActivityHandler):
             return
 
     # --- card actions (Action.Execute) ----------------------------------------------------------
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        """A malformed Action.Execute is the client's fault: 400, not the SDK's unserialisable error."""
+        activity = turn_context.activity
+        if activity.name == "adaptiveCard/action" and not _is_execute(activity.value):
+            return InvokeResponse(status=400, body={"statusCode": 400, "type": "application/vnd.microsoft.error",
+                                                    "value": {"code": "BadRequest",
+                                                              "message": "value.action must be an Action.Execute"}})
+        return await super().on_invoke_activity(turn_context)
+
     async def on_adaptive_card_invoke(self, turn_context: TurnContext, invoke_value):
         action = invoke_value.action
         if not isinstance(action, dict):

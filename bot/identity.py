@@ -16,13 +16,22 @@ def tenant_of(activity: Activity) -> str | None:
     return tenant.get("id")
 
 
+def _clean(value: object, limit: int) -> str | None:
+    """Ids and names as the database can hold them: text, no NUL, bounded (Entra ids are 36 characters)."""
+    if not isinstance(value, str):
+        return None
+    value = value.replace("\x00", "").strip()
+    return value[:limit] or None
+
+
 def person_of(activity: Activity) -> PersonInfo | None:
     """The sender, identified by their Entra object id (None for a bot or an anonymous sender)."""
     sender = activity.from_property
-    if sender is None or not sender.aad_object_id:
+    aad = _clean(sender.aad_object_id, 200) if sender else None
+    if aad is None or len(aad) > 64:
         return None
-    return PersonInfo(aad_object_id=sender.aad_object_id, name=sender.name or "", teams_user_id=sender.id,
-                      tenant_id=tenant_of(activity), locale=activity.locale)
+    return PersonInfo(aad_object_id=aad, name=_clean(sender.name, 200) or "", teams_user_id=_clean(sender.id, 200),
+                      tenant_id=_clean(tenant_of(activity), 64), locale=_clean(activity.locale, 20))
 
 
 def _channel_data(activity: Activity) -> dict:
@@ -45,6 +54,8 @@ def reference_of(activity: Activity) -> ConversationRef | None:
     team = data.get("team") if isinstance(data.get("team"), dict) else {}
     channel = data.get("channel") if isinstance(data.get("channel"), dict) else {}
     conversation_id = conversation.id.split(";messageid=")[0]
+    if len(conversation_id) > 400 or "\x00" in conversation_id:
+        return None
     if kind is ConversationKind.CHANNEL and not team:
         kind = ConversationKind.GROUP if conversation.is_group else ConversationKind.PERSONAL
     sender = activity.from_property

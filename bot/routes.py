@@ -26,7 +26,7 @@ def _parse(raw: bytes) -> Activity | web.Response:
     """Only a JSON object shaped like an activity gets past here; everything else is a 400."""
     try:
         body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return _bad("malformed JSON")
     if not isinstance(body, dict) or not all(body.get(key) for key in _REQUIRED):
         return _bad("not an activity: type, serviceUrl and conversation are required")
