@@ -239,3 +239,23 @@ async def test_the_message_extension_prefills_the_form_from_a_message_and_submit
         "data": {**FORM, **submit["data"], "description": "Ventelister & fristbrudd"}})
     status, body = await bot.post(action)
     assert status == 200 and "Innmelding 26-001" in body["task"]["value"]
+
+
+async def test_the_form_offers_meetings_still_open_with_their_deadline_and_refuses_a_closed_one(bot):
+    from datetime import date, time
+
+    from council.meetings import Meeting
+    await _council(bot)
+    async with bot.container.uow() as uow:  # today is 26 November 2026
+        closed = await uow.meetings.add(Meeting(None, date(2026, 12, 8), time(9), time(11)))
+        open_ = await uow.meetings.add(Meeting(None, date(2027, 1, 12), time(9), time(11)))
+        await uow.commit()
+    _, body = await bot.post(execute(bot.service_url, EMMA, "case.form"))
+    meeting = next(e for e in card_of(body)["body"] if e.get("id") == "meeting")
+    assert meeting["value"] == str(open_.id)
+    assert meeting["choices"][0]["title"] == "tirsdag 12. januar 2027 (frist for innmelding 29. desember 2026)"
+    assert [c["value"] for c in meeting["choices"]] == [str(open_.id), "first"]
+    form = await _submit(bot, meeting=str(closed.id))
+    assert "Fristen for innmelding til dette møtet har gått ut" in texts_in(form)
+    receipt = await _submit(bot, meeting=str(open_.id))
+    assert "tirsdag 12. januar 2027" in texts_in(receipt)
