@@ -8,7 +8,7 @@ from cards.common import card, notice, text, title
 from cards.labels import case_type_label, meeting_label, status_label
 from cards.texts import t
 from cards.texts.format import format_date
-from council.cases import TRIAGEABLE, Case, CaseStatus, CaseType, Triage
+from council.cases import TRANSITIONS, TRIAGEABLE, Case, CaseStatus, CaseType, Triage
 
 DESCRIPTION_SHOWN = 1500  # keep cards well under Teams' size limit; the full text is in the register
 
@@ -78,7 +78,8 @@ def _triage_actions(case: Case, meetings, others, locale: str | None) -> list[di
                              "decision": decision.value}
     save = lambda decision: execute(t("triage.save", locale), CASE_TRIAGE, data(decision))  # noqa: E731
     type_choices = [{"title": case_type_label(c, locale), "value": c.value} for c in CaseType]
-    return [
+    allowed = {decision for decision, (sources, _) in TRANSITIONS.items() if case.status in sources}
+    return [action for decision, action in zip(Triage, [
         _show(t("triage.accept", locale), [
             _choice_input("meeting_id", t("submit.meeting", locale), meeting_choices,
                           str(case.requested_meeting_id or "")),
@@ -102,7 +103,7 @@ def _triage_actions(case: Case, meetings, others, locale: str | None) -> list[di
             {"type": "Input.Date", "id": "escalated_on", "label": t("triage.escalated_on", locale)},
             _text_input("reference", t("triage.escalation_reference", locale), required=True,
                         error=t("cases.escalation_needs_reference", locale))], save(Triage.ESCALATE)),
-    ]
+    ], strict=True) if decision in allowed]
 
 
 def _show(label: str, inputs: list[dict], action: dict) -> dict:

@@ -25,6 +25,9 @@ class CaseStatus(str, Enum):
     ESCALATED = "loftet_til_dlg"
     DLG_DECIDED = "behandlet_i_dlg"
     WITHDRAWN = "trukket"
+    DISCUSSED = "drøftet"
+    DECIDED = "vedtatt"
+    NOTED = "tatt_til_orientering"
 
 
 UNTRIAGED = frozenset({CaseStatus.SUBMITTED, CaseStatus.NEEDS_INFO})
@@ -151,6 +154,15 @@ def triage(case: Case, decision: Triage, at: datetime, *, meeting_id: int | None
             raise InvalidInput("cases.escalation_needs_reference")
         changes.update(escalation=escalation)
     return replace(case, **changes)
+
+
+def conclude(case: Case, status: CaseStatus, at: datetime) -> Case:
+    """The meeting dealt with the case: discussed, decided or noted (the submitter is told)."""
+    if case.status not in (CaseStatus.ON_AGENDA, CaseStatus.DISCUSSED, CaseStatus.DECIDED, CaseStatus.NOTED):
+        raise Conflict("cases.not_on_agenda")
+    if case.status is status:
+        return case
+    return replace(case, status=status, status_changed_at=at, version=case.version + 1)
 
 
 def answer_question(case: Case, answer: str, at: datetime) -> Case:

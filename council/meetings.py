@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import Enum
 
 
@@ -28,6 +28,18 @@ class Meeting:
     end: time = time(11, 0)
     place: str = ""
     status: MeetingStatus = MeetingStatus.PLANNED
+    notice_published_at: datetime | None = None
+    notice_changed_at: datetime | None = None  # a change after publishing, not yet announced
+    minutes_status: str = "ingen"
+    minutes_approved_at: datetime | None = None
+
+    @property
+    def notice_published(self) -> bool:
+        return self.notice_published_at is not None
+
+    @property
+    def minutes_locked(self) -> bool:
+        return self.minutes_status == "godkjent"
 
     def submission_deadline(self, rules: DeadlineRules) -> date:
         return self.date - timedelta(days=rules.submission_days_before)

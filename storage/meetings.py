@@ -1,9 +1,9 @@
-"""Meetings repository."""
+"""Meetings repository (the notice snapshot is kept with the meeting to tell what changed later)."""
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from council.meetings import Meeting, MeetingStatus
 from storage.tables import meetings
@@ -11,7 +11,16 @@ from storage.tables import meetings
 
 def _to_meeting(row) -> Meeting:
     return Meeting(id=row.id, date=row.date, start=row.start_time, end=row.end_time, place=row.place,
-                   status=MeetingStatus(row.status))
+                   status=MeetingStatus(row.status), notice_published_at=row.notice_published_at,
+                   notice_changed_at=row.notice_changed_at, minutes_status=row.minutes_status,
+                   minutes_approved_at=row.minutes_approved_at)
+
+
+def _values(meeting: Meeting) -> dict:
+    return {"date": meeting.date, "start_time": meeting.start, "end_time": meeting.end, "place": meeting.place,
+            "status": meeting.status.value, "notice_published_at": meeting.notice_published_at,
+            "notice_changed_at": meeting.notice_changed_at, "minutes_status": meeting.minutes_status,
+            "minutes_approved_at": meeting.minutes_approved_at}
 
 
 class SqlMeetings:
@@ -19,10 +28,11 @@ class SqlMeetings:
         self._s = session
 
     async def add(self, meeting: Meeting) -> Meeting:
-        result = await self._s.execute(insert(meetings).values(
-            date=meeting.date, start_time=meeting.start, end_time=meeting.end, place=meeting.place,
-            status=meeting.status.value).returning(meetings.c.id))
+        result = await self._s.execute(insert(meetings).values(**_values(meeting)).returning(meetings.c.id))
         return await self.get(result.scalar_one())
+
+    async def save(self, meeting: Meeting) -> None:
+        await self._s.execute(update(meetings).where(meetings.c.id == meeting.id).values(**_values(meeting)))
 
     async def get(self, meeting_id: int) -> Meeting | None:
         row = (await self._s.execute(select(meetings).where(meetings.c.id == meeting_id))).first()
@@ -33,3 +43,23 @@ class SqlMeetings:
                                                             meetings.c.status == MeetingStatus.PLANNED.value)
                                      .order_by(meetings.c.date))
         return [_to_meeting(r) for r in rows]
+
+    async def between(self, first: date, last: date) -> list[Meeting]:
+        rows = await self._s.execute(select(meetings).where(meetings.c.date >= first, meetings.c.date <= last)
+                                     .order_by(meetings.c.date))
+        return [_to_meeting(r) for r in rows]
+
+    async def previous(self, meeting: Meeting) -> Meeting | None:
+        row = (await self._s.execute(select(meetings).where(meetings.c.date < meeting.date,
+                                                            meetings.c.status == MeetingStatus.PLANNED.value)
+                                     .order_by(meetings.c.date.desc()).limit(1))).first()
+        return _to_meeting(row) if row else None
+
+    async def snapshot(self, meeting_id: int) -> dict | None:
+        return (await self._s.execute(select(meetings.c.notice_snapshot)
+                                      .where(meetings.c.id == meeting_id))).scalar()
+
+    async def set_snapshot(self, meeting_id: int, snapshot: dict) -> None:
+        """What the members were last told; later changes are announced against it."""
+        await self._s.execute(update(meetings).where(meetings.c.id == meeting_id).values(
+            notice_snapshot=snapshot, notice_changed_at=None))

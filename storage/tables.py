@@ -123,6 +123,11 @@ meetings = Table(
     Column("end_time", Time, nullable=False),
     Column("place", String(500), nullable=False, default=""),
     Column("status", String(20), nullable=False),
+    Column("notice_published_at", UtcDateTime()),
+    Column("notice_changed_at", UtcDateTime()),
+    Column("notice_snapshot", JSON),
+    Column("minutes_status", String(20), nullable=False, default="ingen"),
+    Column("minutes_approved_at", UtcDateTime()),
 )
 
 cases = Table(
@@ -158,4 +163,65 @@ cases = Table(
     Column("pii_override", Boolean, nullable=False),
     Column("version", Integer, nullable=False),
     UniqueConstraint("year", "number", name="uq_cases_year_number"),
+)
+
+agenda_items = Table(
+    "agenda_items", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("meeting_id", Id, nullable=False, index=True),
+    Column("position", Integer, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("case_id", Id),
+    Column("case_type", String(20)),
+    Column("presenter", String(200), nullable=False, default=""),
+    Column("minutes", Integer),
+    Column("number", Integer),
+    Column("year", Integer),
+    Column("outcome", String(30)),
+    Column("record_text", Text),
+    Column("dissent", Text),
+    Column("protocol_entries", JSON),
+)
+
+attendance = Table(
+    "attendance", metadata,
+    Column("meeting_id", Id, primary_key=True),
+    Column("member", String(64), primary_key=True),
+    Column("status", String(20), nullable=False),
+    Column("reported_at", UtcDateTime(), nullable=False),
+    Column("deputy", String(64)),
+)
+
+action_items = Table(
+    "action_items", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("meeting_id", Id, nullable=False, index=True),
+    Column("item_id", Id),
+    Column("what", Text, nullable=False),
+    Column("owner", String(64), nullable=False, index=True),
+    Column("owner_name", String(200), nullable=False),
+    Column("due", Date, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("closed_at", UtcDateTime()),
+)
+
+pask_meetings = Table(
+    "pask_meetings", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("source", String(20), nullable=False),
+    Column("start", UtcDateTime(), nullable=False),
+    Column("end", UtcDateTime(), nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("location", String(300), nullable=False, default=""),
+    Column("uid", String(300), nullable=False, default=""),
+)
+
+calendar_sync = Table(
+    "calendar_sync", metadata,
+    Column("source", String(20), primary_key=True),
+    Column("last_attempt_at", UtcDateTime()),
+    Column("last_success_at", UtcDateTime()),
+    Column("last_error", String(300)),
+    Column("count", Integer, nullable=False, default=0),
 )

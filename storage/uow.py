@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.activities import SqlActivities
+from storage.agenda import SqlAgenda
 from storage.audit import SqlAudit
 from storage.bot_state import SqlKeyValue
 from storage.cases import SqlCases
@@ -12,6 +13,7 @@ from storage.counters import SqlCounters
 from storage.meetings import SqlMeetings
 from storage.members import SqlMembers
 from storage.outbox import SqlOutbox
+from storage.pask import SqlPask
 
 
 class SqlUnitOfWork:
@@ -29,6 +31,8 @@ class SqlUnitOfWork:
         self.cases = SqlCases(self.session)
         self.meetings = SqlMeetings(self.session)
         self.counters = SqlCounters(self.session)
+        self.agenda = SqlAgenda(self.session)
+        self.pask = SqlPask(self.session)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
