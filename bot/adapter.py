@@ -29,8 +29,9 @@ async def _on_turn_error(turn: TurnContext, error: Exception) -> None:
     locale = turn.activity.locale
     if turn.activity.type == "invoke" and turn.activity.name == "adaptiveCard/action":
         if turn.turn_state.get(BotAdapter._INVOKE_RESPONSE_KEY) is None:
-            await turn.send_activity(Activity(type=ActivityTypes.invoke_response, value=InvokeResponse(
-                status=200, body=card_invoke_body(error_card(t("error.generic", locale, ref=ref), locale)).serialize())))
+            body = card_invoke_body(error_card(t("error.generic", locale, ref=ref), locale)).serialize()
+            await turn.send_activity(Activity(type=ActivityTypes.invoke_response,
+                                              value=InvokeResponse(status=200, body=body)))
         return
     if turn.activity.type != "message":
         return
