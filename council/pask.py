@@ -96,6 +96,7 @@ class CalendarUnavailable(DomainError):
     def __init__(self, reason: str) -> None:
         super().__init__(None, reason=reason)
         self.reason = reason
+        self.args = (reason,)
 
     def __str__(self) -> str:
         return self.reason

@@ -5,10 +5,12 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from council.meetings import DeadlineRules
+from council.planning import PlanRules
 
 DEFAULT_UNITS = (
     "Klinikk for kirurgi",
@@ -58,6 +60,10 @@ class Settings:
     deadlines: DeadlineRules = field(default_factory=DeadlineRules)
     case_flag_days: int = 30
     triage_to_channel: bool = True
+    pask_ics: str = ""
+    pask_graph: tuple[str, str, str, str] | None = None  # tenant, client id, secret, mailbox
+    pask_titles: str = "PASK"
+    plan: PlanRules = field(default_factory=PlanRules)
     public_base_url: str = ""
     export_signing_key: str = ""
     outbox_sweep_seconds: float = 2.0
@@ -108,6 +114,10 @@ class Settings:
                 minutes_days_after=_days(env, "COUNCIL_MINUTES_DAYS", 7)),
             case_flag_days=_days(env, "COUNCIL_CASE_FLAG_DAYS", 30),
             triage_to_channel=_triage_to(get("COUNCIL_TRIAGE_TO")),
+            pask_ics=get("PASK_ICS"),
+            pask_graph=_graph(get),
+            pask_titles=get("PASK_TITLE_FILTER") or "PASK",
+            plan=_plan(get),
             public_base_url=_base_url(get("PUBLIC_BASE_URL")),
             export_signing_key=get("EXPORT_SIGNING_KEY"),
             log_level=(get("LOG_LEVEL") or "INFO").upper(),
@@ -170,6 +180,30 @@ def _database_url(raw: str) -> str:
         "DATABASE_URL must start with sqlite:// or postgresql:// "
         "(e.g. postgresql://postgres@127.0.0.1:5432/test)."
     )
+
+
+def _graph(get) -> tuple[str, str, str, str] | None:
+    names = ("PASK_GRAPH_TENANT_ID", "PASK_GRAPH_CLIENT_ID", "PASK_GRAPH_CLIENT_SECRET", "PASK_GRAPH_MAILBOX")
+    values = tuple(get(name) for name in names)
+    if not any(values):
+        return None
+    missing = [name for name, value in zip(names, values, strict=True) if not value]
+    if missing:
+        raise SettingsError(f"The PASK Graph calendar needs all of {', '.join(names)}; missing: {', '.join(missing)}.")
+    return values
+
+
+def _plan(get) -> PlanRules:
+    try:
+        start = time.fromisoformat(get("COUNCIL_MEETING_START") or "09:00")
+        minutes = int(get("COUNCIL_MEETING_MINUTES") or "120")
+        offset = int(get("COUNCIL_MEETING_OFFSET_DAYS") or "3")
+        skip = frozenset(int(m) for m in (get("COUNCIL_SKIP_MONTHS") or "7").split(",") if m.strip())
+        return PlanRules(offset_working_days=offset, start=start, duration_minutes=minutes, skip_months=skip)
+    except ValueError as error:
+        raise SettingsError(
+            "COUNCIL_MEETING_START (HH:MM), COUNCIL_MEETING_MINUTES, COUNCIL_MEETING_OFFSET_DAYS (working days "
+            f"after PASK) and COUNCIL_SKIP_MONTHS (e.g. 7) must be valid: {error}") from None
 
 
 def _base_url(raw: str) -> str:

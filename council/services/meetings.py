@@ -1,22 +1,34 @@
-"""Meetings as far as cases need them: which meetings are still open for submissions."""
+"""Meeting plan use cases: propose a year against PASK, accept, add, move and cancel meetings."""
 from __future__ import annotations
 
-from datetime import date, time
+from dataclasses import replace
+from datetime import date, datetime, time
 
+from council.agenda import ItemKind, default_items
 from council.audit import AuditEntry
+from council.cases import CaseStatus
 from council.clock import Clock
-from council.errors import InvalidInput, NotAllowed
-from council.meetings import DeadlineRules, Meeting
+from council.errors import InvalidInput, NotAllowed, NotFound
+from council.meetings import DeadlineRules, Meeting, MeetingStatus
 from council.members import Member
-from council.services.ports import UnitOfWorkFactory
+from council.outbox import Operation
+from council.planning import PlanRules, ProposedMeeting, WorkingCalendar, propose_year
+from council.services.outbox import queue
+from council.services.ports import MeetingMessages, UnitOfWork, UnitOfWorkFactory
 
 
 class MeetingService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, rules: DeadlineRules, tz) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, rules: DeadlineRules, tz,
+                 plan_rules: PlanRules | None = None, messages: MeetingMessages | None = None,
+                 standing_titles: dict[ItemKind, str] | None = None) -> None:
         self._uow = uow
         self._clock = clock
         self.rules = rules
         self._tz = tz
+        self.plan_rules = plan_rules or PlanRules()
+        self.messages = messages
+        self.standing_titles = standing_titles or {}
+        self.wake = lambda: None
 
     def today(self) -> date:
         return self._clock.now().astimezone(self._tz).date()
@@ -25,21 +37,137 @@ class MeetingService:
         async with self._uow() as uow:
             return await uow.meetings.from_date(self.today())
 
+    async def latest_held(self) -> Meeting | None:
+        """The meeting whose minutes are being written: the latest one on or before today."""
+        today = self.today()
+        async with self._uow() as uow:
+            held = await uow.meetings.between(date(today.year - 1, 1, 1), today)
+        return next((m for m in reversed(held) if m.status is MeetingStatus.PLANNED), None)
+
+    async def get(self, meeting_id: int) -> Meeting:
+        async with self._uow() as uow:
+            meeting = await uow.meetings.get(meeting_id)
+        if meeting is None:
+            raise NotFound("meetings.not_found")
+        return meeting
+
     async def open_for_submissions(self) -> list[Meeting]:
         """Meetings whose submission deadline has not passed, soonest first."""
         today = self.today()
         return [m for m in await self.upcoming() if m.open_for_submissions(today, self.rules)]
 
+    # --- the year's plan ------------------------------------------------------------------------
+    async def propose(self, actor: Member, year: int) -> list[ProposedMeeting]:
+        """One meeting a month, placed after PASK's meeting by the planning rule, skipping taken dates."""
+        _organiser(actor)
+        async with self._uow() as uow:
+            first = datetime(year, 1, 1, tzinfo=self._tz)
+            pask = await uow.pask.meetings(first, datetime(year, 12, 31, 23, 59, tzinfo=self._tz))
+            taken = {m.date for m in await uow.meetings.between(date(year, 1, 1), date(year, 12, 31))}
+        pask_dates = sorted({m.start.astimezone(self._tz).date() for m in pask})
+        return propose_year(year, pask_dates, self.plan_rules, blocked=frozenset(taken))
+
+    async def accept_plan(self, actor: Member, chosen: list[tuple[date, time, time]], place: str = "") -> list[Meeting]:
+        """Create the chosen meetings (the leader may have moved or dropped some); tell the channel once."""
+        _organiser(actor)
+        calendar = WorkingCalendar({d.year for d, _, _ in chosen} or {self.today().year}, self.plan_rules)
+        for day, start, end in chosen:
+            self._check_slot(calendar, day, start, end)
+        async with self._uow() as uow:
+            created = [await self._create(uow, actor, Meeting(None, day, start, end, place.strip()))
+                       for day, start, end in sorted(chosen)]
+            await self._tell_channel(uow, f"plan:{created[0].id if created else 0}",
+                                     self.messages.plan_posted(created) if created else None)
+            await uow.commit()
+        self.wake()
+        return created
+
     async def add_meeting(self, actor: Member, day: date, start: time, end: time, place: str) -> Meeting:
-        if not actor.is_organiser:
-            raise NotAllowed("error.organiser_only")
+        _organiser(actor)
+        self._check_slot(None, day, start, end)
+        async with self._uow() as uow:
+            meeting = await self._create(uow, actor, Meeting(None, day, start, end, place.strip()))
+            await self._tell_channel(uow, f"meeting:{meeting.id}:added", self.messages.meeting_added(meeting))
+            await uow.commit()
+        self.wake()
+        return meeting
+
+    async def move_meeting(self, actor: Member, meeting_id: int, day: date, start: time, end: time,
+                           place: str | None = None) -> Meeting:
+        """Deadlines follow the date by definition; members are told, and a published notice is updated."""
+        _organiser(actor)
+        self._check_slot(None, day, start, end)
+        async with self._uow() as uow:
+            before = await _load(uow, meeting_id)
+            moved = replace(before, date=day, start=start, end=end, place=before.place if place is None
+                            else place.strip(), notice_changed_at=self._clock.now() if before.notice_published
+                            else None)
+            await uow.meetings.save(moved)
+            await self._audit(uow, actor, "move", before, moved)
+            await self._tell_channel(uow, f"meeting:{meeting_id}:moved:{self._clock.now().isoformat()}",
+                                     self.messages.meeting_moved(before, moved))
+            await uow.commit()
+        self.wake()
+        return moved
+
+    async def cancel_meeting(self, actor: Member, meeting_id: int) -> Meeting:
+        """Cases on a cancelled meeting's agenda go back to 'first available meeting'."""
+        _organiser(actor)
+        async with self._uow() as uow:
+            before = await _load(uow, meeting_id)
+            cancelled = replace(before, status=MeetingStatus.CANCELLED)
+            await uow.meetings.save(cancelled)
+            for item in await uow.agenda.items(meeting_id):
+                if item.case_id is not None:
+                    case = await uow.cases.get(item.case_id)
+                    if case and case.status in (CaseStatus.ON_AGENDA, CaseStatus.DEFERRED):
+                        await uow.cases.save(replace(case, meeting_id=None, version=case.version + 1), case.version)
+                    await uow.agenda.remove(item.id)
+            await self._audit(uow, actor, "cancel", before, cancelled)
+            await self._tell_channel(uow, f"meeting:{meeting_id}:cancelled", self.messages.meeting_cancelled(before))
+            await uow.commit()
+        self.wake()
+        return cancelled
+
+    # --- shared ---------------------------------------------------------------------------------
+    def _check_slot(self, calendar: WorkingCalendar | None, day: date, start: time, end: time) -> None:
         if day < self.today():
             raise InvalidInput("meetings.in_the_past")
         if end <= start:
             raise InvalidInput("meetings.end_before_start")
-        async with self._uow() as uow:
-            meeting = await uow.meetings.add(Meeting(None, day, start, end, place.strip()))
-            await uow.audit.add(AuditEntry(actor.aad_object_id, "meeting", str(meeting.id), "add",
-                                           self._clock.now(), None, {"date": day.isoformat()}))
-            await uow.commit()
-            return meeting
+        calendar = calendar or WorkingCalendar({day.year}, self.plan_rules)
+        if not calendar.is_working_day(day):
+            raise InvalidInput("meetings.not_a_working_day")
+
+    async def _create(self, uow: UnitOfWork, actor: Member, meeting: Meeting) -> Meeting:
+        meeting = await uow.meetings.add(meeting)
+        for item in default_items(meeting.id, self.standing_titles):
+            await uow.agenda.add(item)
+        await self._audit(uow, actor, "add", None, meeting)
+        return meeting
+
+    async def _tell_channel(self, uow: UnitOfWork, key: str, activity: dict | None) -> None:
+        channel = await uow.conversations.council_channel()
+        if channel is not None and activity is not None:
+            await queue(uow, self._clock, key=key, operation=Operation.SEND, target=channel.conversation_id,
+                        activity=activity)
+
+    async def _audit(self, uow: UnitOfWork, actor: Member, action: str, before: Meeting | None,
+                     after: Meeting) -> None:
+        snap = lambda m: {"date": m.date.isoformat(), "start": m.start.isoformat(), "end": m.end.isoformat(),  # noqa: E731
+                          "status": m.status.value}
+        await uow.audit.add(AuditEntry(actor.aad_object_id, "meeting", str(after.id), action, self._clock.now(),
+                                       snap(before) if before else None, snap(after)))
+
+
+def _organiser(actor: Member) -> None:
+    if not actor.is_organiser:
+        raise NotAllowed("error.organiser_only")
+
+
+async def _load(uow: UnitOfWork, meeting_id: int) -> Meeting:
+    meeting = await uow.meetings.get(meeting_id)
+    if meeting is None:
+        raise NotFound("meetings.not_found")
+    return meeting
+

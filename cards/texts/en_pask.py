@@ -1,0 +1,19 @@
+"""English texts for the PASK calendar."""
+
+TEXTS = {
+    "pask.title": "The PASK calendar",
+    "pask.sync_failed": "I could not read the PASK calendar from {source} ({reason}). The meeting plan uses the "
+                        "last good copy. Type **synk pask** to try again.",
+    "pask.source.ics": "the calendar file",
+    "pask.source.graph": "the Outlook calendar (Microsoft Graph)",
+    "pask.source.manual": "the dates you typed in",
+    "pask.synced": "The PASK calendar is up to date: {summary}.",
+    "pask.none_configured": "No PASK calendar is configured. Type the PASK dates below, one per line.",
+    "pask.manual_invalid": "Could not read the line “{line}”. Write e.g. 12.01.2027 10:00-12:00.",
+    "pask.manual_saved": "Saved {count} PASK meetings.",
+    "pask.manual_label": "PASK meetings (one per line: 12.01.2027 10:00-12:00)",
+    "pask.manual_save": "Save PASK dates",
+    "pask.status_line": "{source}: last read {when} ({count} meetings)",
+    "pask.status_error": "{source}: last attempt failed – {reason}",
+    "pask.sync_now": "Read the PASK calendar now",
+}

@@ -1,0 +1,296 @@
+"""Agenda, notice and attendance: build the saksliste, publish the innkalling, announce changes once."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from council.agenda import AgendaItem, ItemKind, case_item, move, numbered, ordered, planned_minutes
+from council.audit import AuditEntry
+from council.cases import Case, CaseStatus
+from council.clock import Clock
+from council.errors import InvalidInput, NotAllowed, NotFound
+from council.meetings import Meeting, MeetingStatus
+from council.members import Member, Role
+from council.minutes import ActionItem, Attendance
+from council.outbox import Operation
+from council.services.meetings import MeetingService
+from council.services.outbox import queue
+from council.services.ports import MeetingMessages, UnitOfWork, UnitOfWorkFactory
+
+CHANGE_QUIET_PERIOD = timedelta(minutes=5)  # edits within this window become one "Oppdatert innkalling"
+NOTICE_HOUR = 7  # notices go out from 07:00 on the notice date (jobs never run 01:00–03:59)
+
+
+@dataclass(frozen=True)
+class AgendaView:
+    meeting: Meeting
+    items: list[AgendaItem]
+    cases: dict[int, Case]
+    follow_up: list[ActionItem]
+    attendance: dict[str, tuple[Attendance, str | None]] = field(default_factory=dict)
+
+    @property
+    def planned_minutes(self) -> int:
+        return planned_minutes(self.items)
+
+    @property
+    def over_length(self) -> bool:
+        length = (datetime.combine(self.meeting.date, self.meeting.end)
+                  - datetime.combine(self.meeting.date, self.meeting.start))
+        return self.planned_minutes > length.total_seconds() / 60
+
+
+def snapshot(view: AgendaView) -> dict:
+    """What the members were told, to say later exactly what changed."""
+    m = view.meeting
+    return {"date": m.date.isoformat(), "start": m.start.isoformat(timespec="minutes"),
+            "end": m.end.isoformat(timespec="minutes"), "place": m.place,
+            "items": [{"id": i.id, "title": i.title, "number": i.number} for i in view.items]}
+
+
+def changes(before: dict, after: dict) -> list[tuple[str, str]]:
+    """(kind, detail) pairs: time/place changes, items added, removed or reordered."""
+    found = [(key, str(after[key])) for key in ("date", "start", "end", "place") if before.get(key) != after[key]]
+    old = {i["id"]: i for i in before.get("items", [])}
+    new = {i["id"]: i for i in after["items"]}
+    found += [("added", i["title"]) for i in after["items"] if i["id"] not in old]
+    found += [("removed", i["title"]) for i in before.get("items", []) if i["id"] not in new]
+    kept_old = [i for i in old if i in new]
+    if kept_old != [i for i in new if i in old]:
+        found.append(("reordered", ""))
+    return found
+
+
+class AgendaService:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, meetings: MeetingService, messages: MeetingMessages,
+                 tz) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._meetings = meetings
+        self._messages = messages
+        self._tz = tz
+        self.wake = lambda: None
+
+    async def item(self, item_id: int) -> AgendaItem:
+        async with self._uow() as uow:
+            return await _item(uow, item_id)
+
+    async def view(self, meeting_id: int) -> AgendaView:
+        """The agenda as it stands, with accepted and carried-over cases placed on it."""
+        async with self._uow() as uow:
+            view = await self._materialise(uow, meeting_id)
+            await uow.commit()
+            return view
+
+    async def _materialise(self, uow: UnitOfWork, meeting_id: int) -> AgendaView:
+        meeting = await _meeting(uow, meeting_id)
+        items = await uow.agenda.items(meeting_id)
+        on_agenda = {i.case_id for i in items if i.case_id is not None}
+        first_open = next((m for m in await uow.meetings.from_date(self._meetings.today())
+                           if not m.notice_published), None)
+        changed = False
+        for case in await uow.cases.with_status(frozenset({CaseStatus.ON_AGENDA, CaseStatus.DEFERRED})):
+            here = case.meeting_id == meeting_id or (case.meeting_id is None and first_open is not None
+                                                    and first_open.id == meeting_id)
+            if here and case.id not in on_agenda and not await uow.agenda.by_case(case.id):
+                if case.meeting_id is None:
+                    await uow.cases.save(replace(case, meeting_id=meeting_id, version=case.version + 1),
+                                         case.version)
+                items.append(await uow.agenda.add(case_item(meeting_id, case, len(items) - 1)))
+                changed = True
+        if changed:
+            items = await self._save_order(uow, ordered(items))
+            await self._mark_changed(uow, meeting)
+        cases = {i.case_id: await uow.cases.get(i.case_id) for i in items if i.case_id is not None}
+        follow_up = [a for a in await uow.agenda.actions(open_only=True) if a.meeting_id != meeting_id]
+        return AgendaView(await _meeting(uow, meeting_id), items, cases, follow_up,
+                          await uow.agenda.attendance(meeting_id))
+
+    async def _save_order(self, uow: UnitOfWork, items: list[AgendaItem]) -> list[AgendaItem]:
+        for item in items:
+            await uow.agenda.save(item)
+        return items
+
+    async def _mark_changed(self, uow: UnitOfWork, meeting: Meeting) -> None:
+        if meeting.notice_published and meeting.notice_changed_at is None:
+            await uow.meetings.save(replace(meeting, notice_changed_at=self._clock.now()))
+
+    # --- editing (leader and secretary) ----------------------------------------------------------
+    async def move_item(self, actor: Member, item_id: int, steps: int) -> AgendaView:
+        return await self._edit(actor, item_id, lambda items, item: move(items, item_id, steps))
+
+    async def set_item(self, actor: Member, item_id: int, presenter: str, minutes: int | None) -> AgendaView:
+        if minutes is not None and not 0 <= minutes <= 480:
+            raise InvalidInput("agenda.minutes_invalid")
+        return await self._edit(actor, item_id, lambda items, item: [
+            replace(i, presenter=presenter.strip()[:200], minutes=minutes) if i.id == item_id else i for i in items])
+
+    async def add_standing(self, actor: Member, meeting_id: int, title: str) -> AgendaView:
+        _organiser(actor)
+        if not title.strip():
+            raise InvalidInput("agenda.title_required")
+        async with self._uow() as uow:
+            meeting = await _meeting(uow, meeting_id)
+            items = await uow.agenda.items(meeting_id)
+            items.append(await uow.agenda.add(AgendaItem(None, meeting_id, len(items) - 1, ItemKind.STANDING,
+                                                         title.strip()[:300])))
+            await self._save_order(uow, ordered(items))
+            await self._mark_changed(uow, meeting)
+            await self._audit(uow, actor, meeting_id, "add_item")
+            await uow.commit()
+        return await self.view(meeting_id)
+
+    async def move_to_meeting(self, actor: Member, item_id: int, target_id: int) -> AgendaView:
+        """Move a case to another meeting's agenda (its number is given there)."""
+        _organiser(actor)
+        async with self._uow() as uow:
+            item = await _item(uow, item_id)
+            target = await _meeting(uow, target_id)
+            if not item.movable or target.status is not MeetingStatus.PLANNED or target.id == item.meeting_id:
+                raise InvalidInput("agenda.cannot_move")
+            source = await _meeting(uow, item.meeting_id)
+            target_items = await uow.agenda.items(target_id)
+            await uow.agenda.save(replace(item, meeting_id=target_id, position=len(target_items), number=None,
+                                          year=None))
+            await self._save_order(uow, ordered([*target_items, replace(item, meeting_id=target_id,
+                                                                         position=len(target_items))]))
+            if item.case_id is not None:
+                case = await uow.cases.get(item.case_id)
+                await uow.cases.save(replace(case, meeting_id=target_id, version=case.version + 1), case.version)
+            for changed in (source, target):
+                await self._mark_changed(uow, changed)
+            await self._audit(uow, actor, source.id, "move_item")
+            await uow.commit()
+        return await self.view(source.id)
+
+    async def _edit(self, actor: Member, item_id: int, change) -> AgendaView:
+        _organiser(actor)
+        async with self._uow() as uow:
+            item = await _item(uow, item_id)
+            meeting = await _meeting(uow, item.meeting_id)
+            await self._save_order(uow, ordered(change(await uow.agenda.items(meeting.id), item)))
+            await self._mark_changed(uow, meeting)
+            await self._audit(uow, actor, meeting.id, "edit_agenda")
+            await uow.commit()
+        return await self.view(meeting.id)
+
+    # --- the notice -----------------------------------------------------------------------------
+    async def publish_notice(self, actor: Member | None, meeting_id: int) -> AgendaView:
+        """Number the items, store what was told, post the notice to the channel (once)."""
+        if actor is not None:
+            _organiser(actor)
+        async with self._uow() as uow:
+            view = await self._materialise(uow, meeting_id)
+            if view.meeting.notice_published:
+                raise InvalidInput("agenda.already_published")
+            year = view.meeting.date.year
+            unnumbered = sum(1 for i in view.items if i.number is None)
+            last = await uow.counters.next(f"agenda:{year}", unnumbered) if unnumbered else 0
+            items = await self._save_order(uow, numbered(view.items, year, last - unnumbered + 1))
+            meeting = replace(view.meeting, notice_published_at=self._clock.now(), notice_changed_at=None)
+            await uow.meetings.save(meeting)
+            view = replace(view, meeting=meeting, items=items)
+            await uow.meetings.set_snapshot(meeting_id, snapshot(view))
+            channel = await uow.conversations.council_channel()
+            if channel is not None:
+                await queue(uow, self._clock, key=f"meeting:{meeting_id}:notice", operation=Operation.SEND,
+                            target=channel.conversation_id, activity=self._messages.notice(view))
+            await uow.audit.add(AuditEntry(actor.aad_object_id if actor else "system", "meeting", str(meeting_id),
+                                           "publish_notice", self._clock.now(), None, snapshot(view)))
+            await uow.commit()
+        self.wake()
+        return view
+
+    async def publish_due_notices(self) -> int:
+        """The scheduler's job: notices whose date has come (from 07:00) and that are not out yet."""
+        now = self._clock.now().astimezone(self._tz)
+        if now.hour < NOTICE_HOUR:
+            return 0
+        published = 0
+        for meeting in await self._meetings.upcoming():
+            if not meeting.notice_published and meeting.notice_date(self._meetings.rules) <= now.date():
+                await self.publish_notice(None, meeting.id)
+                published += 1
+        return published
+
+    async def announce_changes(self) -> int:
+        """One 'Oppdatert innkalling' per quiet spell of edits, saying what changed; the notice card is updated."""
+        announced = 0
+        for meeting in await self._meetings.upcoming():
+            if meeting.notice_changed_at is None or self._clock.now() - meeting.notice_changed_at < \
+                    CHANGE_QUIET_PERIOD:
+                continue
+            async with self._uow() as uow:
+                view = await self._materialise(uow, meeting.id)
+                before = await uow.meetings.snapshot(meeting.id) or {}
+                after = snapshot(view)
+                found = changes(before, after)
+                channel = await uow.conversations.council_channel()
+                if found and channel is not None:
+                    stamp = self._clock.now().strftime("%Y%m%dT%H%M%S")
+                    await queue(uow, self._clock, key=f"meeting:{meeting.id}:notice-update:{stamp}",
+                                operation=Operation.SEND, target=channel.conversation_id,
+                                activity=self._messages.notice_update(view, found))
+                    await queue(uow, self._clock, key=f"meeting:{meeting.id}:notice:v{stamp}",
+                                operation=Operation.UPDATE, target=channel.conversation_id,
+                                activity=self._messages.notice(view), update_of=f"meeting:{meeting.id}:notice")
+                    announced += 1
+                await uow.meetings.set_snapshot(meeting.id, after)
+                await uow.commit()
+        if announced:
+            self.wake()
+        return announced
+
+    # --- attendance -----------------------------------------------------------------------------
+    async def report_absence(self, actor: Member, meeting_id: int) -> Member | None:
+        """Forfall: recorded, and the member's deputy is invited and told. Returns the deputy, if any."""
+        if not actor.has(Role.LEADER, Role.SECRETARY, Role.MEMBER, Role.DEPUTY):
+            raise NotAllowed("attendance.members_only")
+        async with self._uow() as uow:
+            view = await self._materialise(uow, meeting_id)
+            deputy = next((m for m in await uow.members.with_role(Role.DEPUTY)
+                           if m.deputy_for == actor.aad_object_id), None)
+            await uow.agenda.set_attendance(meeting_id, actor.aad_object_id, Attendance.ABSENT, self._clock.now(),
+                                            deputy.aad_object_id if deputy else None)
+            if deputy is not None:
+                await queue(uow, self._clock, key=f"meeting:{meeting_id}:deputy:{deputy.aad_object_id}",
+                            operation=Operation.SEND_PERSONAL, target=deputy.aad_object_id,
+                            activity=self._messages.deputy_invitation(view, actor, deputy.locale))
+            await uow.audit.add(AuditEntry(actor.aad_object_id, "attendance", str(meeting_id), "absent",
+                                           self._clock.now(), None, {"deputy": deputy.aad_object_id if deputy
+                                                                     else None}))
+            await uow.commit()
+        self.wake()
+        return deputy
+
+    async def report_present(self, actor: Member, meeting_id: int) -> None:
+        async with self._uow() as uow:
+            await _meeting(uow, meeting_id)
+            await uow.agenda.set_attendance(meeting_id, actor.aad_object_id, Attendance.PRESENT, self._clock.now())
+            await uow.audit.add(AuditEntry(actor.aad_object_id, "attendance", str(meeting_id), "present",
+                                           self._clock.now()))
+            await uow.commit()
+
+    async def _audit(self, uow: UnitOfWork, actor: Member, meeting_id: int, action: str) -> None:
+        items = [{"id": i.id, "title": i.title} for i in ordered(await uow.agenda.items(meeting_id))]
+        await uow.audit.add(AuditEntry(actor.aad_object_id, "agenda", str(meeting_id), action, self._clock.now(),
+                                       None, {"items": items}))
+
+
+def _organiser(actor: Member) -> None:
+    if not actor.is_organiser:
+        raise NotAllowed("error.organiser_only")
+
+
+async def _meeting(uow: UnitOfWork, meeting_id: int) -> Meeting:
+    meeting = await uow.meetings.get(meeting_id)
+    if meeting is None:
+        raise NotFound("meetings.not_found")
+    return meeting
+
+
+async def _item(uow: UnitOfWork, item_id: int) -> AgendaItem:
+    item = await uow.agenda.get(item_id)
+    if item is None:
+        raise NotFound("agenda.item_not_found")
+    return item

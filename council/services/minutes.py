@@ -1,0 +1,198 @@
+"""Minutes and follow-up: record outcomes and action items, post the draft, approve and lock."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from council.agenda import ItemKind
+from council.audit import AuditEntry
+from council.cases import conclude
+from council.clock import Clock
+from council.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from council.meetings import Meeting
+from council.members import Member
+from council.minutes import (CASE_STATUS, ActionItem, ActionStatus, Attendance, ItemRecord, MinutesStatus,
+                             Outcome, check_action, check_record)
+from council.outbox import Operation
+from council.services.agenda import AgendaService, AgendaView
+from council.services.outbox import queue
+from council.services.ports import CaseMessages, MeetingMessages, UnitOfWork, UnitOfWorkFactory
+
+
+@dataclass(frozen=True)
+class MinutesView:
+    agenda: AgendaView
+    records: dict[int, ItemRecord]
+    actions: list[ActionItem]
+
+
+class MinutesService:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, agenda: AgendaService, messages: MeetingMessages,
+                 case_messages: CaseMessages, today) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._agenda = agenda
+        self._messages = messages
+        self._case_messages = case_messages
+        self._today = today
+        self.wake = lambda: None
+
+    async def view(self, meeting_id: int) -> MinutesView:
+        agenda = await self._agenda.view(meeting_id)
+        async with self._uow() as uow:
+            return MinutesView(agenda, await uow.agenda.records(meeting_id),
+                               await uow.agenda.actions(meeting_id=meeting_id))
+
+    async def record_item(self, actor: Member, item_id: int, outcome: Outcome, text: str, dissent: str = "",
+                          protocol_entries: tuple[str, ...] = ()) -> list[str]:
+        """Store an item's outcome; a case moves with it (and its submitter is told). Returns warnings."""
+        _organiser(actor)
+        async with self._uow() as uow:
+            item = await uow.agenda.get(item_id)
+            if item is None:
+                raise NotFound("agenda.item_not_found")
+            meeting = await self._unlocked(uow, item.meeting_id)
+            record = ItemRecord(item_id, outcome, text.strip(), dissent.strip(),
+                                tuple(p.strip() for p in protocol_entries if p.strip()))
+            warnings = check_record(item, record)
+            await uow.agenda.save_record(record)
+            if item.case_id is not None:
+                await self._conclude_case(uow, actor, item.case_id, outcome)
+            if item.kind is ItemKind.APPROVE_MINUTES and outcome is Outcome.DECIDED:
+                previous = await uow.meetings.previous(meeting)
+                if previous is not None and previous.minutes_status == MinutesStatus.DRAFT.value:
+                    await self._approve(uow, actor, previous)
+            await self._set_draft(uow, meeting)
+            await uow.audit.add(AuditEntry(actor.aad_object_id, "minutes", str(item.meeting_id), "record_item",
+                                           self._clock.now(), None, {"item": item_id, "outcome": outcome.value}))
+            await uow.commit()
+        self.wake()
+        return warnings
+
+    async def _conclude_case(self, uow: UnitOfWork, actor: Member, case_id: int, outcome: Outcome) -> None:
+        case = await uow.cases.get(case_id)
+        updated = conclude(case, CASE_STATUS[outcome], self._clock.now())
+        if updated is case:
+            return
+        if not await uow.cases.save(updated, case.version):
+            raise Conflict("cases.already_handled", status=case.status.value)
+        await uow.audit.add(AuditEntry(actor.aad_object_id, "case", str(case.id), "concluded", self._clock.now(),
+                                       case.snapshot(), updated.snapshot()))
+        submitter = await uow.members.get(updated.submitted_by)
+        await queue(uow, self._clock, key=f"case:{case.id}:v{updated.version}:submitter",
+                    operation=Operation.SEND_PERSONAL, target=updated.submitted_by,
+                    activity=self._case_messages.status_notice(updated, None, submitter.locale if submitter else None))
+
+    async def add_action(self, actor: Member, item_id: int, what: str, owner_id: str, due: date) -> ActionItem:
+        _organiser(actor)
+        check_action(what, due, self._today())
+        async with self._uow() as uow:
+            item = await uow.agenda.get(item_id)
+            owner = await uow.members.get(owner_id)
+            if item is None or owner is None:
+                raise InvalidInput("minutes.action_owner_required")
+            await self._unlocked(uow, item.meeting_id)
+            action = await uow.agenda.add_action(ActionItem(None, item.meeting_id, item_id, what.strip(),
+                                                            owner.aad_object_id, owner.name, due))
+            await uow.audit.add(AuditEntry(actor.aad_object_id, "action_item", str(action.id), "add",
+                                           self._clock.now(), None, {"owner": owner_id, "due": due.isoformat()}))
+            await queue(uow, self._clock, key=f"action:{action.id}:assigned", operation=Operation.SEND_PERSONAL,
+                        target=owner.aad_object_id, activity=self._messages.action_assigned(action, owner.locale))
+            await uow.commit()
+        self.wake()
+        return action
+
+    async def set_attendance(self, actor: Member, meeting_id: int, present: set[str], absent: set[str]) -> None:
+        _organiser(actor)
+        async with self._uow() as uow:
+            await self._unlocked(uow, meeting_id)
+            for member_id in present:
+                await uow.agenda.set_attendance(meeting_id, member_id, Attendance.PRESENT, self._clock.now())
+            for member_id in absent - present:
+                await uow.agenda.set_attendance(meeting_id, member_id, Attendance.ABSENT, self._clock.now())
+            await uow.audit.add(AuditEntry(actor.aad_object_id, "attendance", str(meeting_id), "recorded",
+                                           self._clock.now(), None, {"present": sorted(present)}))
+            await uow.commit()
+
+    async def publish_draft(self, actor: Member, meeting_id: int) -> MinutesView:
+        """'Utkast til referat' in the channel; approved later at the next meeting or by circulation."""
+        _organiser(actor)
+        view = await self.view(meeting_id)
+        if not view.records:
+            raise InvalidInput("minutes.nothing_recorded")
+        async with self._uow() as uow:
+            meeting = await self._unlocked(uow, meeting_id)
+            await self._set_draft(uow, meeting)
+            channel = await uow.conversations.council_channel()
+            if channel is not None:
+                stamp = self._clock.now().strftime("%Y%m%dT%H%M%S")
+                await queue(uow, self._clock, key=f"meeting:{meeting_id}:minutes-draft:{stamp}",
+                            operation=Operation.SEND, target=channel.conversation_id,
+                            activity=self._messages.minutes_draft(view))
+            await uow.audit.add(AuditEntry(actor.aad_object_id, "minutes", str(meeting_id), "publish_draft",
+                                           self._clock.now()))
+            await uow.commit()
+        self.wake()
+        return view
+
+    async def approve(self, actor: Member, meeting_id: int) -> Meeting:
+        """Approval by circulation (leader); approval at the next meeting goes through record_item."""
+        if not actor.is_leader:
+            raise NotAllowed("error.leader_only")
+        async with self._uow() as uow:
+            meeting = await self._unlocked(uow, meeting_id)
+            if meeting.minutes_status != MinutesStatus.DRAFT.value:
+                raise InvalidInput("minutes.no_draft")
+            approved = await self._approve(uow, actor, meeting)
+            await uow.commit()
+        self.wake()
+        return approved
+
+    async def _approve(self, uow: UnitOfWork, actor: Member, meeting: Meeting) -> Meeting:
+        approved = replace(meeting, minutes_status=MinutesStatus.APPROVED.value, minutes_approved_at=self._clock.now())
+        await uow.meetings.save(approved)
+        await uow.audit.add(AuditEntry(actor.aad_object_id, "minutes", str(meeting.id), "approve", self._clock.now()))
+        channel = await uow.conversations.council_channel()
+        if channel is not None:
+            await queue(uow, self._clock, key=f"meeting:{meeting.id}:minutes-approved", operation=Operation.SEND,
+                        target=channel.conversation_id, activity=self._messages.minutes_approved(approved))
+        return approved
+
+    async def _set_draft(self, uow: UnitOfWork, meeting: Meeting) -> None:
+        if meeting.minutes_status == MinutesStatus.NONE.value:
+            await uow.meetings.save(replace(meeting, minutes_status=MinutesStatus.DRAFT.value))
+
+    async def _unlocked(self, uow: UnitOfWork, meeting_id: int) -> Meeting:
+        meeting = await uow.meetings.get(meeting_id)
+        if meeting is None:
+            raise NotFound("meetings.not_found")
+        if meeting.minutes_locked:
+            raise Conflict("minutes.locked")
+        return meeting
+
+    # --- follow-up list -------------------------------------------------------------------------
+    async def follow_up(self) -> list[ActionItem]:
+        async with self._uow() as uow:
+            return await uow.agenda.actions(open_only=True)
+
+    async def update_action(self, actor: Member, action_id: int, status: ActionStatus) -> ActionItem:
+        """The owner (or the leader/secretary) moves an action item along."""
+        async with self._uow() as uow:
+            action = await uow.agenda.action(action_id)
+            if action is None:
+                raise NotFound("followup.not_found")
+            if action.owner != actor.aad_object_id and not actor.is_organiser:
+                raise NotAllowed("followup.not_yours")
+            updated = replace(action, status=status,
+                              closed_at=self._clock.now() if status is ActionStatus.DONE else None)
+            await uow.agenda.save_action(updated)
+            await uow.audit.add(AuditEntry(actor.aad_object_id, "action_item", str(action_id), "status",
+                                           self._clock.now(), {"status": action.status.value},
+                                           {"status": status.value}))
+            await uow.commit()
+            return updated
+
+
+def _organiser(actor: Member) -> None:
+    if not actor.is_organiser:
+        raise NotAllowed("error.organiser_only")
