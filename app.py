@@ -15,21 +15,30 @@ from botbuilder.core import ConversationState
 
 from bot.adapter import build_adapter
 from bot.cases import CasesFeature
-from bot.exports import PATH as EXPORT_PATH
-from bot.exports import ExportLinks, export_route
+from bot.exports import ROUTES as EXPORT_ROUTES
+from bot.exports import ExportLinks, LinkSigner, export_handlers
 from bot.handler import RaadsbotHandler
+from bot.meetings import MeetingsFeature
 from bot.notifier import TeamsNotifier
 from bot.routes import messages_route
 from bot.state_store import DatabaseStorage
+from calendars.graph import GraphSource
+from calendars.ics import IcsSource
 from cards.case_messages import CardCaseMessages
+from cards.meeting_messages import CardMeetingMessages, standing_titles
+from cards.pask_messages import CardPaskMessages
 from council.clock import Clock, SystemClock
+from council.pask import PaskFilter
+from council.services.agenda import AgendaService
 from council.services.activities import ActivityLog
 from council.services.cases import CaseService
 from council.services.conversations import ConversationService
 from council.services.housekeeping import HousekeepingService
 from council.services.members import MemberService
 from council.services.meetings import MeetingService
+from council.services.minutes import MinutesService
 from council.services.outbox import OutboxService
+from council.services.pask import PaskService
 from council.settings import Settings, SettingsError, ensure_sqlite_folder
 from scheduler import RecurringJob, build_scheduler, describe, kick
 from storage.db import make_engine, migrate, ping, sessionmaker
@@ -54,6 +63,9 @@ class Container:
     housekeeping: HousekeepingService | None = None
     meetings: MeetingService | None = None
     cases: CaseService | None = None
+    agenda: AgendaService | None = None
+    minutes: MinutesService | None = None
+    pask: PaskService | None = None
     handler: RaadsbotHandler | None = None
     adapter: object = None
     scheduler: object = None
@@ -78,11 +90,16 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", _healthz(container))
 
-    async def export(request: web.Request) -> web.Response:
-        return await app[EXPORT](request)
-
-    app.router.add_get(EXPORT_PATH, export)
+    for name, path in EXPORT_ROUTES.items():
+        app.router.add_get(path, _dispatch(app, name))
     return app
+
+
+def _dispatch(app: web.Application, name: str):
+    """Routes are fixed before start-up; their handlers are built with the services in cleanup_ctx."""
+    async def handle(request: web.Request) -> web.Response:
+        return await app[EXPORT][name](request)
+    return handle
 
 
 def _database(c: Container):
@@ -103,19 +120,46 @@ def _bot(c: Container):
         c.conversations = ConversationService(c.uow, c.clock)
         c.outbox = OutboxService(c.uow, c.clock, s.limits, c.owner)
         c.housekeeping = HousekeepingService(c.uow, c.clock)
-        c.meetings = MeetingService(c.uow, c.clock, s.deadlines, s.tz)
-        c.cases = CaseService(c.uow, c.clock, c.meetings, CardCaseMessages(), s.units, s.triage_to_channel)
+        signer = LinkSigner(s.base_url, s.export_signing_key, clock=lambda: c.clock.now().timestamp())
+        links = ExportLinks(signer)
+        meeting_messages = CardMeetingMessages(s.deadlines, links.document)
+        case_messages = CardCaseMessages()
+        c.meetings = MeetingService(c.uow, c.clock, s.deadlines, s.tz, s.plan, meeting_messages, standing_titles())
+        c.cases = CaseService(c.uow, c.clock, c.meetings, case_messages, s.units, s.triage_to_channel)
+        c.agenda = AgendaService(c.uow, c.clock, c.meetings, meeting_messages, s.tz)
+        c.minutes = MinutesService(c.uow, c.clock, c.agenda, meeting_messages, case_messages, c.meetings.today)
+        c.pask = PaskService(c.uow, c.clock, _pask_sources(s), s.tz, CardPaskMessages())
         c.adapter = build_adapter(s)
         c.outbox.notifier = TeamsNotifier(c.adapter, s.app_id)
         state = ConversationState(DatabaseStorage(c.uow, c.clock))
-        links = ExportLinks(s.base_url, s.export_signing_key, clock=lambda: c.clock.now().timestamp())
-        app[EXPORT] = export_route(links, c.members, c.cases, s.tz)
-        c.handler = RaadsbotHandler(members=c.members, conversations=c.conversations,
-                                    activities=ActivityLog(c.uow, c.clock), conversation_state=state,
-                                    cases=CasesFeature(c.cases, c.meetings, s.units, s.case_flag_days, links))
+        app[EXPORT] = export_handlers(signer, members=c.members, cases=c.cases, meetings=c.meetings,
+                                      agenda=c.agenda, minutes=c.minutes, tz=s.tz)
+        c.handler = RaadsbotHandler(
+            members=c.members, conversations=c.conversations, activities=ActivityLog(c.uow, c.clock),
+            conversation_state=state, cases=CasesFeature(c.cases, c.meetings, s.units, s.case_flag_days, links),
+            meetings=MeetingsFeature(c.meetings, c.agenda, c.minutes, c.members, c.pask, links))
         app[MESSAGES] = messages_route(c.adapter, c.handler.on_turn, s.anonymous, s.tenant_allow_list)
         yield
+        await c.pask.close()
     return ctx
+
+
+def _pask_sources(s: Settings) -> dict:
+    """The configured PASK calendars (typed-in dates need no source: they are stored directly)."""
+    rules = PaskFilter.from_text(s.pask_titles)
+    sources = {}
+    if s.pask_ics:
+        sources["ics"] = IcsSource(s.pask_ics, s.tz, rules)
+    if s.pask_graph:
+        tenant, client_id, secret, mailbox = s.pask_graph
+        sources["graph"] = GraphSource(tenant, client_id, secret, mailbox, s.tz, rules)
+    return sources
+
+
+async def _meetings_sweep(c: Container) -> None:
+    """Publish notices that are due, and announce changes to published ones (once per quiet spell)."""
+    await c.agenda.publish_due_notices()
+    await c.agenda.announce_changes()
 
 
 def _scheduler(c: Container):
@@ -129,10 +173,15 @@ def _scheduler(c: Container):
                          IntervalTrigger(seconds=c.settings.outbox_sweep_seconds, timezone=tz), misfire_grace_time=30),
             RecurringJob("housekeeping.prune", c.housekeeping.prune, CronTrigger(hour=6, minute=15, timezone=tz),
                          misfire_grace_time=6 * 3600),
+            RecurringJob("meetings.sweep", lambda: _meetings_sweep(c),
+                         CronTrigger(hour="4-23", minute="*/5", timezone=tz), misfire_grace_time=600),
+            RecurringJob("pask.sync", c.pask.sync, CronTrigger(hour=6, minute=30, timezone=tz),
+                         misfire_grace_time=6 * 3600),
         ]
         c.scheduler = build_scheduler(c.settings.timezone, jobs)
         c.scheduler.start()
-        c.cases.wake = lambda: kick(c.scheduler, OUTBOX_JOB)
+        for service in (c.cases, c.meetings, c.agenda, c.minutes):
+            service.wake = lambda: kick(c.scheduler, OUTBOX_JOB)
         kick(c.scheduler, OUTBOX_JOB)  # catch up on whatever fell due while the bot was down
         yield
         c.scheduler.shutdown(wait=False)

@@ -25,7 +25,7 @@ from council.errors import Conflict, DomainError, InvalidInput
 from council.members import Member
 from council.services.cases import CaseService, FormErrors, PiiWarning, TriageRequest
 from council.services.meetings import MeetingService
-from council.submission import Draft
+from council.submission import FIRST_AVAILABLE, Draft
 
 _TAGS = re.compile(r"<[^>]+>")
 
@@ -202,6 +202,7 @@ def _triage_request(data: dict) -> TriageRequest:
     try:
         decision = Triage(text("decision"))
         meeting = text("meeting_id")
+        meeting = None if meeting == FIRST_AVAILABLE else meeting
         duplicate = text("duplicate_of")
         escalated_on = text("escalated_on")
         return TriageRequest(

@@ -1,4 +1,5 @@
-"""Signed, expiring download links for the case register (CSV), served by our own aiohttp route."""
+"""Signed, expiring download links (case register CSV, notice and minutes PDF/Markdown, the plan as .ics),
+served by our own aiohttp routes."""
 from __future__ import annotations
 
 import hashlib
@@ -6,21 +7,27 @@ import hmac
 import logging
 import secrets
 import time
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from aiohttp import web
 
+from cards.documents import minutes_document, minutes_markdown, notice_document
 from cards.exports import cases_csv
+from cards.pdf import minutes_pdf, notice_pdf
+from cards.plan_ics import meetings_ics
 from cards.texts import t
 from council.cases import CaseFilter, CaseStatus, CaseType
 from council.errors import DomainError
-from council.services.cases import CaseService
-from council.services.members import MemberService
 
 log = logging.getLogger(__name__)
-PATH = "/exports/saksregister.csv"
-LIFETIME_SECONDS = 15 * 60
-_FIELDS = ("year", "status", "unit", "case_type")
+REGISTER_PATH = "/exports/saksregister.csv"
+PLAN_PATH = "/exports/moteplan.ics"
+DOCUMENT_PATH = "/exports/moter/{meeting_id}/{kind}"
+REGISTER_LIFETIME = timedelta(minutes=15)
+DOCUMENT_LIFETIME = timedelta(days=120)  # links in channel posts must outlive the approval of the minutes
+DOCUMENTS = {"notice.pdf": "application/pdf", "minutes.pdf": "application/pdf",
+             "minutes.md": "text/markdown"}
 
 
 def filters_from(values) -> CaseFilter:
@@ -34,45 +41,63 @@ def filters_from(values) -> CaseFilter:
         case_type=CaseType(get("case_type")) if get("case_type") in {c.value for c in CaseType} else None)
 
 
-def _as_query(filters: CaseFilter) -> dict[str, str]:
-    return {"year": str(filters.year or ""), "status": filters.status.value if filters.status else "",
-            "unit": filters.unit or "", "case_type": filters.case_type.value if filters.case_type else ""}
-
-
-class ExportLinks:
-    """HMAC-signed links: who asked, which filters, until when. The key comes from EXPORT_SIGNING_KEY; without
-    it a random key per process (links then die with a restart, which is harmless)."""
+class LinkSigner:
+    """HMAC over path, parameters and expiry. The key comes from EXPORT_SIGNING_KEY; without it a random key
+    per process (links then die with a restart, which is harmless)."""
 
     def __init__(self, base_url: str, key: str = "", clock=time.time) -> None:
         self._base = base_url
         self._key = key.encode() if key else secrets.token_bytes(32)
         self._clock = clock
 
-    def _signature(self, params: dict[str, str]) -> str:
-        message = "&".join(f"{k}={params[k]}" for k in sorted(params))
+    def _signature(self, path: str, params: dict[str, str]) -> str:
+        message = path + "?" + "&".join(f"{k}={params[k]}" for k in sorted(params))
         return hmac.new(self._key, message.encode(), hashlib.sha256).hexdigest()
 
+    def url(self, path: str, params: dict[str, str], lifetime: timedelta) -> str:
+        params = {**params, "exp": str(int(self._clock() + lifetime.total_seconds()))}
+        return f"{self._base}{path}?{urlencode({**params, 'sig': self._signature(path, params)})}"
+
+    def verify(self, path: str, query) -> dict[str, str] | None:
+        params = {k: v for k, v in query.items() if k != "sig"}
+        if not hmac.compare_digest(self._signature(path, params), query.get("sig", "")):
+            return None
+        if not params.get("exp", "").isdigit() or int(params["exp"]) < self._clock():
+            return None
+        return params
+
+
+class ExportLinks:
+    """The links cards carry."""
+
+    def __init__(self, signer: LinkSigner) -> None:
+        self._signer = signer
+
     def link(self, actor_id: str, filters: CaseFilter) -> str:
-        params = {**_as_query(filters), "by": actor_id, "exp": str(int(self._clock()) + LIFETIME_SECONDS)}
-        return f"{self._base}{PATH}?{urlencode({**params, 'sig': self._signature(params)})}"
+        params = {"year": str(filters.year or ""), "status": filters.status.value if filters.status else "",
+                  "unit": filters.unit or "", "case_type": filters.case_type.value if filters.case_type else "",
+                  "by": actor_id}
+        return self._signer.url(REGISTER_PATH, params, REGISTER_LIFETIME)
 
-    def verify(self, query) -> tuple[str, CaseFilter] | None:
-        params = {k: query.get(k, "") for k in (*_FIELDS, "by", "exp")}
-        expected = self._signature(params)
-        if not hmac.compare_digest(expected, query.get("sig", "")):
-            return None
-        if not params["exp"].isdigit() or int(params["exp"]) < self._clock():
-            return None
-        return params["by"], filters_from(params)
+    def document(self, kind: str, meeting_id: int) -> str:
+        return self._signer.url(DOCUMENT_PATH.format(meeting_id=meeting_id, kind=kind), {}, DOCUMENT_LIFETIME)
+
+    def plan_ics(self) -> str:
+        return self._signer.url(PLAN_PATH, {}, DOCUMENT_LIFETIME)
 
 
-def export_route(links: ExportLinks, members: MemberService, cases: CaseService, tz):
-    async def download(request: web.Request) -> web.Response:
-        verified = links.verify(request.query)
-        if verified is None:
-            return web.Response(status=403, text=t("export.link_invalid"), charset="utf-8")
-        actor_id, filters = verified
-        actor = next((m for m in await members.members() if m.aad_object_id == actor_id), None)
+def _refused() -> web.Response:
+    return web.Response(status=403, text=t("export.link_invalid"), charset="utf-8")
+
+
+def export_handlers(signer: LinkSigner, *, members, cases, meetings, agenda, minutes, tz) -> dict:
+    """Handlers by route name; app.py registers the routes before the services exist."""
+    async def register(request: web.Request) -> web.Response:
+        params = signer.verify(REGISTER_PATH, request.query)
+        if params is None:
+            return _refused()
+        filters = filters_from(params)
+        actor = next((m for m in await members.members() if m.aad_object_id == params.get("by")), None)
         try:
             found = await cases.register(actor, filters) if actor else None
         except DomainError:
@@ -80,8 +105,39 @@ def export_route(links: ExportLinks, members: MemberService, cases: CaseService,
         if found is None:
             return web.Response(status=403, text=t("error.organiser_only"), charset="utf-8")
         log.info("case register exported: %d rows", len(found))
-        name = f"saksregister-{filters.year or 'alle'}.csv"
-        return web.Response(body=cases_csv(found, tz), content_type="text/csv", charset="utf-8",
-                            headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return _file(cases_csv(found, tz), "text/csv", f"saksregister-{filters.year or 'alle'}.csv")
 
-    return download
+    async def document(request: web.Request) -> web.Response:
+        kind, raw_id = request.match_info["kind"], request.match_info["meeting_id"]
+        if kind not in DOCUMENTS or not raw_id.isdigit() or signer.verify(request.path, request.query) is None:
+            return _refused()
+        try:
+            body = await _document(kind, int(raw_id))
+        except DomainError:
+            return web.Response(status=404, text=t("meetings.not_found"), charset="utf-8")
+        name = {"notice.pdf": "innkalling", "minutes.pdf": "referat", "minutes.md": "referat"}[kind]
+        return _file(body, DOCUMENTS[kind], f"{name}-{raw_id}.{kind.split('.')[1]}")
+
+    async def _document(kind: str, meeting_id: int) -> bytes:
+        if kind == "notice.pdf":
+            return notice_pdf(notice_document(await agenda.view(meeting_id), meetings.rules, tz))
+        view = await minutes.view(meeting_id)
+        names = {m.aad_object_id: m.name for m in await members.members()}
+        if kind == "minutes.md":
+            return minutes_markdown(view, names, meetings.rules, tz).encode("utf-8")
+        return minutes_pdf(minutes_document(view, names, meetings.rules, tz))
+
+    async def plan(request: web.Request) -> web.Response:
+        if signer.verify(PLAN_PATH, request.query) is None:
+            return _refused()
+        return _file(meetings_ics(await meetings.upcoming(), tz), "text/calendar", "moteplan-kontorfaglig-raad.ics")
+
+    return {"register": register, "plan": plan, "document": document}
+
+
+ROUTES = {"register": REGISTER_PATH, "plan": PLAN_PATH, "document": "/exports/moter/{meeting_id}/{kind}"}
+
+
+def _file(body: bytes, content_type: str, filename: str) -> web.Response:
+    return web.Response(body=body, content_type=content_type, charset="utf-8" if content_type.startswith("text")
+                        else None, headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -14,6 +14,7 @@ from botbuilder.schema.teams import TeamInfo, TeamsChannelAccount
 
 from bot.actions import ActionContext, ActionRegistry
 from bot.cases import CasesFeature
+from bot.meetings import MeetingsFeature
 from bot.identity import person_of, reference_of
 from bot.roles import RolesFeature
 from bot.turns import ACTOR_KEY, card_activity, card_invoke_body, command_text
@@ -43,7 +44,7 @@ CANCEL = {"avbryt", "cancel", "stopp"}
 
 class RaadsbotHandler(TeamsActivityHandler):
     def __init__(self, *, members: MemberService, conversations: ConversationService, activities: ActivityLog,
-                 conversation_state: ConversationState, cases: CasesFeature) -> None:
+                 conversation_state: ConversationState, cases: CasesFeature, meetings: MeetingsFeature) -> None:
         self._members = members
         self._conversations = conversations
         self._activities = activities
@@ -56,10 +57,12 @@ class RaadsbotHandler(TeamsActivityHandler):
         self._roles.register(self.actions)
         self._cases = cases
         cases.register(self.actions)
+        meetings.register(self.actions)
         self._commands: dict[str, Command] = {
             "hjelp": self._help, "help": self._help, "?": self._help, "meny": self._help,
             "roller": self._roles_command, "medlemmer og roller": self._roles_command,
             "medlemmer": self._roles_command, "sett rolle": self._set_role, **cases.commands(),
+            **meetings.commands(),
         }
 
     async def on_turn(self, turn_context: TurnContext) -> None:
@@ -217,12 +220,14 @@ class RaadsbotHandler(TeamsActivityHandler):
             return
         ref = reference_of(turn.activity)
         locale = turn.activity.locale
+        if ref.kind is not ConversationKind.PERSONAL:
+            await turn.send_activity(card_activity(welcome_card(locale, personal=False)))
         if ref.kind is ConversationKind.CHANNEL:
-            await turn.send_activity(card_activity(welcome_card(locale)))
             try:
                 await self._roles.fetch_roster(turn)
             except Exception:  # the welcome must not fail because the roster is unavailable
                 log.exception("roster fetch on install failed")
-        else:
+        if ref.kind is ConversationKind.PERSONAL:
             person = person_of(turn.activity)
-            await turn.send_activity(card_activity(welcome_card(locale, person.name if person else "")))
+            await turn.send_activity(card_activity(welcome_card(locale, person.name if person else "",
+                                                                personal=True)))

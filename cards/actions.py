@@ -69,3 +69,36 @@ def case_id_of(data: dict) -> int:
     if not raw.isdigit():
         raise InvalidInput("error.invalid_input")
     return int(raw)
+
+# Meetings (issue: meeting plan, agenda, notice, attendance, minutes, follow-up)
+MEETING_PLAN = "meeting.plan"  # {year}
+MEETING_PLAN_SAVE = "meeting.plan_save"  # {year, count}; inputs date_<i>, start_<i>, end_<i>, include_<i>, place
+MEETING_LIST = "meeting.list"
+MEETING_ADD = "meeting.add"  # inputs date, start, end, place
+MEETING_MOVE = "meeting.move"  # {meeting_id}; inputs date_<id>, start_<id>, end_<id>, place_<id>
+MEETING_CANCEL = "meeting.cancel"  # {meeting_id}
+AGENDA_SHOW = "agenda.show"  # {meeting_id}
+AGENDA_MOVE = "agenda.move"  # {item_id, steps: "-1" | "1"}
+AGENDA_SET = "agenda.set"  # {item_id}; inputs presenter_<id>, minutes_<id>
+AGENDA_TO_MEETING = "agenda.to_meeting"  # {item_id}; input target_<id>
+AGENDA_ADD_STANDING = "agenda.add_standing"  # {meeting_id}; input standing_title
+NOTICE_PUBLISH = "notice.publish"  # {meeting_id}
+ATTENDANCE_ABSENT = "attendance.absent"  # {meeting_id}
+ATTENDANCE_PRESENT = "attendance.present"  # {meeting_id}
+MINUTES_SHOW = "minutes.show"  # {meeting_id}
+MINUTES_RECORD = "minutes.record"  # {item_id}; inputs outcome_<id>, text_<id>, dissent_<id>, protocol_<id>
+MINUTES_ACTION = "minutes.action"  # {item_id}; inputs what_<id>, owner_<id>, due_<id>
+MINUTES_ATTENDANCE = "minutes.attendance"  # {meeting_id}; input present (comma-joined AAD ids)
+MINUTES_PUBLISH = "minutes.publish"  # {meeting_id}
+MINUTES_APPROVE = "minutes.approve"  # {meeting_id}
+FOLLOWUP_SHOW = "followup.show"
+FOLLOWUP_STATUS = "followup.status"  # {action_id}; input status_<id>
+PASK_SYNC = "pask.sync"
+
+
+def id_of(data: dict, key: str) -> int:
+    """Numeric ids from card data; anything else is a stale or forged button."""
+    raw = str(data.get(key) or "")
+    if not raw.isdigit():
+        raise InvalidInput("error.invalid_input")
+    return int(raw)

@@ -19,7 +19,7 @@ def activity(card_json: dict, summary: str) -> dict:
 
 def notice_text(case: Case, meeting: Meeting | None, locale: str | None) -> str:
     status = case.status
-    where = meeting_label(meeting, locale) if meeting else t("submit.first_available", locale)
+    where = meeting_label(meeting, locale) if meeting else t("submit.first_available_inline", locale)
     if status is CaseStatus.ON_AGENDA:
         kind = case_type_label(case.final_type or case.requested_type, locale)
         key = "notice.pa_saksliste" if meeting else "notice.pa_saksliste_first"

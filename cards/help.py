@@ -11,10 +11,12 @@ from council.members import Member
 def help_card(member: Member, locale: str | None) -> dict:
     body = [title(t("help.title", locale)), text(t("help.your_roles", locale, roles=roles_label(member, locale)),
                                                    isSubtle=True)]
-    body += _section(t("help.everyone", locale), ["cmd.submit", "cmd.mine", "cmd.help", "cmd.cancel"], locale)
+    body += _section(t("help.everyone", locale), ["cmd.submit", "cmd.mine", "cmd.plan", "cmd.agenda",
+                                                  "cmd.followup", "cmd.help", "cmd.cancel"], locale)
     actions = [execute(t("button.submit", locale), CASE_FORM), execute(t("cases.mine_title", locale), CASE_MINE)]
     if member.is_organiser:
-        body += _section(t("help.organisers", locale), ["cmd.queue", "cmd.register"], locale)
+        body += _section(t("help.organisers", locale), ["cmd.queue", "cmd.register", "cmd.new_meeting",
+                                                        "cmd.minutes", "cmd.pask"], locale)
         actions.append(execute(t("queue.title", locale), CASE_QUEUE))
     if member.is_leader:
         body += _section(t("help.leader", locale), ["cmd.roles", "cmd.set_role"], locale)

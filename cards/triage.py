@@ -8,6 +8,7 @@ from cards.common import card, notice, text, title
 from cards.labels import case_type_label, meeting_label, status_label
 from cards.texts import t
 from cards.texts.format import format_date
+from council.submission import FIRST_AVAILABLE
 from council.cases import TRANSITIONS, TRIAGEABLE, Case, CaseStatus, CaseType, Triage
 
 DESCRIPTION_SHOWN = 1500  # keep cards well under Teams' size limit; the full text is in the register
@@ -60,7 +61,7 @@ def _state_details(case: Case, options: dict, locale: str | None) -> list[dict]:
         details.append(text(t("triage.reason_given", locale, reason=case.reason), isSubtle=True))
     if case.status is CaseStatus.ON_AGENDA:
         meeting = next((m for m in options["meetings"] if m.id == case.meeting_id), None)
-        where = meeting_label(meeting, locale) if meeting else t("submit.first_available", locale)
+        where = meeting_label(meeting, locale) if meeting else t("submit.first_available_inline", locale)
         details.append(text(t("triage.on_agenda", locale, meeting=where,
                               type=case_type_label(case.final_type or case.requested_type, locale))))
     if case.escalation:
@@ -73,20 +74,22 @@ def _state_details(case: Case, options: dict, locale: str | None) -> list[dict]:
 
 def _triage_actions(case: Case, meetings, others, locale: str | None) -> list[dict]:
     meeting_choices = [{"title": meeting_label(m, locale), "value": str(m.id)} for m in meetings]
-    meeting_choices.append({"title": t("submit.first_available", locale), "value": ""})
+    meeting_choices.append({"title": t("submit.first_available", locale), "value": FIRST_AVAILABLE})
     data = lambda decision: {"case_id": str(case.id), "version": str(case.version),  # noqa: E731
                              "decision": decision.value}
     save = lambda decision: execute(t("triage.save", locale), CASE_TRIAGE, data(decision))  # noqa: E731
     type_choices = [{"title": case_type_label(c, locale), "value": c.value} for c in CaseType]
     allowed = {decision for decision, (sources, _) in TRANSITIONS.items() if case.status in sources}
+    if not others:
+        allowed.discard(Triage.DUPLICATE)
     return [action for decision, action in zip(Triage, [
         _show(t("triage.accept", locale), [
             _choice_input("meeting_id", t("submit.meeting", locale), meeting_choices,
-                          str(case.requested_meeting_id or "")),
+                          str(case.requested_meeting_id or FIRST_AVAILABLE)),
             _choice_input("final_type", t("triage.final_type", locale), type_choices, case.requested_type.value),
         ], save(Triage.ACCEPT)),
         _show(t("triage.defer", locale), [
-            _choice_input("meeting_id", t("triage.defer_to", locale), meeting_choices, ""),
+            _choice_input("meeting_id", t("triage.defer_to", locale), meeting_choices, FIRST_AVAILABLE),
             _text_input("reason", t("triage.reason_optional", locale)),
         ], save(Triage.DEFER)),
         _show(t("triage.reject", locale), [
@@ -133,7 +136,8 @@ def queue_card(cases: list[Case], today: date, flag_days: int, locale: str | Non
         line = t("queue.line", locale, unit=case.unit, days=case.age_days(today),
                  status=status_label(case.status, locale))
         if case.deferrals:
-            line += " · " + t("queue.deferred_times", locale, count=case.deferrals)
+            key = "queue.deferred_once" if case.deferrals == 1 else "queue.deferred_times"
+            line += " · " + t(key, locale, count=case.deferrals)
         body.append({"type": "Container", "separator": True, "items": [
             text(f"{flag}**{case.reference}** – {case.title}"), text(line, isSubtle=True, spacing="None"),
             {"type": "ActionSet", "actions": [execute(t("queue.open", locale), CASE_VIEW,

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from council.conversations import ConversationKind, ConversationRef
 from storage.tables import conversations
-from storage.upsert import upsert
+from storage.upsert import insert_new, upsert
 
 
 def _to_ref(row) -> ConversationRef:
@@ -26,15 +26,24 @@ class SqlConversations:
             select(conversations).where(conversations.c.conversation_id == conversation_id))).first()
         return _to_ref(row) if row else None
 
-    async def save(self, ref: ConversationRef, now: datetime) -> None:
+    async def save(self, ref: ConversationRef, now: datetime) -> bool:
+        """Store or refresh; True only for the call that created the row (two install events race)."""
+        values = self._values(ref, now)
+        if await insert_new(self._s, conversations, values, ["conversation_id"]):
+            return True
+        await upsert(self._s, conversations, values, ["conversation_id"])
+        return False
+
+    @staticmethod
+    def _values(ref: ConversationRef, now: datetime) -> dict:
         reference = asdict(ref)
         reference["kind"] = ref.kind.value
-        await upsert(self._s, conversations, {
+        return {
             "conversation_id": ref.conversation_id, "kind": ref.kind.value, "reference": reference,
             "tenant_id": ref.tenant_id, "team_id": ref.team_id, "user_aad_id": ref.user_aad_id,
             "is_team_general": ref.kind is ConversationKind.CHANNEL and ref.channel_id == ref.team_id,
             "updated_at": now,
-        }, ["conversation_id"])
+        }
 
     async def personal_for(self, aad_object_id: str) -> ConversationRef | None:
         row = (await self._s.execute(

@@ -1,9 +1,11 @@
 """The message catalogue: Norwegian bokmål first, English when the Teams client asks for it."""
 from __future__ import annotations
 
-from cards.texts import en, en_cases, nb, nb_cases
+from cards.texts import en, en_cases, en_meetings, en_pask, nb, nb_cases, nb_meetings, nb_pask
 
-CATALOGUES = {"nb": {**nb.TEXTS, **nb_cases.TEXTS}, "en": {**en.TEXTS, **en_cases.TEXTS}}
+# One module pair per feature; a key lives in exactly one module (checked by a test).
+MODULES = {"nb": (nb, nb_cases, nb_meetings, nb_pask), "en": (en, en_cases, en_meetings, en_pask)}
+CATALOGUES = {lang: {k: v for module in modules for k, v in module.TEXTS.items()} for lang, modules in MODULES.items()}
 
 
 def language(locale: str | None) -> str:

@@ -5,10 +5,12 @@ TEXTS = {
     "privacy.notice": "Do not enter patient information – use anonymised examples. "
                       "Patient matters belong in DIPS / the deviation system.",
     "welcome.title": "Welcome to the Office Services Council",
-    "welcome.team": "I am Rådsbot. In this channel I post notices, minutes, votes and reminders for the "
-                    "council. Anyone in the team can submit cases, and members are kept up to date.",
+    "welcome.team": "I am Rådsbot. Here I post cases for triage, the meeting plan, notices and minutes for the "
+                    "council. Anyone can submit cases, and members are kept up to date.",
     "welcome.personal": "Hi, {name}! I am Rådsbot, the council's assistant. Here you can submit cases and "
                         "follow them, and you get reminders when something concerns you.",
+    "welcome.personal_anonymous": "Hi! I am Rådsbot, the council's assistant. Here you can submit cases and "
+                                  "follow them, and you get reminders when something concerns you.",
     "welcome.next": "Type **help** at any time to see what you can do.",
     "help.title": "What you can do",
     "help.your_roles": "Your role in the council: {roles}",

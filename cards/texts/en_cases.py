@@ -124,6 +124,8 @@ TEXTS = {
     "queue.empty": "No cases are waiting. 🎉",
     "queue.line": "{unit} · {days} days · {status}",
     "queue.deferred_times": "deferred {count} times",
+    "queue.deferred_once": "deferred once",
+    "submit.first_available_inline": "the first available meeting",
     "queue.open": "Triage",
     "queue.more": "… and {count} more. See the case register.",
     "queue.flag_rule": "⚠️ = waiting more than {days} days, or deferred twice.",

@@ -5,11 +5,13 @@ TEXTS = {
     "privacy.notice": "Ikke skriv inn pasientopplysninger – bruk anonymiserte eksempler. "
                       "Pasientsaker hører hjemme i DIPS / avvikssystemet.",
     "welcome.title": "Velkommen til Kontorfaglig råd",
-    "welcome.team": "Jeg er Rådsbot. Her i kanalen legger jeg ut innkallinger, referater, avstemninger og "
-                    "påminnelser for rådet. Alle i teamet kan melde inn saker, og medlemmene får vite "
-                    "hva som skjer – uten e-post frem og tilbake.",
+    "welcome.team": "Jeg er Rådsbot. Her legger jeg ut saker til behandling, møteplan, innkallinger og referater "
+                    "for rådet. Alle kan melde inn saker, og medlemmene får vite hva som skjer – uten e-post frem "
+                    "og tilbake.",
     "welcome.personal": "Hei, {name}! Jeg er Rådsbot, assistenten til Kontorfaglig råd. Her kan du melde "
                         "inn saker og følge med på dem, og du får påminnelser når noe gjelder deg.",
+    "welcome.personal_anonymous": "Hei! Jeg er Rådsbot, assistenten til Kontorfaglig råd. Her kan du melde inn "
+                                  "saker og følge med på dem, og du får påminnelser når noe gjelder deg.",
     "welcome.next": "Skriv **hjelp** når som helst for å se hva du kan gjøre.",
     "help.title": "Dette kan du gjøre",
     "help.your_roles": "Din rolle i rådet: {roles}",

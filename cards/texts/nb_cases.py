@@ -123,6 +123,8 @@ TEXTS = {
     "queue.empty": "Ingen saker venter på behandling. 🎉",
     "queue.line": "{unit} · {days} dager · {status}",
     "queue.deferred_times": "utsatt {count} ganger",
+    "queue.deferred_once": "utsatt én gang",
+    "submit.first_available_inline": "første ledige møte",
     "queue.open": "Behandle",
     "queue.more": "… og {count} saker til. Se saksregisteret.",
     "queue.flag_rule": "⚠️ = har ventet mer enn {days} dager, eller er utsatt to ganger.",

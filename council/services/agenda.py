@@ -183,10 +183,7 @@ class AgendaService:
             view = await self._materialise(uow, meeting_id)
             if view.meeting.notice_published:
                 raise InvalidInput("agenda.already_published")
-            year = view.meeting.date.year
-            unnumbered = sum(1 for i in view.items if i.number is None)
-            last = await uow.counters.next(f"agenda:{year}", unnumbered) if unnumbered else 0
-            items = await self._save_order(uow, numbered(view.items, year, last - unnumbered + 1))
+            items = await self._number(uow, view)
             meeting = replace(view.meeting, notice_published_at=self._clock.now(), notice_changed_at=None)
             await uow.meetings.save(meeting)
             view = replace(view, meeting=meeting, items=items)
@@ -200,6 +197,13 @@ class AgendaService:
             await uow.commit()
         self.wake()
         return view
+
+    async def _number(self, uow: UnitOfWork, view: AgendaView) -> list[AgendaItem]:
+        """Items get the year's next numbers when members are first told about them."""
+        year = view.meeting.date.year
+        unnumbered = sum(1 for i in view.items if i.number is None)
+        last = await uow.counters.next(f"agenda:{year}", unnumbered) if unnumbered else 0
+        return await self._save_order(uow, numbered(view.items, year, last - unnumbered + 1))
 
     async def publish_due_notices(self) -> int:
         """The scheduler's job: notices whose date has come (from 07:00) and that are not out yet."""
@@ -222,6 +226,7 @@ class AgendaService:
                 continue
             async with self._uow() as uow:
                 view = await self._materialise(uow, meeting.id)
+                view = replace(view, items=await self._number(uow, view))
                 before = await uow.meetings.snapshot(meeting.id) or {}
                 after = snapshot(view)
                 found = changes(before, after)

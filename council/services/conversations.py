@@ -15,10 +15,11 @@ class ConversationService:
         """Store or refresh a reference; True when it was new (first contact: greet)."""
         async with self._uow() as uow:
             known = await uow.conversations.get(ref.conversation_id)
-            if known != ref:
-                await uow.conversations.save(ref, self._clock.now())
-                await uow.commit()
-            return known is None
+            if known == ref:
+                return False
+            created = await uow.conversations.save(ref, self._clock.now())
+            await uow.commit()
+            return created
 
     async def council_channel(self) -> ConversationRef | None:
         async with self._uow() as uow:

@@ -1,0 +1,314 @@
+"""Meetings in Teams: møteplan, saksliste, innkalling, forfall, referat, oppfølgingsliste, PASK sync."""
+from __future__ import annotations
+
+from datetime import date, time
+
+from botbuilder.core import TurnContext
+
+from bot.actions import ActionContext, ActionRegistry
+from bot.turns import card_activity
+from cards import actions as verbs
+from cards.common import message_card
+from cards.meetings import agenda_card, follow_up_card, meetings_card, minutes_card, plan_card
+from cards.pask_messages import pask_card
+from cards.texts import t
+from council.errors import DomainError, InvalidInput
+from council.members import Member
+from council.minutes import ActionStatus, Outcome
+from council.services.agenda import AgendaService
+from council.services.meetings import MeetingService
+from council.services.members import MemberService
+from council.services.minutes import MinutesService
+from council.services.pask import PaskService
+
+
+def _date(value: object) -> date:
+    try:
+        return date.fromisoformat(str(value or "").strip())
+    except ValueError:
+        raise InvalidInput("meetings.date_invalid") from None
+
+
+def _time(value: object, default: time) -> time:
+    text = str(value or "").strip()
+    if not text:
+        return default
+    try:
+        return time.fromisoformat(text[:5])
+    except ValueError:
+        raise InvalidInput("meetings.time_invalid") from None
+
+
+class MeetingsFeature:
+    def __init__(self, meetings: MeetingService, agenda: AgendaService, minutes: MinutesService,
+                 members: MemberService, pask: PaskService, links) -> None:
+        self._meetings = meetings
+        self._agenda = agenda
+        self._minutes = minutes
+        self._members = members
+        self._pask = pask
+        self._links = links  # DocumentLinks: signed download URLs for PDFs, Markdown and the .ics plan
+
+    def register(self, actions: ActionRegistry) -> None:
+        for verb, handler in (
+                (verbs.MEETING_LIST, self.list_action), (verbs.MEETING_PLAN, self.plan),
+                (verbs.MEETING_PLAN_SAVE, self.plan_save), (verbs.MEETING_ADD, self.add),
+                (verbs.MEETING_MOVE, self.move), (verbs.MEETING_CANCEL, self.cancel),
+                (verbs.AGENDA_SHOW, self.agenda_show), (verbs.AGENDA_MOVE, self.agenda_move),
+                (verbs.AGENDA_SET, self.agenda_set), (verbs.AGENDA_TO_MEETING, self.agenda_to_meeting),
+                (verbs.AGENDA_ADD_STANDING, self.agenda_add_standing), (verbs.NOTICE_PUBLISH, self.notice_publish),
+                (verbs.ATTENDANCE_ABSENT, self.absent), (verbs.ATTENDANCE_PRESENT, self.present),
+                (verbs.MINUTES_SHOW, self.minutes_show), (verbs.MINUTES_RECORD, self.minutes_record),
+                (verbs.MINUTES_ACTION, self.minutes_action), (verbs.MINUTES_ATTENDANCE, self.minutes_attendance),
+                (verbs.MINUTES_PUBLISH, self.minutes_publish), (verbs.MINUTES_APPROVE, self.minutes_approve),
+                (verbs.FOLLOWUP_SHOW, self.follow_up_action), (verbs.FOLLOWUP_STATUS, self.follow_up_status),
+                (verbs.PASK_SYNC, self.pask_action)):
+            actions.register(verb, handler)
+
+    def commands(self) -> dict:
+        return {"møteplan": self._command(self.meetings_view), "moteplan": self._command(self.meetings_view),
+                "nytt møte": self._command(self.meetings_view), "saksliste": self._command(self.next_agenda),
+                "innkalling": self._command(self.next_agenda), "referat": self._command(self.latest_minutes),
+                "oppfølgingsliste": self._command(self.follow_up_view),
+                "oppfølging": self._command(self.follow_up_view), "synk pask": self._command(self.pask_view)}
+
+    @staticmethod
+    def _command(view):
+        async def run(turn: TurnContext, actor: Member) -> None:
+            locale = turn.activity.locale
+            try:
+                card = await view(actor, locale)
+            except DomainError as error:
+                await turn.send_activity(t(error.key, locale, **error.params))
+                return
+            await turn.send_activity(card_activity(card))
+        return run
+
+    # --- the plan -------------------------------------------------------------------------------
+    async def meetings_view(self, actor: Member, locale: str | None, **extra) -> dict:
+        return meetings_card(await self._meetings.upcoming(), self._meetings.rules, locale, actor.is_organiser,
+                             ics_url=self._links.plan_ics(), **extra)
+
+    async def list_action(self, ctx: ActionContext) -> dict:
+        return await self.meetings_view(ctx.actor, ctx.locale)
+
+    async def plan(self, ctx: ActionContext) -> dict:
+        year = verbs.id_of(ctx.data, "year")
+        return plan_card(year, await self._meetings.propose(ctx.actor, year), self._meetings.rules, ctx.locale)
+
+    async def plan_save(self, ctx: ActionContext) -> dict:
+        count = verbs.id_of(ctx.data, "count")
+        chosen = [(_date(ctx.data.get(f"date_{i}")), _time(ctx.data.get(f"start_{i}"), self._meetings.plan_rules.start),
+                   _time(ctx.data.get(f"end_{i}"), time(11, 0)))
+                  for i in range(count) if str(ctx.data.get(f"include_{i}", "true")).lower() != "false"]
+        try:
+            created = await self._meetings.accept_plan(ctx.actor, chosen, str(ctx.data.get("place") or ""))
+        except InvalidInput as error:
+            year = verbs.id_of(ctx.data, "year")
+            return plan_card(year, await self._meetings.propose(ctx.actor, year), self._meetings.rules, ctx.locale,
+                             error=t(error.key, ctx.locale, **error.params))
+        return await self.meetings_view(ctx.actor, ctx.locale,
+                                        message=t("meetings.plan_saved", ctx.locale, count=len(created)))
+
+    async def add(self, ctx: ActionContext) -> dict:
+        return await self._plan_change(ctx, lambda: self._meetings.add_meeting(
+            ctx.actor, _date(ctx.data.get("date")), _time(ctx.data.get("start"), self._meetings.plan_rules.start),
+            _time(ctx.data.get("end"), time(11, 0)), str(ctx.data.get("place") or "")), "meetings.added")
+
+    async def move(self, ctx: ActionContext) -> dict:
+        meeting_id = verbs.id_of(ctx.data, "meeting_id")
+        current = await self._meetings.get(meeting_id)
+        return await self._plan_change(ctx, lambda: self._meetings.move_meeting(
+            ctx.actor, meeting_id, _date(ctx.data.get(f"date_{meeting_id}") or current.date.isoformat()),
+            _time(ctx.data.get(f"start_{meeting_id}"), current.start),
+            _time(ctx.data.get(f"end_{meeting_id}"), current.end),
+            ctx.data.get(f"place_{meeting_id}")), "meetings.moved")
+
+    async def cancel(self, ctx: ActionContext) -> dict:
+        meeting_id = verbs.id_of(ctx.data, "meeting_id")
+        return await self._plan_change(ctx, lambda: self._meetings.cancel_meeting(ctx.actor, meeting_id),
+                                       "meetings.cancelled")
+
+    async def _plan_change(self, ctx: ActionContext, change, done_key: str) -> dict:
+        try:
+            await change()
+        except InvalidInput as error:
+            return await self.meetings_view(ctx.actor, ctx.locale, error=t(error.key, ctx.locale, **error.params))
+        return await self.meetings_view(ctx.actor, ctx.locale, message=t(done_key, ctx.locale))
+
+    # --- agenda and notice ----------------------------------------------------------------------
+    async def agenda_view(self, actor: Member, locale: str | None, meeting_id: int, **extra) -> dict:
+        view = await self._agenda.view(meeting_id)
+        others = [m for m in await self._meetings.upcoming() if m.id != meeting_id]
+        return agenda_card(view, others, self._meetings.rules, locale, actor.is_organiser,
+                           pdf_url=self._links.document("notice.pdf", meeting_id), **extra)
+
+    async def next_agenda(self, actor: Member, locale: str | None) -> dict:
+        upcoming = await self._meetings.upcoming()
+        if not upcoming:
+            return message_card(t("meetings.none_title", locale), t("meetings.none", locale))
+        return await self.agenda_view(actor, locale, upcoming[0].id)
+
+    async def agenda_show(self, ctx: ActionContext) -> dict:
+        return await self.agenda_view(ctx.actor, ctx.locale, verbs.id_of(ctx.data, "meeting_id"))
+
+    async def _agenda_change(self, ctx: ActionContext, change) -> dict:
+        try:
+            view = await change()
+        except InvalidInput as error:
+            item = await self._item_meeting(ctx)
+            return await self.agenda_view(ctx.actor, ctx.locale, item, error=t(error.key, ctx.locale, **error.params))
+        return await self.agenda_view(ctx.actor, ctx.locale, view.meeting.id, message=t("agenda.saved", ctx.locale))
+
+    async def _item_meeting(self, ctx: ActionContext) -> int:
+        if "meeting_id" in ctx.data:
+            return verbs.id_of(ctx.data, "meeting_id")
+        return (await self._agenda.item(verbs.id_of(ctx.data, "item_id"))).meeting_id
+
+    async def agenda_move(self, ctx: ActionContext) -> dict:
+        item_id = verbs.id_of(ctx.data, "item_id")
+        steps = -1 if str(ctx.data.get("steps")) == "-1" else 1
+        return await self._agenda_change(ctx, lambda: self._agenda.move_item(ctx.actor, item_id, steps))
+
+    async def agenda_set(self, ctx: ActionContext) -> dict:
+        item_id = verbs.id_of(ctx.data, "item_id")
+        raw = str(ctx.data.get(f"minutes_{item_id}") or "").strip()
+        if raw and not raw.isdigit():
+            raise InvalidInput("agenda.minutes_invalid")
+        return await self._agenda_change(ctx, lambda: self._agenda.set_item(
+            ctx.actor, item_id, str(ctx.data.get(f"presenter_{item_id}") or ""), int(raw) if raw else None))
+
+    async def agenda_to_meeting(self, ctx: ActionContext) -> dict:
+        item_id = verbs.id_of(ctx.data, "item_id")
+        target = verbs.id_of(ctx.data, f"target_{item_id}")
+        return await self._agenda_change(ctx, lambda: self._agenda.move_to_meeting(ctx.actor, item_id, target))
+
+    async def agenda_add_standing(self, ctx: ActionContext) -> dict:
+        meeting_id = verbs.id_of(ctx.data, "meeting_id")
+        return await self._agenda_change(ctx, lambda: self._agenda.add_standing(
+            ctx.actor, meeting_id, str(ctx.data.get("standing_title") or "")))
+
+    async def notice_publish(self, ctx: ActionContext) -> dict:
+        meeting_id = verbs.id_of(ctx.data, "meeting_id")
+        return await self._agenda_change(ctx, lambda: self._agenda.publish_notice(ctx.actor, meeting_id))
+
+    async def absent(self, ctx: ActionContext) -> dict:
+        meeting_id = verbs.id_of(ctx.data, "meeting_id")
+        deputy = await self._agenda.report_absence(ctx.actor, meeting_id)
+        key = "attendance.absent_deputy" if deputy else "attendance.absent"
+        return await self.agenda_view(ctx.actor, ctx.locale, meeting_id, message=t(
+            key, ctx.locale, deputy=deputy.name if deputy else ""))
+
+    async def present(self, ctx: ActionContext) -> dict:
+        meeting_id = verbs.id_of(ctx.data, "meeting_id")
+        await self._agenda.report_present(ctx.actor, meeting_id)
+        return await self.agenda_view(ctx.actor, ctx.locale, meeting_id, message=t("attendance.present", ctx.locale))
+
+    # --- minutes --------------------------------------------------------------------------------
+    async def minutes_view(self, actor: Member, locale: str | None, meeting_id: int, **extra) -> dict:
+        if not actor.is_organiser:
+            raise InvalidInput("error.organiser_only")
+        return minutes_card(await self._minutes.view(meeting_id), await self._members.members(), locale,
+                            pdf_url=self._links.document("minutes.pdf", meeting_id),
+                            md_url=self._links.document("minutes.md", meeting_id), can_approve=actor.is_leader,
+                            **extra)
+
+    async def latest_minutes(self, actor: Member, locale: str | None) -> dict:
+        meeting = await self._meetings.latest_held()
+        if meeting is None:
+            return message_card(t("meetings.none_title", locale), t("minutes.no_meeting", locale))
+        return await self.minutes_view(actor, locale, meeting.id)
+
+    async def minutes_show(self, ctx: ActionContext) -> dict:
+        return await self.minutes_view(ctx.actor, ctx.locale, verbs.id_of(ctx.data, "meeting_id"))
+
+    async def _minutes_change(self, ctx: ActionContext, meeting_id: int, change) -> dict:
+        try:
+            warnings = await change()
+        except (InvalidInput, DomainError) as error:
+            if not ctx.actor.is_organiser:
+                raise
+            return await self.minutes_view(ctx.actor, ctx.locale, meeting_id,
+                                           error=t(error.key, ctx.locale, **error.params))
+        return await self.minutes_view(ctx.actor, ctx.locale, meeting_id, message=t("minutes.saved", ctx.locale),
+                                       warnings=tuple(warnings or ()))
+
+    async def minutes_record(self, ctx: ActionContext) -> dict:
+        item_id = verbs.id_of(ctx.data, "item_id")
+        item = await self._agenda.item(item_id)
+        try:
+            outcome = Outcome(str(ctx.data.get(f"outcome_{item_id}") or ""))
+        except ValueError:
+            raise InvalidInput("minutes.outcome_required") from None
+        protocol = tuple(str(ctx.data.get(f"protocol_{item_id}") or "").splitlines())
+        return await self._minutes_change(ctx, item.meeting_id, lambda: self._minutes.record_item(
+            ctx.actor, item_id, outcome, str(ctx.data.get(f"text_{item_id}") or ""),
+            str(ctx.data.get(f"dissent_{item_id}") or ""), protocol))
+
+    async def minutes_action(self, ctx: ActionContext) -> dict:
+        item_id = verbs.id_of(ctx.data, "item_id")
+        item = await self._agenda.item(item_id)
+
+        async def add() -> list[str]:
+            await self._minutes.add_action(ctx.actor, item_id, str(ctx.data.get(f"what_{item_id}") or ""),
+                                           str(ctx.data.get(f"owner_{item_id}") or ""),
+                                           _date(ctx.data.get(f"due_{item_id}")))
+            return []
+        return await self._minutes_change(ctx, item.meeting_id, add)
+
+    async def minutes_attendance(self, ctx: ActionContext) -> dict:
+        meeting_id = verbs.id_of(ctx.data, "meeting_id")
+        present = {p.strip() for p in str(ctx.data.get("present") or "").split(",") if p.strip()}
+        council = {m.aad_object_id for m in await self._members.members() if m.roles}
+
+        async def record() -> list[str]:
+            await self._minutes.set_attendance(ctx.actor, meeting_id, present, council - present)
+            return []
+        return await self._minutes_change(ctx, meeting_id, record)
+
+    async def minutes_publish(self, ctx: ActionContext) -> dict:
+        meeting_id = verbs.id_of(ctx.data, "meeting_id")
+
+        async def publish() -> list[str]:
+            await self._minutes.publish_draft(ctx.actor, meeting_id)
+            return []
+        return await self._minutes_change(ctx, meeting_id, publish)
+
+    async def minutes_approve(self, ctx: ActionContext) -> dict:
+        meeting_id = verbs.id_of(ctx.data, "meeting_id")
+
+        async def approve() -> list[str]:
+            await self._minutes.approve(ctx.actor, meeting_id)
+            return []
+        return await self._minutes_change(ctx, meeting_id, approve)
+
+    # --- follow-up and PASK ---------------------------------------------------------------------
+    async def follow_up_view(self, actor: Member, locale: str | None, **extra) -> dict:
+        return follow_up_card(await self._minutes.follow_up(), self._meetings.today(), locale, actor, **extra)
+
+    async def follow_up_action(self, ctx: ActionContext) -> dict:
+        return await self.follow_up_view(ctx.actor, ctx.locale)
+
+    async def follow_up_status(self, ctx: ActionContext) -> dict:
+        action_id = verbs.id_of(ctx.data, "action_id")
+        try:
+            status = ActionStatus(str(ctx.data.get(f"status_{action_id}") or ""))
+        except ValueError:
+            raise InvalidInput("error.invalid_input") from None
+        await self._minutes.update_action(ctx.actor, action_id, status)
+        return await self.follow_up_view(ctx.actor, ctx.locale, message=t("followup.saved", ctx.locale))
+
+    async def pask_view(self, actor: Member, locale: str | None, message: str | None = None) -> dict:
+        if not actor.is_organiser:
+            raise InvalidInput("error.organiser_only")
+        if message is None and self._pask.configured:
+            results = await self._pask.sync()
+            message = t("pask.synced", locale, summary=", ".join(f"{k}: {v}" for k, v in results.items()))
+        return pask_card(await self._pask.status(), self._pask.configured, locale, message)
+
+    async def pask_action(self, ctx: ActionContext) -> dict:
+        if "pask_dates" in ctx.data:
+            count = await self._pask.set_manual(ctx.actor, str(ctx.data.get("pask_dates") or ""))
+            return await self.pask_view(ctx.actor, ctx.locale, t("pask.manual_saved", ctx.locale, count=count))
+        return await self.pask_view(ctx.actor, ctx.locale)
+

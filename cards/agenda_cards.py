@@ -1,0 +1,424 @@
+"""The agenda (saksliste) for the leader and secretary, the channel notice (innkalling) and its updates.
+
+The first section holds the building blocks every meeting card uses (cards/meetings.py and
+cards/minutes_cards.py import them from here, so there is no import cycle).
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from cards.actions import (AGENDA_ADD_STANDING, AGENDA_MOVE, AGENDA_SET, AGENDA_TO_MEETING, ATTENDANCE_ABSENT,
+                           ATTENDANCE_PRESENT, NOTICE_PUBLISH, execute)
+from cards.common import card, notice, text, title
+from cards.labels import case_type_label
+from cards.texts import t
+from cards.texts.format import format_date, format_time
+from council.agenda import AgendaItem, ItemKind
+from council.meetings import DeadlineRules, Meeting, MeetingStatus
+
+if TYPE_CHECKING:
+    from council.services.agenda import AgendaView
+
+OSLO = ZoneInfo("Europe/Oslo")
+FOLLOW_UP_SHOWN = 10
+CARD_BUDGET = 27 * 1024  # Teams refuses messages over ~28 KB; cards with many items shed detail to stay under
+# (links shown per case, meetings offered by "Flytt til møte"), richest first
+AGENDA_LEVELS = ((5, 4), (2, 4), (0, 4), (0, 2), (0, 0))
+NOTICE_LEVELS = (5, 2, 0)
+LINK_TEXT = 70
+STANDING_KEYS = {ItemKind.APPROVE_NOTICE: "agenda.standing.approve_notice",
+                 ItemKind.APPROVE_MINUTES: "agenda.standing.approve_minutes",
+                 ItemKind.FOLLOW_UP: "agenda.standing.follow_up",
+                 ItemKind.ANY_OTHER: "agenda.standing.any_other"}
+
+
+# --- Shared building blocks ---------------------------------------------------------------------------------------
+
+
+def card_size(payload: dict) -> int:
+    """Bytes on the wire, whichever way the JSON is escaped (æøå cost six bytes as \\u escapes)."""
+    return max(len(json.dumps(payload).encode()), len(json.dumps(payload, ensure_ascii=False).encode()))
+
+
+def within_budget(build: Callable, levels: Iterable) -> dict:
+    """The richest variant of a card that stays under Teams' size limit (else the leanest)."""
+    payload = {}
+    for level in levels:
+        payload = build(level)
+        if card_size(payload) <= CARD_BUDGET:
+            return payload
+    return payload
+
+
+def time_range(start: time, end: time, locale: str | None) -> str:
+    """'kl. 09.00–11.00' (one "kl.", en dash) or '09:00–11:00'."""
+    return f"{format_time(start, locale)}–{format_time(end, locale).removeprefix('kl. ')}"
+
+
+def meeting_when(meeting: Meeting, locale: str | None) -> str:
+    """'tirsdag 15. desember 2026, kl. 09.00–11.00'."""
+    return f"{format_date(meeting.date, locale, weekday=True)}, {time_range(meeting.start, meeting.end, locale)}"
+
+
+def local_date(moment: datetime, tz: ZoneInfo | None = None) -> date:
+    """An instant's date in council time (a naive value counts as UTC, as stored)."""
+    if moment.tzinfo is None:
+        return moment.date()
+    return moment.astimezone(tz or OSLO).date()
+
+
+def deadline_facts(meeting: Meeting, rules: DeadlineRules, locale: str | None) -> list[dict]:
+    return [{"title": t("meeting.submission_deadline", locale),
+             "value": format_date(meeting.submission_deadline(rules), locale)},
+            {"title": t("meeting.notice_date", locale), "value": format_date(meeting.notice_date(rules), locale)},
+            {"title": t("meeting.minutes_due", locale), "value": format_date(meeting.minutes_due(rules), locale)}]
+
+
+def meeting_facts(meeting: Meeting, locale: str | None, place_label: str = "meeting.place") -> list[dict]:
+    return [{"title": t("meeting.date", locale), "value": format_date(meeting.date, locale, weekday=True)},
+            {"title": t("meeting.time", locale), "value": time_range(meeting.start, meeting.end, locale)},
+            {"title": t(place_label, locale), "value": meeting.place or t("meeting.place_unknown", locale)}]
+
+
+def item_heading(item: AgendaItem, locale: str | None, provisional: bool = True) -> str:
+    """'Sak 12/26 – Tittel', or the title with '(nr. settes når innkallingen sendes)' before numbering."""
+    label = item.label()
+    if label:
+        return t("meeting.item_heading", locale, label=label, title=item.title)
+    return f"{item.title} {t('agenda.provisional', locale)}" if provisional else item.title
+
+
+def item_kind_label(item: AgendaItem, locale: str | None) -> str:
+    """The case type for cases, 'Fast sak' for added standing items, nothing for the fixed items."""
+    if item.case_type is not None:
+        return case_type_label(item.case_type, locale)
+    if item.kind is ItemKind.STANDING:
+        return t("agenda.kind.standing", locale)
+    return ""
+
+
+def shorten(value: str, limit: int) -> str:
+    value = value.strip()
+    return value if len(value) <= limit else value[:limit].rstrip() + " …"
+
+
+def show_card(label: str, body: list[dict], action: dict) -> dict:
+    return {"type": "Action.ShowCard", "title": label,
+            "card": {"type": "AdaptiveCard", "body": body, "actions": [action]}}
+
+
+def action_set(actions: list[dict]) -> dict:
+    return {"type": "ActionSet", "actions": actions}
+
+
+def text_input(input_id: str, label: str, value: str = "", *, required: bool = False, multiline: bool = False,
+               error: str | None = None, max_length: int | None = 2000, placeholder: str | None = None) -> dict:
+    """Defaults are left out: the minutes form repeats inputs per item, and cards must stay under 28 KB."""
+    element = {"type": "Input.Text", "id": input_id, "label": label}
+    if required:
+        element["isRequired"] = True
+    if multiline:
+        element["isMultiline"] = True
+    if max_length:
+        element["maxLength"] = max_length
+    if value:
+        element["value"] = value
+    if placeholder:
+        element["placeholder"] = placeholder
+    if required:
+        element["errorMessage"] = error or label
+    return element
+
+
+def date_input(input_id: str, label: str, value: date | None, locale: str | None, *, required: bool = True) -> dict:
+    element = {"type": "Input.Date", "id": input_id, "label": label}
+    if required:
+        element["isRequired"] = True
+        element["errorMessage"] = t("meetings.date_required", locale)
+    if value is not None:
+        element["value"] = value.isoformat()
+    return element
+
+
+def time_input(input_id: str, label: str, value: time | None, locale: str | None) -> dict:
+    element = {"type": "Input.Time", "id": input_id, "label": label, "isRequired": True,
+               "errorMessage": t("meetings.time_required", locale)}
+    if value is not None:
+        element["value"] = f"{value.hour:02d}:{value.minute:02d}"
+    return element
+
+
+def choice_input(input_id: str, label: str, choices: list[dict], value: str = "", *, required: bool = False,
+                 error: str | None = None, multi: bool = False, style: str = "compact") -> dict:
+    element = {"type": "Input.ChoiceSet", "id": input_id, "label": label, "choices": choices}
+    if style != "compact":
+        element["style"] = style
+    if multi:
+        element["isMultiSelect"] = True
+    if value:
+        element["value"] = value
+    if required:
+        element["isRequired"] = True
+        element["errorMessage"] = error or label
+    return element
+
+
+def people_picker(input_id: str, label: str, *, required: bool = False, error: str | None = None) -> dict:
+    """Teams' people picker (searches the organisation; the value is the person's AAD object id)."""
+    element = choice_input(input_id, label, [], required=required, error=error)
+    element["choices.data"] = {"type": "Data.Query", "dataset": "graph.microsoft.com/users"}
+    return element
+
+
+def columns(*items: dict) -> dict:
+    return {"type": "ColumnSet", "columns": [{"type": "Column", "width": "stretch", "items": [item]}
+                                             for item in items]}
+
+
+def heading_blocks(heading: str, message: str | None, error: str | None) -> list[dict]:
+    body = [title(heading)]
+    if message:
+        body.append(notice(message))
+    if error:
+        body.append(notice(error, color="Attention"))
+    return body
+
+
+def _items(view: AgendaView) -> list[AgendaItem]:
+    return sorted(view.items, key=lambda i: i.position)
+
+
+def _meeting_length(meeting: Meeting) -> int:
+    return (meeting.end.hour * 60 + meeting.end.minute) - (meeting.start.hour * 60 + meeting.start.minute)
+
+
+def _meta(item: AgendaItem, locale: str | None) -> str:
+    parts = [item_kind_label(item, locale)]
+    if item.presenter:
+        parts.append(t("agenda.presenter", locale, name=item.presenter))
+    if item.minutes:
+        parts.append(t("agenda.minutes", locale, minutes=item.minutes))
+    return " · ".join(p for p in parts if p)
+
+
+def _links(view: AgendaView, item: AgendaItem, shown: int, locale: str | None) -> list[dict]:
+    case = view.cases.get(item.case_id) if item.case_id is not None else None
+    if case is None or not case.links:
+        return []
+    lines = [f"- [{shorten(link, LINK_TEXT)}]({link})" for link in case.links[:shown]]
+    if len(case.links) > shown:
+        lines.append(t("agenda.links_more", locale, count=len(case.links) - shown))
+    return [text("\n".join(lines), size="Small", spacing="None")]
+
+
+def follow_up_lines(view: AgendaView, locale: str | None) -> list[dict]:
+    """The open action items from earlier meetings, under the Oppfølgingsliste item."""
+    if not view.follow_up:
+        return [text(t("agenda.follow_up_empty", locale), size="Small", isSubtle=True, spacing="None")]
+    actions = sorted(view.follow_up, key=lambda a: a.due)
+    lines = [f"- {t('agenda.follow_up_line', locale, what=shorten(a.what, 200), owner=a.owner_name, due=format_date(a.due, locale))}"  # noqa: E501
+             for a in actions[:FOLLOW_UP_SHOWN]]
+    if len(actions) > FOLLOW_UP_SHOWN:
+        lines.append(t("meeting.more", locale, count=len(actions) - FOLLOW_UP_SHOWN))
+    return [text("\n".join(lines), size="Small", spacing="None")]
+
+
+# --- Saksliste (leader and secretary) ------------------------------------------------------------------------------
+
+
+def agenda_card(view: AgendaView, other_meetings: list[Meeting], rules: DeadlineRules, locale: str | None,
+                editable: bool, message: str | None = None, error: str | None = None,
+                pdf_url: str | None = None) -> dict:
+    """'Saksliste – {date}': the items in order; for leader and secretary (`editable`) the tools to arrange them."""
+    return within_budget(lambda level: _agenda_card(view, other_meetings, rules, locale, editable, message, error,
+                                                    pdf_url, *level), AGENDA_LEVELS)
+
+
+def _agenda_card(view: AgendaView, other_meetings: list[Meeting], rules: DeadlineRules, locale: str | None,
+                 editable: bool, message: str | None, error: str | None, pdf_url: str | None, links_shown: int,
+                 targets_shown: int) -> dict:
+    meeting = view.meeting
+    body = heading_blocks(t("agenda.title", locale, date=format_date(meeting.date, locale, weekday=True)),
+                          message, error)
+    body.append({"type": "FactSet", "facts": meeting_facts(meeting, locale)[1:]})
+    if meeting.notice_published_at is not None:
+        body.append(text(t("agenda.published", locale, date=format_date(local_date(meeting.notice_published_at),
+                                                                          locale)), size="Small", isSubtle=True))
+    else:
+        body.append(text(t("agenda.not_published", locale, date=format_date(meeting.notice_date(rules), locale)),
+                         size="Small", isSubtle=True))
+    length = _meeting_length(meeting)
+    if view.over_length:
+        body.append(text("⚠️ " + t("agenda.over_length", locale, minutes=view.planned_minutes, length=length),
+                         color="Attention", weight="Bolder"))
+    elif view.planned_minutes:
+        body.append(text(t("agenda.planned", locale, minutes=view.planned_minutes, length=length), size="Small",
+                         isSubtle=True))
+    items = _items(view)
+    if not items:
+        body.append(text(t("agenda.empty", locale)))
+    movable = [i for i in items if i.movable]
+    targets = sorted((m for m in other_meetings if m.id is not None and m.id != meeting.id
+                      and m.status is MeetingStatus.PLANNED), key=lambda m: m.date)[:targets_shown]
+    for item in items:
+        block = [text(f"**{item_heading(item, locale, provisional=not meeting.notice_published)}**")]
+        meta = _meta(item, locale)
+        if meta:
+            block.append(text(meta, isSubtle=True, spacing="None"))
+        block += _links(view, item, links_shown, locale)
+        if item.kind is ItemKind.FOLLOW_UP:
+            block += follow_up_lines(view, locale)
+        if editable and item.id is not None:
+            buttons = _item_buttons(item, movable, targets, locale)
+            if buttons:
+                block.append(action_set(buttons))
+        body.append({"type": "Container", "separator": True, "items": block})
+    actions = []
+    if editable and meeting.id is not None:
+        actions.append(show_card(t("agenda.add_standing", locale), [
+            text_input("standing_title", t("agenda.standing_title", locale), required=True, max_length=300,
+                       error=t("agenda.title_required", locale))],
+            execute(t("agenda.add", locale), AGENDA_ADD_STANDING, {"meeting_id": str(meeting.id)})))
+        if not meeting.notice_published:
+            actions.append(execute(t("agenda.publish", locale), NOTICE_PUBLISH, {"meeting_id": str(meeting.id)},
+                                   validate=False))
+    if pdf_url:
+        actions.append({"type": "Action.OpenUrl", "title": t("agenda.pdf", locale), "url": pdf_url})
+    return card(body, actions)
+
+
+def _item_buttons(item: AgendaItem, movable: list[AgendaItem], targets: list[Meeting],
+                  locale: str | None) -> list[dict]:
+    iid = str(item.id)
+    buttons = []
+    if item.movable:
+        index = movable.index(item)
+        if index > 0:
+            buttons.append(execute(t("agenda.up", locale), AGENDA_MOVE, {"item_id": iid, "steps": "-1"},
+                                   validate=False))
+        if index < len(movable) - 1:
+            buttons.append(execute(t("agenda.down", locale), AGENDA_MOVE, {"item_id": iid, "steps": "1"},
+                                   validate=False))
+    minutes = {"type": "Input.Number", "id": f"minutes_{iid}", "label": t("agenda.minutes_label", locale),
+               "min": 0, "max": 480, "errorMessage": t("agenda.minutes_invalid", locale)}
+    if item.minutes is not None:
+        minutes["value"] = item.minutes
+    buttons.append(show_card(t("agenda.set", locale), [
+        text_input(f"presenter_{iid}", t("agenda.presenter_label", locale), item.presenter, max_length=200),
+        minutes], execute(t("agenda.save", locale), AGENDA_SET, {"item_id": iid})))
+    if item.movable and targets:
+        choices = [{"title": format_date(m.date, locale, weekday=True), "value": str(m.id)} for m in targets]
+        buttons.append(show_card(t("agenda.to_meeting", locale), [
+            choice_input(f"target_{iid}", t("agenda.target", locale), choices, required=True,
+                         error=t("agenda.target_required", locale))],
+            execute(t("agenda.move_save", locale), AGENDA_TO_MEETING, {"item_id": iid})))
+    return buttons
+
+
+# --- Innkalling (the channel notice) -------------------------------------------------------------------------------
+
+
+def _notice_facts(view: AgendaView, rules: DeadlineRules, locale: str | None) -> list[dict]:
+    facts = meeting_facts(view.meeting, locale, place_label="invite.place")
+    facts.append({"title": t("invite.deadline", locale),
+                  "value": format_date(view.meeting.submission_deadline(rules), locale)})
+    return facts
+
+
+def _attendance_buttons(meeting: Meeting, locale: str | None) -> list[dict]:
+    data = {"meeting_id": str(meeting.id)}
+    return [execute(t("invite.absent", locale), ATTENDANCE_ABSENT, data, validate=False),
+            execute(t("invite.present", locale), ATTENDANCE_PRESENT, data, validate=False)]
+
+
+def _place_link(meeting: Meeting) -> str | None:
+    place = meeting.place.strip()
+    return place if place.startswith(("https://", "http://")) else None
+
+
+def notice_card(view: AgendaView, rules: DeadlineRules, locale: str | None = None,
+                pdf_url: str | None = None) -> dict:
+    """'Innkalling til møte i Kontorfaglig råd': facts, the numbered saksliste, Meld forfall / Jeg kommer."""
+    return within_budget(lambda links_shown: _notice_card(view, rules, locale, pdf_url, links_shown), NOTICE_LEVELS)
+
+
+def _notice_card(view: AgendaView, rules: DeadlineRules, locale: str | None, pdf_url: str | None,
+                 links_shown: int) -> dict:
+    body = [title(t("invite.title", locale)), {"type": "FactSet", "facts": _notice_facts(view, rules, locale)},
+            text(t("invite.agenda", locale), weight="Bolder", spacing="Medium")]
+    for item in _items(view):
+        block = [text(f"**{item_heading(item, locale, provisional=False)}**")]
+        meta = _meta(item, locale)
+        if meta:
+            block.append(text(meta, isSubtle=True, spacing="None", size="Small"))
+        block += _links(view, item, links_shown, locale)
+        body.append({"type": "Container", "spacing": "Small", "items": block})
+    body.append(text(t("invite.absence_hint", locale), size="Small", isSubtle=True, spacing="Medium"))
+    actions = _attendance_buttons(view.meeting, locale)
+    link = _place_link(view.meeting)
+    if link:
+        actions.append({"type": "Action.OpenUrl", "title": t("invite.join", locale), "url": link})
+    if pdf_url:
+        actions.append({"type": "Action.OpenUrl", "title": t("invite.pdf", locale), "url": pdf_url})
+    return card(body, actions)
+
+
+def change_lines(view: AgendaView, changes: list[tuple[str, str]], locale: str | None) -> list[str]:
+    """Each change in plain words; a new start and end become one 'Ny tid' line."""
+    lines: list[str] = []
+    time_done = False
+    for kind, detail in changes:
+        if kind == "date":
+            try:
+                value = format_date(date.fromisoformat(detail), locale, weekday=True)
+            except ValueError:
+                value = detail
+            lines.append(t("invite.change.date", locale, value=value))
+        elif kind in ("start", "end"):
+            if not time_done:
+                lines.append(t("invite.change.time", locale,
+                               value=time_range(view.meeting.start, view.meeting.end, locale)))
+                time_done = True
+        elif kind == "place":
+            lines.append(t("invite.change.place", locale, value=detail or t("meeting.place_unknown", locale)))
+        elif kind in ("added", "removed"):
+            lines.append(t(f"invite.change.{kind}", locale, value=detail))
+        elif kind == "reordered":
+            lines.append(t("invite.change.reordered", locale))
+    return lines
+
+
+def notice_update_card(view: AgendaView, changes: list[tuple[str, str]], locale: str | None = None,
+                       rules: DeadlineRules | None = None, pdf_url: str | None = None) -> dict:
+    """'Oppdatert innkalling – {date}': what changed since the members were told, then the facts."""
+    lines = change_lines(view, changes, locale)
+    body = [title(t("invite.update_title", locale, date=format_date(view.meeting.date, locale, weekday=True))),
+            text(t("invite.update_intro", locale) if lines else t("invite.no_changes", locale))]
+    if lines:
+        body.append(text("\n".join(f"- {line}" for line in lines), weight="Bolder"))
+    facts = _notice_facts(view, rules, locale) if rules else meeting_facts(view.meeting, locale, "invite.place")
+    body.append({"type": "FactSet", "spacing": "Medium", "facts": facts})
+    actions = _attendance_buttons(view.meeting, locale)
+    if pdf_url:
+        actions.append({"type": "Action.OpenUrl", "title": t("invite.pdf", locale), "url": pdf_url})
+    return card(body, actions)
+
+
+def deputy_invitation_card(view: AgendaView, member_name: str, locale: str | None,
+                           pdf_url: str | None = None) -> dict:
+    """Personal message to the deputy of a member who sent apologies (forfall)."""
+    meeting = view.meeting
+    body = [title(t("deputy.title", locale)),
+            text(t("deputy.body", locale, member=member_name, date=format_date(meeting.date, locale, weekday=True),
+                   time=time_range(meeting.start, meeting.end, locale))),
+            {"type": "FactSet", "facts": meeting_facts(meeting, locale, place_label="invite.place")},
+            text(t("invite.agenda", locale), weight="Bolder", spacing="Medium"),
+            text("\n".join(f"- {item_heading(i, locale, provisional=False)}" for i in _items(view)))]
+    actions = list(reversed(_attendance_buttons(meeting, locale)))
+    if pdf_url:
+        actions.append({"type": "Action.OpenUrl", "title": t("invite.pdf", locale), "url": pdf_url})
+    return card(body, actions)
