@@ -1,0 +1,174 @@
+"""Meetings end to end: plan a year from the PASK export, the scheduler publishes the notice, forfall goes
+to the deputy, minutes with an action item are approved at the next meeting, and the PDF says so."""
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import pytest
+from pypdf import PdfReader
+
+from app import _meetings_sweep
+from tests.e2e.harness import start_bot
+from tests.e2e.teams import (EMMA, KARI, LISE, OLA, SIGRID, TEAM_ID, card_of, execute, install_in_team, message,
+                             personal_conversation, sent_card, texts_in)
+
+OSLO = ZoneInfo("Europe/Oslo")
+ICS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "pask-calendar-outlook-export.ics"
+
+
+@pytest.fixture
+async def bot(database_url):
+    harness = await start_bot(database_url, pask_ics=str(ICS))
+    yield harness
+    await harness.close()
+    await harness.connector.stop()
+
+
+def _inputs(card: dict) -> dict:
+    """What Teams would send for a card's inputs: each input's current value (ShowCards included)."""
+    values = {}
+
+    def walk(node):
+        if isinstance(node, dict):
+            if str(node.get("type", "")).startswith("Input.") and "id" in node:
+                values[node["id"]] = node.get("value", "")
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+    walk(card)
+    return values
+
+
+def _action(card: dict, verb: str) -> dict:
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("verb") == verb:
+                found.append(node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+    walk(card)
+    assert found, f"no {verb} button"
+    return found[0]
+
+
+async def _press(bot, user, card: dict, verb: str, **inputs) -> dict:
+    data = {**_inputs(card), **_action(card, verb)["data"], **inputs}
+    status, body = await bot.post(execute(bot.service_url, user, verb, data))
+    assert status == 200
+    return card_of(body)
+
+
+async def _council(bot) -> None:
+    await bot.post(install_in_team(bot.service_url))
+    for user, data in ((SIGRID, {"roles": "secretary"}), (OLA, {"roles": "member", "unit": "Klinikk for kirurgi"}),
+                       (LISE, {"roles": "deputy", "deputy_for": OLA.aad})):
+        await bot.post(execute(bot.service_url, KARI, "roles.assign", {"person": user.aad, **data}))
+
+
+async def test_a_year_planned_from_pask_runs_through_notice_absence_minutes_and_approval(bot):
+    await _council(bot)
+    await bot.post(message(bot.service_url, KARI, "synk pask"))
+    synced = texts_in(sent_card(bot.connector.sent(personal_conversation(KARI)["id"])[-1]))
+    assert "21" in synced
+
+    _, body = await bot.post(execute(bot.service_url, KARI, "meeting.plan", {"year": "2027"}))
+    plan = card_of(body)
+    assert "Møteplan 2027" in texts_in(plan)
+    saved = await _press(bot, KARI, plan, "meeting.plan_save", place="Møterom Tønsberg")
+    meetings = await bot.container.meetings.upcoming()
+    assert len(meetings) == 11 and meetings[0].date.month == 1
+    assert "Møterom Tønsberg" in texts_in(saved)
+    january, february = meetings[0], meetings[1]
+
+    # a case accepted for January
+    await bot.post(execute(bot.service_url, EMMA, "case.submit", {
+        "title": "Felles mal for fristbrudd", "description": "Ulik praksis.", "unit": "Medisinsk klinikk",
+        "case_type": "beslutning", "meeting": "first", "submission_key": "k"}))
+    async with bot.container.uow() as uow:
+        [case] = await uow.cases.by_submitter(EMMA.aad)
+    await bot.post(execute(bot.service_url, KARI, "case.triage", {
+        "case_id": str(case.id), "version": str(case.version), "decision": "accept",
+        "meeting_id": str(january.id), "final_type": "beslutning"}))
+
+    # the scheduler publishes the notice on its date, from 07:00
+    notice_day = january.notice_date(bot.container.meetings.rules)
+    bot.clock.set(datetime.combine(notice_day, datetime.min.time(), OSLO).replace(hour=7, minute=5))
+    await _meetings_sweep(bot.container)
+    await bot.deliver()
+    notice = next(sent_card(a) for a in bot.connector.sent(TEAM_ID) if "Innkalling" in a.get("summary", ""))
+    text = texts_in(notice)
+    assert "Godkjenning av innkalling og saksliste" in text and "Felles mal for fristbrudd" in text
+    assert "Sak 01/27" in text and "Sak 04/27" in text
+    await _meetings_sweep(bot.container)
+    await bot.deliver()
+    assert sum("Innkalling" in a.get("summary", "") for a in bot.connector.sent(TEAM_ID)) == 1  # only once
+
+    # Ola reports absence from the notice card; his deputy Lise is invited
+    absent = await _press(bot, OLA, notice, "attendance.absent")
+    assert "Lise Vara" in texts_in(absent)
+    await bot.deliver()
+    invitation = texts_in(sent_card(bot.connector.sent(f"a:1:1-{LISE.teams_id}")[-1]))
+    assert "Ola Hansen" in invitation
+
+    # after the meeting the secretary writes the minutes
+    bot.clock.set(datetime.combine(january.date, datetime.min.time(), OSLO).replace(hour=13))
+    _, body = await bot.post(execute(bot.service_url, SIGRID, "minutes.show", {"meeting_id": str(january.id)}))
+    minutes = card_of(body)
+    view = await bot.container.minutes.view(january.id)
+    case_item = next(i for i in view.agenda.items if i.case_id == case.id)
+    other = next(i for i in view.agenda.items if i.kind.value == "any_other")
+    minutes = await _press(bot, SIGRID, minutes, "minutes.record", item_id=str(case_item.id), **{
+        f"outcome_{case_item.id}": "vedtatt", f"text_{case_item.id}": "Rådet vedtar felles mal for fristbrudd.",
+        f"protocol_{case_item.id}": "Ola Hansen ønsket innføring etter sommeren."})
+    minutes = await _press(bot, SIGRID, minutes, "minutes.action", item_id=str(case_item.id), **{
+        f"what_{case_item.id}": "Lage malen", f"owner_{case_item.id}": OLA.aad,
+        f"due_{case_item.id}": "2027-02-15"})
+    warned = await _press(bot, SIGRID, minutes, "minutes.record", item_id=str(other.id), **{
+        f"outcome_{other.id}": "vedtatt", f"text_{other.id}": "Neste møte flyttes."})
+    assert "Vedtak under eventuelt – bør settes opp som egen sak neste møte" in texts_in(warned)
+    await _press(bot, SIGRID, warned, "minutes.publish")
+    await bot.deliver()
+    assert any("Utkast til referat" in a.get("summary", "") for a in bot.connector.sent(TEAM_ID))
+    notices = "\n".join(texts_in(sent_card(a)) for a in bot.connector.sent(personal_conversation(EMMA)["id"]))
+    assert "vedtatt" in notices.lower()
+    owner = texts_in(sent_card(bot.connector.sent(f"a:1:1-{OLA.teams_id}")[-1]))
+    assert "Lage malen" in owner
+
+    # approved under February's standing item: January is then locked
+    feb_view = await bot.container.minutes.view(february.id)
+    approve = next(i for i in feb_view.agenda.items if i.kind.value == "approve_minutes")
+    bot.clock.set(datetime.combine(february.date, datetime.min.time(), OSLO).replace(hour=12))
+    await bot.container.minutes.record_item(await _member(bot, SIGRID), approve.id,
+                                            __import__("council.minutes").minutes.Outcome.DECIDED,
+                                            "Referatet fra januar ble godkjent.")
+    assert (await bot.container.meetings.get(january.id)).minutes_locked
+    _, body = await bot.post(execute(bot.service_url, SIGRID, "minutes.record", {
+        "item_id": str(case_item.id), f"outcome_{case_item.id}": "vedtatt", f"text_{case_item.id}": "Endret"}))
+    assert "Referatet er godkjent og låst" in texts_in(card_of(body))
+
+    # the approved minutes as PDF, from the link on the card
+    url = next(a["url"] for a in card_of(body)["actions"] if a["type"] == "Action.OpenUrl"
+               and "minutes.pdf" in a["url"])
+    parts = urlsplit(url)
+    async with bot._session.get(f"{bot.url}{parts.path}?{parts.query}") as response:
+        assert response.status == 200
+        pdf = PdfReader(io.BytesIO(await response.read()))
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert "Referat" in text and "Rådet vedtar felles mal for fristbrudd." in text
+    assert "Lage malen" in text and "Ola Hansen" in text and "Godkjent" in text
+    assert pdf.metadata.title.startswith("Referat fra møte i Kontorfaglig råd")
+
+
+async def _member(bot, user):
+    return next(m for m in await bot.container.members.members() if m.aad_object_id == user.aad)
