@@ -1,7 +1,7 @@
 """The agenda (saksliste): standing items, accepted and carried-over cases, numbering 'Sak 12/26'."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from council.cases import Case, CaseType
@@ -34,15 +34,17 @@ class AgendaItem:
     minutes: int | None = None
     number: int | None = None  # sequence within the year, fixed when the notice is published
     year: int | None = None
+    number_format: str = field(default=DEFAULT_NUMBER_FORMAT, compare=False)
 
     @property
     def movable(self) -> bool:
         return self.kind in (ItemKind.CASE, ItemKind.STANDING)
 
-    def label(self, number_format: str = DEFAULT_NUMBER_FORMAT) -> str:
+    def label(self, number_format: str | None = None) -> str:
+        """'Sak 12/26' by default; the council's format comes from COUNCIL_CASE_NUMBER_FORMAT."""
         if self.number is None or self.year is None:
             return ""
-        return number_format.format(nr=self.number, yy=self.year % 100, yyyy=self.year)
+        return (number_format or self.number_format).format(nr=self.number, yy=self.year % 100, yyyy=self.year)
 
 
 def default_items(meeting_id: int, standing_titles: dict[ItemKind, str]) -> list[AgendaItem]:

@@ -64,6 +64,7 @@ class Settings:
     pask_graph: tuple[str, str, str, str] | None = None  # tenant, client id, secret, mailbox
     pask_titles: str = "PASK"
     plan: PlanRules = field(default_factory=PlanRules)
+    number_format: str = "Sak {nr:02d}/{yy}"
     public_base_url: str = ""
     export_signing_key: str = ""
     outbox_sweep_seconds: float = 2.0
@@ -118,6 +119,7 @@ class Settings:
             pask_graph=_graph(get),
             pask_titles=get("PASK_TITLE_FILTER") or "PASK",
             plan=_plan(get),
+            number_format=_number_format(get("COUNCIL_CASE_NUMBER_FORMAT")),
             public_base_url=_base_url(get("PUBLIC_BASE_URL")),
             export_signing_key=get("EXPORT_SIGNING_KEY"),
             log_level=(get("LOG_LEVEL") or "INFO").upper(),
@@ -204,6 +206,19 @@ def _plan(get) -> PlanRules:
         raise SettingsError(
             "COUNCIL_MEETING_START (HH:MM), COUNCIL_MEETING_MINUTES, COUNCIL_MEETING_OFFSET_DAYS (working days "
             f"after PASK) and COUNCIL_SKIP_MONTHS (e.g. 7) must be valid: {error}") from None
+
+
+def _number_format(raw: str) -> str:
+    """'Sak {nr:02d}/{yy}' gives 'Sak 12/26'; {yyyy} is the four-digit year."""
+    if not raw:
+        return "Sak {nr:02d}/{yy}"
+    try:
+        sample = raw.format(nr=12, yy=26, yyyy=2026)
+    except (KeyError, IndexError, ValueError):
+        sample = ""
+    if "12" not in sample:
+        raise SettingsError("COUNCIL_CASE_NUMBER_FORMAT must use {nr} and {yy} or {yyyy}, e.g. 'Sak {nr:02d}/{yy}'.")
+    return raw
 
 
 def _base_url(raw: str) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from council.agenda import AgendaItem, ItemKind, case_item, move, numbered, ordered, planned_minutes
+from council.agenda import (DEFAULT_NUMBER_FORMAT, AgendaItem, ItemKind, case_item, move, numbered, ordered,
+                            planned_minutes)
 from council.audit import AuditEntry
 from council.cases import Case, CaseStatus
 from council.clock import Clock
@@ -63,7 +64,8 @@ def changes(before: dict, after: dict) -> list[tuple[str, str]]:
 
 class AgendaService:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, meetings: MeetingService, messages: MeetingMessages,
-                 tz) -> None:
+                 tz, number_format: str = DEFAULT_NUMBER_FORMAT) -> None:
+        self._number_format = number_format
         self._uow = uow
         self._clock = clock
         self._meetings = meetings
@@ -101,6 +103,7 @@ class AgendaService:
         if changed:
             items = await self._save_order(uow, ordered(items))
             await self._mark_changed(uow, meeting)
+        items = [replace(i, number_format=self._number_format) for i in items]
         cases = {i.case_id: await uow.cases.get(i.case_id) for i in items if i.case_id is not None}
         follow_up = [a for a in await uow.agenda.actions(open_only=True) if a.meeting_id != meeting_id]
         return AgendaView(await _meeting(uow, meeting_id), items, cases, follow_up,

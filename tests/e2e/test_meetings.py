@@ -172,3 +172,102 @@ async def test_a_year_planned_from_pask_runs_through_notice_absence_minutes_and_
 
 async def _member(bot, user):
     return next(m for m in await bot.container.members.members() if m.aad_object_id == user.aad)
+
+
+async def _meeting(bot, day: str = "2027-01-12") -> int:
+    await _council(bot)
+    _, body = await bot.post(execute(bot.service_url, KARI, "meeting.add", {
+        "date": day, "start": "09:00", "end": "10:00", "place": "Teams"}))
+    assert "lagt til" in texts_in(card_of(body)).lower()
+    return (await bot.container.meetings.upcoming())[0].id
+
+
+async def test_changes_after_the_notice_make_one_updated_notice_that_says_what_changed(bot):
+    meeting_id = await _meeting(bot)
+    await bot.post(execute(bot.service_url, KARI, "notice.publish", {"meeting_id": str(meeting_id)}))
+    await bot.post(execute(bot.service_url, KARI, "agenda.add_standing", {
+        "meeting_id": str(meeting_id), "standing_title": "Oppfølging fra PASK"}))
+    await bot.post(execute(bot.service_url, KARI, "meeting.move", {
+        "meeting_id": str(meeting_id), f"date_{meeting_id}": "2027-01-14", f"start_{meeting_id}": "10:00",
+        f"end_{meeting_id}": "11:00"}))
+    assert await bot.container.agenda.announce_changes() == 0  # still within the quiet period
+    bot.clock.advance(minutes=6)
+    assert await bot.container.agenda.announce_changes() == 1
+    assert await bot.container.agenda.announce_changes() == 0
+    await bot.deliver()
+    [update] = [a for a in bot.connector.sent(TEAM_ID) if "Oppdatert innkalling" in a.get("summary", "")]
+    text = texts_in(sent_card(update))
+    assert "Oppfølging fra PASK" in text and "14. januar 2027" in text.replace("\\", "")
+    assert any(r.kind == "update" for r in bot.connector.requests)  # the notice card itself is updated
+
+
+async def test_the_leader_arranges_the_agenda_and_is_warned_when_it_runs_over_time(bot):
+    meeting_id = await _meeting(bot)
+    for title in ("Første tema", "Andre tema"):
+        await bot.post(execute(bot.service_url, KARI, "agenda.add_standing", {
+            "meeting_id": str(meeting_id), "standing_title": title}))
+    view = await bot.container.agenda.view(meeting_id)
+    second = next(i for i in view.items if i.title == "Andre tema")
+    await bot.post(execute(bot.service_url, KARI, "agenda.move", {"item_id": str(second.id), "steps": "-1"}))
+    titles = [i.title for i in (await bot.container.agenda.view(meeting_id)).items]
+    assert titles.index("Andre tema") < titles.index("Første tema")
+    assert titles[-1] == "Eventuelt" and titles[0] == "Godkjenning av innkalling og saksliste"
+    _, body = await bot.post(execute(bot.service_url, KARI, "agenda.set", {
+        "item_id": str(second.id), f"presenter_{second.id}": "Ola Hansen", f"minutes_{second.id}": "75"}))
+    assert "75" in texts_in(card_of(body)) and "Ola Hansen" in texts_in(card_of(body))
+    assert (await bot.container.agenda.view(meeting_id)).over_length
+    _, body = await bot.post(execute(bot.service_url, OLA, "agenda.move", {"item_id": str(second.id),
+                                                                          "steps": "1"}))
+    assert "Bare leder og sekretær" in texts_in(card_of(body))
+
+
+async def test_an_action_item_owner_updates_its_status_and_others_cannot(bot):
+    meeting_id = await _meeting(bot)
+    view = await bot.container.agenda.view(meeting_id)
+    item = view.items[0]
+    from datetime import date
+    action = await bot.container.minutes.add_action(await _member(bot, SIGRID), item.id, "Rydde i malene",
+                                                    OLA.aad, date(2027, 2, 1))
+    _, body = await bot.post(execute(bot.service_url, EMMA, "followup.status", {
+        "action_id": str(action.id), f"status_{action.id}": "lukket"}))
+    assert "ikke" in texts_in(card_of(body)).lower()
+    _, body = await bot.post(execute(bot.service_url, OLA, "followup.status", {
+        "action_id": str(action.id), f"status_{action.id}": "lukket"}))
+    assert "Rydde i malene" not in texts_in(card_of(body))  # closed items leave the list
+    assert await bot.container.minutes.follow_up() == []
+
+
+async def test_the_plan_downloads_as_ics_and_the_minutes_as_markdown(bot):
+    meeting_id = await _meeting(bot)
+    await bot.post(message(bot.service_url, KARI, "møteplan"))
+    plan = sent_card(bot.connector.sent(personal_conversation(KARI)["id"])[-1])
+    url = next(a["url"] for a in _all_actions(plan) if a["type"] == "Action.OpenUrl" and ".ics" in a["url"])
+    parts = urlsplit(url)
+    async with bot._session.get(f"{bot.url}{parts.path}?{parts.query}") as response:
+        ics = (await response.read()).decode()
+    assert "BEGIN:VEVENT" in ics and "DTSTART;TZID=Europe/Oslo:20270112T090000" in ics
+    _, body = await bot.post(execute(bot.service_url, SIGRID, "minutes.show", {"meeting_id": str(meeting_id)}))
+    url = next(a["url"] for a in _all_actions(card_of(body)) if a["type"] == "Action.OpenUrl" and "minutes.md" in
+               a["url"])
+    parts = urlsplit(url)
+    async with bot._session.get(f"{bot.url}{parts.path}?{parts.query}") as response:
+        markdown = (await response.read()).decode()
+    assert "Kontorfaglig råd" in markdown and "Godkjenning av innkalling og saksliste" in markdown
+    async with bot._session.get(f"{bot.url}{parts.path}?{parts.query}x") as response:
+        assert response.status == 403
+
+
+def _all_actions(card: dict) -> list[dict]:
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if str(node.get("type", "")).startswith("Action."):
+                found.append(node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+    walk(card)
+    return found
