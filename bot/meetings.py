@@ -223,15 +223,16 @@ class MeetingsFeature:
         return await self.minutes_view(ctx.actor, ctx.locale, verbs.id_of(ctx.data, "meeting_id"))
 
     async def _minutes_change(self, ctx: ActionContext, meeting_id: int, change) -> dict:
+        """Run a change; the secretary gets the form back with the outcome, warnings or the error."""
         try:
-            warnings = await change()
+            outcome = await change()
         except (InvalidInput, DomainError) as error:
             if not ctx.actor.is_organiser:
                 raise
             return await self.minutes_view(ctx.actor, ctx.locale, meeting_id,
                                            error=t(error.key, ctx.locale, **error.params))
         return await self.minutes_view(ctx.actor, ctx.locale, meeting_id, message=t("minutes.saved", ctx.locale),
-                                       warnings=tuple(warnings or ()))
+                                       warnings=tuple(outcome) if isinstance(outcome, list) else ())
 
     async def minutes_record(self, ctx: ActionContext) -> dict:
         item_id = verbs.id_of(ctx.data, "item_id")
@@ -248,39 +249,24 @@ class MeetingsFeature:
     async def minutes_action(self, ctx: ActionContext) -> dict:
         item_id = verbs.id_of(ctx.data, "item_id")
         item = await self._agenda.item(item_id)
-
-        async def add() -> list[str]:
-            await self._minutes.add_action(ctx.actor, item_id, str(ctx.data.get(f"what_{item_id}") or ""),
-                                           str(ctx.data.get(f"owner_{item_id}") or ""),
-                                           _date(ctx.data.get(f"due_{item_id}")))
-            return []
-        return await self._minutes_change(ctx, item.meeting_id, add)
+        return await self._minutes_change(ctx, item.meeting_id, lambda: self._minutes.add_action(
+            ctx.actor, item_id, str(ctx.data.get(f"what_{item_id}") or ""),
+            str(ctx.data.get(f"owner_{item_id}") or ""), _date(ctx.data.get(f"due_{item_id}"))))
 
     async def minutes_attendance(self, ctx: ActionContext) -> dict:
         meeting_id = verbs.id_of(ctx.data, "meeting_id")
         present = {p.strip() for p in str(ctx.data.get("present") or "").split(",") if p.strip()}
         council = {m.aad_object_id for m in await self._members.members() if m.roles}
-
-        async def record() -> list[str]:
-            await self._minutes.set_attendance(ctx.actor, meeting_id, present, council - present)
-            return []
-        return await self._minutes_change(ctx, meeting_id, record)
+        return await self._minutes_change(ctx, meeting_id, lambda: self._minutes.set_attendance(
+            ctx.actor, meeting_id, present, council - present))
 
     async def minutes_publish(self, ctx: ActionContext) -> dict:
         meeting_id = verbs.id_of(ctx.data, "meeting_id")
-
-        async def publish() -> list[str]:
-            await self._minutes.publish_draft(ctx.actor, meeting_id)
-            return []
-        return await self._minutes_change(ctx, meeting_id, publish)
+        return await self._minutes_change(ctx, meeting_id, lambda: self._minutes.publish_draft(ctx.actor, meeting_id))
 
     async def minutes_approve(self, ctx: ActionContext) -> dict:
         meeting_id = verbs.id_of(ctx.data, "meeting_id")
-
-        async def approve() -> list[str]:
-            await self._minutes.approve(ctx.actor, meeting_id)
-            return []
-        return await self._minutes_change(ctx, meeting_id, approve)
+        return await self._minutes_change(ctx, meeting_id, lambda: self._minutes.approve(ctx.actor, meeting_id))
 
     # --- follow-up and PASK ---------------------------------------------------------------------
     async def follow_up_view(self, actor: Member, locale: str | None, **extra) -> dict:

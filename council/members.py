@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
+from council.errors import NotAllowed
+
 
 class Role(str, Enum):
     LEADER = "leader"
@@ -58,6 +60,12 @@ class Member:
             "unit": self.unit,
             "deputy_for": self.deputy_for,
         }
+
+
+def require_organiser(actor: Member) -> None:
+    """Leader and secretary only; the check every organiser action makes on the server."""
+    if not actor.is_organiser:
+        raise NotAllowed("error.organiser_only")
 
 
 def is_bootstrap_leader(member: Member, leaders: frozenset[str]) -> bool:

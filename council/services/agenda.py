@@ -11,10 +11,10 @@ from council.cases import Case, CaseStatus
 from council.clock import Clock
 from council.errors import InvalidInput, NotAllowed, NotFound
 from council.meetings import Meeting, MeetingStatus
-from council.members import Member, Role
+from council.members import Member, Role, require_organiser
 from council.minutes import ActionItem, Attendance
 from council.outbox import Operation
-from council.services.meetings import MeetingService
+from council.services.meetings import MeetingService, load_meeting
 from council.services.outbox import queue
 from council.services.ports import MeetingMessages, UnitOfWork, UnitOfWorkFactory
 
@@ -85,7 +85,7 @@ class AgendaService:
             return view
 
     async def _materialise(self, uow: UnitOfWork, meeting_id: int) -> AgendaView:
-        meeting = await _meeting(uow, meeting_id)
+        meeting = await load_meeting(uow, meeting_id)
         items = await uow.agenda.items(meeting_id)
         on_agenda = {i.case_id for i in items if i.case_id is not None}
         first_open = next((m for m in await uow.meetings.from_date(self._meetings.today())
@@ -106,7 +106,7 @@ class AgendaService:
         items = [replace(i, number_format=self._number_format) for i in items]
         cases = {i.case_id: await uow.cases.get(i.case_id) for i in items if i.case_id is not None}
         follow_up = [a for a in await uow.agenda.actions(open_only=True) if a.meeting_id != meeting_id]
-        return AgendaView(await _meeting(uow, meeting_id), items, cases, follow_up,
+        return AgendaView(await load_meeting(uow, meeting_id), items, cases, follow_up,
                           await uow.agenda.attendance(meeting_id))
 
     async def _save_order(self, uow: UnitOfWork, items: list[AgendaItem]) -> list[AgendaItem]:
@@ -129,11 +129,11 @@ class AgendaService:
             replace(i, presenter=presenter.strip()[:200], minutes=minutes) if i.id == item_id else i for i in items])
 
     async def add_standing(self, actor: Member, meeting_id: int, title: str) -> AgendaView:
-        _organiser(actor)
+        require_organiser(actor)
         if not title.strip():
             raise InvalidInput("agenda.title_required")
         async with self._uow() as uow:
-            meeting = await _meeting(uow, meeting_id)
+            meeting = await load_meeting(uow, meeting_id)
             items = await uow.agenda.items(meeting_id)
             items.append(await uow.agenda.add(AgendaItem(None, meeting_id, len(items) - 1, ItemKind.STANDING,
                                                          title.strip()[:300])))
@@ -145,13 +145,13 @@ class AgendaService:
 
     async def move_to_meeting(self, actor: Member, item_id: int, target_id: int) -> AgendaView:
         """Move a case to another meeting's agenda (its number is given there)."""
-        _organiser(actor)
+        require_organiser(actor)
         async with self._uow() as uow:
             item = await _item(uow, item_id)
-            target = await _meeting(uow, target_id)
+            target = await load_meeting(uow, target_id)
             if not item.movable or target.status is not MeetingStatus.PLANNED or target.id == item.meeting_id:
                 raise InvalidInput("agenda.cannot_move")
-            source = await _meeting(uow, item.meeting_id)
+            source = await load_meeting(uow, item.meeting_id)
             target_items = await uow.agenda.items(target_id)
             await uow.agenda.save(replace(item, meeting_id=target_id, position=len(target_items), number=None,
                                           year=None))
@@ -167,10 +167,10 @@ class AgendaService:
         return await self.view(source.id)
 
     async def _edit(self, actor: Member, item_id: int, change) -> AgendaView:
-        _organiser(actor)
+        require_organiser(actor)
         async with self._uow() as uow:
             item = await _item(uow, item_id)
-            meeting = await _meeting(uow, item.meeting_id)
+            meeting = await load_meeting(uow, item.meeting_id)
             await self._save_order(uow, ordered(change(await uow.agenda.items(meeting.id), item)))
             await self._mark_changed(uow, meeting)
             await self._audit(uow, actor, meeting.id, "edit_agenda")
@@ -181,7 +181,7 @@ class AgendaService:
     async def publish_notice(self, actor: Member | None, meeting_id: int) -> AgendaView:
         """Number the items, store what was told, post the notice to the channel (once)."""
         if actor is not None:
-            _organiser(actor)
+            require_organiser(actor)
         async with self._uow() as uow:
             view = await self._materialise(uow, meeting_id)
             if view.meeting.notice_published:
@@ -273,7 +273,7 @@ class AgendaService:
 
     async def report_present(self, actor: Member, meeting_id: int) -> None:
         async with self._uow() as uow:
-            await _meeting(uow, meeting_id)
+            await load_meeting(uow, meeting_id)
             await uow.agenda.set_attendance(meeting_id, actor.aad_object_id, Attendance.PRESENT, self._clock.now())
             await uow.audit.add(AuditEntry(actor.aad_object_id, "attendance", str(meeting_id), "present",
                                            self._clock.now()))
@@ -283,18 +283,6 @@ class AgendaService:
         items = [{"id": i.id, "title": i.title} for i in ordered(await uow.agenda.items(meeting_id))]
         await uow.audit.add(AuditEntry(actor.aad_object_id, "agenda", str(meeting_id), action, self._clock.now(),
                                        None, {"items": items}))
-
-
-def _organiser(actor: Member) -> None:
-    if not actor.is_organiser:
-        raise NotAllowed("error.organiser_only")
-
-
-async def _meeting(uow: UnitOfWork, meeting_id: int) -> Meeting:
-    meeting = await uow.meetings.get(meeting_id)
-    if meeting is None:
-        raise NotFound("meetings.not_found")
-    return meeting
 
 
 async def _item(uow: UnitOfWork, item_id: int) -> AgendaItem:

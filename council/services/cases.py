@@ -10,7 +10,7 @@ from council.cases import (OPEN, Case, CaseFilter, CaseStatus, CaseType, Escalat
                            record_dlg_outcome, triage, withdraw)
 from council.clock import Clock
 from council.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from council.members import Member, Role
+from council.members import Member, Role, require_organiser
 from council.outbox import Operation
 from council.services.meetings import MeetingService
 from council.services.outbox import queue
@@ -101,8 +101,7 @@ class CaseService:
     # --- triage ---------------------------------------------------------------------------------
     async def triage(self, actor: Member, case_id: int, version: int, request: TriageRequest) -> Case:
         """Leader or secretary only; the first decision wins, a second one is told it came too late."""
-        if not actor.is_organiser:
-            raise NotAllowed("error.organiser_only")
+        require_organiser(actor)
         async with self._uow() as uow:
             case = await self._load(uow, case_id)
             if case.version != version:
@@ -145,8 +144,7 @@ class CaseService:
         return updated
 
     async def record_outcome(self, actor: Member, case_id: int, outcome: str) -> Case:
-        if not actor.is_organiser:
-            raise NotAllowed("error.organiser_only")
+        require_organiser(actor)
         async with self._uow() as uow:
             case = await self._load(uow, case_id)
             updated = record_dlg_outcome(case, outcome, self._clock.now())
@@ -217,8 +215,7 @@ class CaseService:
                 "today": self._meetings.today()}
 
     async def view(self, actor: Member, case_id: int) -> tuple[Case, dict]:
-        if not actor.is_organiser:
-            raise NotAllowed("error.organiser_only")
+        require_organiser(actor)
         async with self._uow() as uow:
             case = await self._load(uow, case_id)
             return case, await self.triage_options(uow, case)
@@ -229,15 +226,13 @@ class CaseService:
 
     async def queue_view(self, actor: Member) -> list[Case]:
         """Open cases, oldest first (the sakskø)."""
-        if not actor.is_organiser:
-            raise NotAllowed("error.organiser_only")
+        require_organiser(actor)
         async with self._uow() as uow:
             return await uow.cases.with_status(OPEN | {CaseStatus.ESCALATED})
 
     async def register(self, actor: Member, filters: CaseFilter) -> list[Case]:
         """All cases matching the filters, newest first (leader and secretary)."""
-        if not actor.is_organiser:
-            raise NotAllowed("error.organiser_only")
+        require_organiser(actor)
         async with self._uow() as uow:
             return await uow.cases.search(filters)
 

@@ -1,20 +1,34 @@
 """Meeting plan use cases: propose a year against PASK, accept, add, move and cancel meetings."""
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, tzinfo
+from typing import Protocol
 
 from council.agenda import ItemKind, default_items
 from council.audit import AuditEntry
 from council.cases import CaseStatus
 from council.clock import Clock
-from council.errors import InvalidInput, NotAllowed, NotFound
+from council.errors import InvalidInput, NotFound
 from council.meetings import DeadlineRules, Meeting, MeetingStatus
-from council.members import Member
+from council.members import Member, require_organiser
 from council.outbox import Operation
+from council.pask import CalendarUnavailable
 from council.planning import PlanRules, ProposedMeeting, WorkingCalendar, propose_year
 from council.services.outbox import queue
 from council.services.ports import MeetingMessages, UnitOfWork, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+CALENDAR_SUBJECT = "Møte i Kontorfaglig råd"
+CALENDAR_BODY = "Innkalling og saksliste kommer i rådets kanal i Teams."
+
+
+class CalendarWriter(Protocol):
+    """Writes meetings to an Outlook calendar (calendars.graph.GraphCalendarWriter); raises CalendarUnavailable."""
+
+    async def upsert(self, meeting: Meeting, tz: tzinfo, subject: str, body_text: str) -> str: ...
+    async def cancel(self, event_id: str) -> None: ...
 
 
 class MeetingService:
@@ -59,7 +73,7 @@ class MeetingService:
     # --- the year's plan ------------------------------------------------------------------------
     async def propose(self, actor: Member, year: int) -> list[ProposedMeeting]:
         """One meeting a month, placed after PASK's meeting by the planning rule, skipping taken dates."""
-        _organiser(actor)
+        require_organiser(actor)
         async with self._uow() as uow:
             first = datetime(year, 1, 1, tzinfo=self._tz)
             pask = await uow.pask.meetings(first, datetime(year, 12, 31, 23, 59, tzinfo=self._tz))
@@ -69,7 +83,7 @@ class MeetingService:
 
     async def accept_plan(self, actor: Member, chosen: list[tuple[date, time, time]], place: str = "") -> list[Meeting]:
         """Create the chosen meetings (the leader may have moved or dropped some); tell the channel once."""
-        _organiser(actor)
+        require_organiser(actor)
         calendar = WorkingCalendar({d.year for d, _, _ in chosen} or {self.today().year}, self.plan_rules)
         for day, start, end in chosen:
             self._check_slot(calendar, day, start, end)
@@ -83,7 +97,7 @@ class MeetingService:
         return created
 
     async def add_meeting(self, actor: Member, day: date, start: time, end: time, place: str) -> Meeting:
-        _organiser(actor)
+        require_organiser(actor)
         self._check_slot(None, day, start, end)
         async with self._uow() as uow:
             meeting = await self._create(uow, actor, Meeting(None, day, start, end, place.strip()))
@@ -95,13 +109,13 @@ class MeetingService:
     async def move_meeting(self, actor: Member, meeting_id: int, day: date, start: time, end: time,
                            place: str | None = None) -> Meeting:
         """Deadlines follow the date by definition; members are told, and a published notice is updated."""
-        _organiser(actor)
+        require_organiser(actor)
         self._check_slot(None, day, start, end)
         async with self._uow() as uow:
-            before = await _load(uow, meeting_id)
+            before = await load_meeting(uow, meeting_id)
             moved = replace(before, date=day, start=start, end=end, place=before.place if place is None
                             else place.strip(), notice_changed_at=self._clock.now() if before.notice_published
-                            else None)
+                            else None, calendar_version=before.calendar_version + 1)
             await uow.meetings.save(moved)
             await self._audit(uow, actor, "move", before, moved)
             await self._tell_channel(uow, f"meeting:{meeting_id}:moved:{self._clock.now().isoformat()}",
@@ -112,10 +126,10 @@ class MeetingService:
 
     async def cancel_meeting(self, actor: Member, meeting_id: int) -> Meeting:
         """Cases on a cancelled meeting's agenda go back to 'first available meeting'."""
-        _organiser(actor)
+        require_organiser(actor)
         async with self._uow() as uow:
-            before = await _load(uow, meeting_id)
-            cancelled = replace(before, status=MeetingStatus.CANCELLED)
+            before = await load_meeting(uow, meeting_id)
+            cancelled = replace(before, status=MeetingStatus.CANCELLED, calendar_version=before.calendar_version + 1)
             await uow.meetings.save(cancelled)
             for item in await uow.agenda.items(meeting_id):
                 if item.case_id is not None:
@@ -128,6 +142,32 @@ class MeetingService:
             await uow.commit()
         self.wake()
         return cancelled
+
+    # --- the Outlook calendar ------------------------------------------------------------------------
+    async def sync_calendar(self, writer: CalendarWriter) -> int:
+        """Write changed meetings to Outlook, remove cancelled ones; a failure waits for the next sweep."""
+        async with self._uow() as uow:
+            due = await uow.meetings.needing_calendar_sync(self.today())
+        done = 0
+        for meeting in due:
+            try:
+                if meeting.status is MeetingStatus.CANCELLED:
+                    await writer.cancel(meeting.calendar_event_id)
+                    event_id = None
+                else:
+                    event_id = await writer.upsert(meeting, self._tz, CALENDAR_SUBJECT, CALENDAR_BODY)
+            except CalendarUnavailable as error:
+                log.warning("calendar: meeting %s not written to Outlook, retried next sweep (%s)", meeting.id,
+                            error.reason)
+                continue
+            except Exception:
+                log.exception("calendar: unexpected error writing meeting %s to Outlook", meeting.id)
+                continue
+            async with self._uow() as uow:  # a move meanwhile bumped calendar_version: the next sweep sends it
+                await uow.meetings.set_calendar_event(meeting.id, event_id, meeting.calendar_version)
+                await uow.commit()
+            done += 1
+        return done
 
     # --- shared ---------------------------------------------------------------------------------
     def _check_slot(self, calendar: WorkingCalendar | None, day: date, start: time, end: time) -> None:
@@ -160,12 +200,7 @@ class MeetingService:
                                        snap(before) if before else None, snap(after)))
 
 
-def _organiser(actor: Member) -> None:
-    if not actor.is_organiser:
-        raise NotAllowed("error.organiser_only")
-
-
-async def _load(uow: UnitOfWork, meeting_id: int) -> Meeting:
+async def load_meeting(uow: UnitOfWork, meeting_id: int) -> Meeting:
     meeting = await uow.meetings.get(meeting_id)
     if meeting is None:
         raise NotFound("meetings.not_found")

@@ -10,7 +10,7 @@ from council.cases import conclude
 from council.clock import Clock
 from council.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from council.meetings import Meeting
-from council.members import Member
+from council.members import Member, require_organiser
 from council.minutes import (CASE_STATUS, ActionItem, ActionStatus, Attendance, ItemRecord, MinutesStatus,
                              Outcome, check_action, check_record)
 from council.outbox import Operation
@@ -46,7 +46,7 @@ class MinutesService:
     async def record_item(self, actor: Member, item_id: int, outcome: Outcome, text: str, dissent: str = "",
                           protocol_entries: tuple[str, ...] = ()) -> list[str]:
         """Store an item's outcome; a case moves with it (and its submitter is told). Returns warnings."""
-        _organiser(actor)
+        require_organiser(actor)
         async with self._uow() as uow:
             item = await uow.agenda.get(item_id)
             if item is None:
@@ -84,7 +84,7 @@ class MinutesService:
                     activity=self._case_messages.status_notice(updated, None, submitter.locale if submitter else None))
 
     async def add_action(self, actor: Member, item_id: int, what: str, owner_id: str, due: date) -> ActionItem:
-        _organiser(actor)
+        require_organiser(actor)
         check_action(what, due, self._today())
         async with self._uow() as uow:
             item = await uow.agenda.get(item_id)
@@ -103,7 +103,7 @@ class MinutesService:
         return action
 
     async def set_attendance(self, actor: Member, meeting_id: int, present: set[str], absent: set[str]) -> None:
-        _organiser(actor)
+        require_organiser(actor)
         async with self._uow() as uow:
             await self._unlocked(uow, meeting_id)
             for member_id in present:
@@ -116,7 +116,7 @@ class MinutesService:
 
     async def publish_draft(self, actor: Member, meeting_id: int) -> MinutesView:
         """'Utkast til referat' in the channel; approved later at the next meeting or by circulation."""
-        _organiser(actor)
+        require_organiser(actor)
         view = await self.view(meeting_id)
         if not view.records:
             raise InvalidInput("minutes.nothing_recorded")
@@ -191,8 +191,3 @@ class MinutesService:
                                            {"status": status.value}))
             await uow.commit()
             return updated
-
-
-def _organiser(actor: Member) -> None:
-    if not actor.is_organiser:
-        raise NotAllowed("error.organiser_only")

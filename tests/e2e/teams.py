@@ -105,15 +105,13 @@ def card_of(body: dict) -> dict:
     return body["value"]
 
 
-def texts_in(card: dict) -> str:
-    """All visible text of a card, flattened, for assertions."""
-    found: list[str] = []
+def nodes(card) -> list[dict]:
+    """Every object in a card (actions, inputs, blocks), depth first."""
+    found: list[dict] = []
 
     def walk(node):
         if isinstance(node, dict):
-            for key in ("text", "title", "value", "label", "errorMessage"):
-                if isinstance(node.get(key), str):
-                    found.append(node[key])
+            found.append(node)
             for value in node.values():
                 walk(value)
         elif isinstance(node, list):
@@ -121,7 +119,13 @@ def texts_in(card: dict) -> str:
                 walk(value)
 
     walk(card)
-    return "\n".join(found)
+    return found
+
+
+def texts_in(card) -> str:
+    """All visible text of a card, flattened, for assertions."""
+    keys = ("text", "title", "value", "label", "errorMessage")
+    return "\n".join(node[key] for node in nodes(card) for key in keys if isinstance(node.get(key), str))
 
 
 def sent_card(activity: dict) -> dict:

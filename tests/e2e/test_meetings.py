@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from app import _meetings_sweep
 from tests.e2e.harness import start_bot
 from tests.e2e.teams import (EMMA, KARI, LISE, OLA, SIGRID, TEAM_ID, card_of, execute, install_in_team, message,
-                             personal_conversation, sent_card, texts_in)
+                             nodes, personal_conversation, sent_card, texts_in)
 
 OSLO = ZoneInfo("Europe/Oslo")
 ICS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "pask-calendar-outlook-export.ics"
@@ -30,34 +30,12 @@ async def bot(database_url):
 
 def _inputs(card: dict) -> dict:
     """What Teams would send for a card's inputs: each input's current value (ShowCards included)."""
-    values = {}
-
-    def walk(node):
-        if isinstance(node, dict):
-            if str(node.get("type", "")).startswith("Input.") and "id" in node:
-                values[node["id"]] = node.get("value", "")
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-    walk(card)
-    return values
+    return {n["id"]: n.get("value", "") for n in nodes(card) if str(n.get("type", "")).startswith("Input.")
+            and "id" in n}
 
 
 def _action(card: dict, verb: str) -> dict:
-    found = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("verb") == verb:
-                found.append(node)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-    walk(card)
+    found = [n for n in nodes(card) if n.get("verb") == verb]
     assert found, f"no {verb} button"
     return found[0]
 
@@ -258,16 +236,4 @@ async def test_the_plan_downloads_as_ics_and_the_minutes_as_markdown(bot):
 
 
 def _all_actions(card: dict) -> list[dict]:
-    found = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if str(node.get("type", "")).startswith("Action."):
-                found.append(node)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-    walk(card)
-    return found
+    return [n for n in nodes(card) if str(n.get("type", "")).startswith("Action.")]
