@@ -22,7 +22,7 @@ from bot.meetings import MeetingsFeature
 from bot.notifier import TeamsNotifier
 from bot.routes import messages_route
 from bot.state_store import DatabaseStorage
-from calendars.graph import GraphSource
+from calendars.graph import GraphCalendarWriter, GraphSource
 from calendars.ics import IcsSource
 from cards.case_messages import CardCaseMessages
 from cards.meeting_messages import CardMeetingMessages, standing_titles
@@ -66,6 +66,7 @@ class Container:
     agenda: AgendaService | None = None
     minutes: MinutesService | None = None
     pask: PaskService | None = None
+    calendar_writer: GraphCalendarWriter | None = None
     handler: RaadsbotHandler | None = None
     adapter: object = None
     scheduler: object = None
@@ -129,6 +130,7 @@ def _bot(c: Container):
         c.agenda = AgendaService(c.uow, c.clock, c.meetings, meeting_messages, s.tz, s.number_format)
         c.minutes = MinutesService(c.uow, c.clock, c.agenda, meeting_messages, case_messages, c.meetings.today)
         c.pask = PaskService(c.uow, c.clock, _pask_sources(s), s.tz, CardPaskMessages())
+        c.calendar_writer = _calendar_writer(s)
         c.adapter = build_adapter(s)
         c.outbox.notifier = TeamsNotifier(c.adapter, s.app_id)
         state = ConversationState(DatabaseStorage(c.uow, c.clock))
@@ -141,6 +143,8 @@ def _bot(c: Container):
         app[MESSAGES] = messages_route(c.adapter, c.handler.on_turn, s.anonymous, s.tenant_allow_list)
         yield
         await c.pask.close()
+        if c.calendar_writer is not None:
+            await c.calendar_writer.aclose()
     return ctx
 
 
@@ -154,6 +158,15 @@ def _pask_sources(s: Settings) -> dict:
         tenant, client_id, secret, mailbox = s.pask_graph
         sources["graph"] = GraphSource(tenant, client_id, secret, mailbox, s.tz, rules)
     return sources
+
+
+def _calendar_writer(s: Settings) -> GraphCalendarWriter | None:
+    """With Graph configured, the council's meetings are also written as events in the same mailbox's calendar:
+    the app registration then needs the application permission Calendars.ReadWrite (not only Calendars.ReadBasic)."""
+    if not s.pask_graph:
+        return None
+    tenant, client_id, secret, mailbox = s.pask_graph
+    return GraphCalendarWriter(tenant, client_id, secret, mailbox)
 
 
 async def _meetings_sweep(c: Container) -> None:
@@ -178,6 +191,9 @@ def _scheduler(c: Container):
             RecurringJob("pask.sync", c.pask.sync, CronTrigger(hour=6, minute=30, timezone=tz),
                          misfire_grace_time=6 * 3600),
         ]
+        if c.calendar_writer is not None:  # meetings whose Outlook event is missing or stale, every 5 minutes
+            jobs.append(RecurringJob("meetings.calendar", lambda: c.meetings.sync_calendar(c.calendar_writer),
+                                     IntervalTrigger(minutes=5, timezone=tz), misfire_grace_time=300))
         c.scheduler = build_scheduler(c.settings.timezone, jobs)
         c.scheduler.start()
         for service in (c.cases, c.meetings, c.agenda, c.minutes):

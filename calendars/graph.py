@@ -1,8 +1,10 @@
-"""PASK meetings from a Microsoft 365 mailbox calendar through Microsoft Graph (application permission).
+"""PASK meetings from a Microsoft 365 mailbox calendar through Microsoft Graph (application permission), and
+the council's own meetings written to that calendar as events (`GraphCalendarWriter`).
 
 The app registration needs the Graph *application* permission Calendars.ReadBasic (least privilege for
-calendarView; subject, times, location, showAs and isCancelled are all included) with admin consent.
-Exchange Online's application access policy / RBAC for Applications can restrict it to the one mailbox.
+calendarView; subject, times, location, showAs and isCancelled are all included) with admin consent; writing
+events needs Calendars.ReadWrite instead. Exchange Online's application access policy / RBAC for Applications
+can restrict either to the one mailbox.
 
 Token: msal's ConfidentialClientApplication (client-credentials grant). msal is synchronous and does network
 I/O both when it is built (it fetches the tenant's OpenID configuration) and when it gets a token, so both
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import json
 import ssl
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -34,6 +37,7 @@ import aiohttp
 import msal
 import requests
 
+from council.meetings import Meeting
 from council.pask import CalendarUnavailable, PaskFilter, PaskMeeting, is_network_meeting
 
 GRAPH_SCOPE = "https://graph.microsoft.com/.default"
@@ -44,55 +48,41 @@ _MAX_PAGES = 50
 SessionFactory = Callable[[], aiohttp.ClientSession]
 
 
-class GraphSource:
-    """A `CalendarSource` reading `mailbox`'s calendarView (a user id or user principal name)."""
+class _GraphClient:
+    """What the reader and the writer share: the client-credentials token, the HTTP session, error wording."""
 
-    def __init__(self, tenant_id: str, client_id: str, client_secret: str, mailbox: str, tz: tzinfo,
-                 rules: PaskFilter = PaskFilter(), *,
+    _permission = "Calendars.ReadBasic"  # named in the 403 message
+    _mailbox_label = "the PASK mailbox"
+
+    def __init__(self, tenant_id: str, client_id: str, client_secret: str, mailbox: str, *,
                  authority_host: str = "https://login.microsoftonline.com",
                  graph_base: str = "https://graph.microsoft.com/v1.0",
                  session_factory: SessionFactory | None = None,
                  ca_file: str | None = None,
-                 timeout: float = DEFAULT_TIMEOUT,
-                 page_size: int = 100) -> None:
+                 timeout: float = DEFAULT_TIMEOUT) -> None:
         missing = [name for name, value in (("tenant_id", tenant_id), ("client_id", client_id),
                                             ("client_secret", client_secret), ("mailbox", mailbox)) if not value]
         if missing:
-            raise ValueError(f"GraphSource needs {', '.join(missing)}")
+            raise ValueError(f"{type(self).__name__} needs {', '.join(missing)}")
         self._tenant_id = tenant_id.strip()
         self._client_id = client_id.strip()
         self._client_secret = client_secret
         self._mailbox = mailbox.strip()
-        self._tz = tz
-        self._rules = rules
         self._authority = f"{authority_host.rstrip('/')}/{self._tenant_id}"
         self._graph_base = graph_base.rstrip("/")
         self._ca_file = ca_file
         self._timeout = timeout
-        self._page_size = max(1, min(page_size, 1000))
         self._session_factory = session_factory or self._default_session
         self._app: msal.ConfidentialClientApplication | None = None
         self._lock = asyncio.Lock()
 
     def __repr__(self) -> str:  # never show the secret
-        return f"GraphSource(tenant_id={self._tenant_id!r}, client_id={self._client_id!r}, mailbox={self._mailbox!r})"
+        return (f"{type(self).__name__}(tenant_id={self._tenant_id!r}, client_id={self._client_id!r}, "
+                f"mailbox={self._mailbox!r})")
 
-    async def meetings(self, first: date, last: date) -> list[PaskMeeting]:
-        if last < first:
-            return []
-        token = await self._token()
-        window_start = datetime.combine(first, time(0), tzinfo=self._tz).astimezone(UTC)
-        window_end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=self._tz).astimezone(UTC)
-        events = await self._calendar_view(token, window_start, window_end)
-        try:
-            found = [meeting for meeting in (self._meeting(event) for event in events) if meeting is not None]
-        except CalendarUnavailable:
-            raise
-        except Exception as error:
-            raise CalendarUnavailable(
-                f"Microsoft Graph sent an event that could not be read ({type(error).__name__})") from None
-        found = [meeting for meeting in found if first <= meeting.local_date(self._tz) <= last]
-        return sorted(found, key=lambda meeting: (meeting.start, meeting.title))
+    @property
+    def _user_url(self) -> str:
+        return f"{self._graph_base}/users/{quote(self._mailbox, safe='@')}"
 
     async def aclose(self) -> None:
         """Close msal's HTTP session (call at shutdown)."""
@@ -140,15 +130,64 @@ class GraphSource:
         if app is not None:
             await asyncio.to_thread(app.remove_tokens_for_client)
 
-    # -- Graph ---------------------------------------------------------------------------------------------
+    # -- HTTP ----------------------------------------------------------------------------------------------
 
     def _default_session(self) -> aiohttp.ClientSession:
         ssl_context = ssl.create_default_context(cafile=self._ca_file) if self._ca_file else True
         return aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self._timeout), trust_env=True,
                                      connector=aiohttp.TCPConnector(ssl=ssl_context))
 
+    async def _refuse(self, status: int) -> None:
+        if status == 401:
+            await self._forget_token()
+            raise CalendarUnavailable("Microsoft Graph refused the token (HTTP 401)")
+        if status == 403:
+            raise CalendarUnavailable(
+                f"Microsoft Graph denied access to the mailbox (HTTP 403): check the {self._permission} "
+                "application permission and any application access policy")
+        if status == 404:
+            raise CalendarUnavailable(f"Microsoft Graph does not know {self._mailbox_label} (HTTP 404)")
+        raise CalendarUnavailable(f"Microsoft Graph answered HTTP {status}")
+
+
+class GraphSource(_GraphClient):
+    """A `CalendarSource` reading `mailbox`'s calendarView (a user id or user principal name)."""
+
+    def __init__(self, tenant_id: str, client_id: str, client_secret: str, mailbox: str, tz: tzinfo,
+                 rules: PaskFilter = PaskFilter(), *,
+                 authority_host: str = "https://login.microsoftonline.com",
+                 graph_base: str = "https://graph.microsoft.com/v1.0",
+                 session_factory: SessionFactory | None = None,
+                 ca_file: str | None = None,
+                 timeout: float = DEFAULT_TIMEOUT,
+                 page_size: int = 100) -> None:
+        super().__init__(tenant_id, client_id, client_secret, mailbox, authority_host=authority_host,
+                         graph_base=graph_base, session_factory=session_factory, ca_file=ca_file, timeout=timeout)
+        self._tz = tz
+        self._rules = rules
+        self._page_size = max(1, min(page_size, 1000))
+
+    async def meetings(self, first: date, last: date) -> list[PaskMeeting]:
+        if last < first:
+            return []
+        token = await self._token()
+        window_start = datetime.combine(first, time(0), tzinfo=self._tz).astimezone(UTC)
+        window_end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=self._tz).astimezone(UTC)
+        events = await self._calendar_view(token, window_start, window_end)
+        try:
+            found = [meeting for meeting in (self._meeting(event) for event in events) if meeting is not None]
+        except CalendarUnavailable:
+            raise
+        except Exception as error:
+            raise CalendarUnavailable(
+                f"Microsoft Graph sent an event that could not be read ({type(error).__name__})") from None
+        found = [meeting for meeting in found if first <= meeting.local_date(self._tz) <= last]
+        return sorted(found, key=lambda meeting: (meeting.start, meeting.title))
+
+    # -- Graph ---------------------------------------------------------------------------------------------
+
     async def _calendar_view(self, token: str, start: datetime, end: datetime) -> list[dict[str, Any]]:
-        url: str | None = f"{self._graph_base}/users/{quote(self._mailbox, safe='@')}/calendarView"
+        url: str | None = f"{self._user_url}/calendarView"
         params: dict[str, str] | None = {
             "startDateTime": _graph_instant(start), "endDateTime": _graph_instant(end),
             "$top": str(self._page_size), "$select": _SELECT}
@@ -182,18 +221,6 @@ class GraphSource:
             raise CalendarUnavailable(f"Microsoft Graph sent an unexpected answer ({type(error).__name__})") from None
         raise CalendarUnavailable(f"Microsoft Graph sent more than {_MAX_PAGES} pages")
 
-    async def _refuse(self, status: int) -> None:
-        if status == 401:
-            await self._forget_token()
-            raise CalendarUnavailable("Microsoft Graph refused the token (HTTP 401)")
-        if status == 403:
-            raise CalendarUnavailable(
-                "Microsoft Graph denied access to the mailbox (HTTP 403): check the Calendars.ReadBasic "
-                "application permission and any application access policy")
-        if status == 404:
-            raise CalendarUnavailable("Microsoft Graph does not know the PASK mailbox (HTTP 404)")
-        raise CalendarUnavailable(f"Microsoft Graph answered HTTP {status}")
-
     def _same_origin(self, url: str) -> bool:
         ours, theirs = urlsplit(self._graph_base), urlsplit(url)
         return (ours.scheme, ours.netloc.lower()) == (theirs.scheme, theirs.netloc.lower())
@@ -210,6 +237,100 @@ class GraphSource:
         location = ((event.get("location") or {}).get("displayName") or "").strip()
         return PaskMeeting(start=start, end=max(start, end), title=title, location=location,
                            source_uid=event.get("iCalUId") or event.get("id") or "")
+
+
+class GraphCalendarWriter(_GraphClient):
+    """Writes the council's meetings as events in `mailbox`'s calendar (needs Calendars.ReadWrite).
+
+    A create carries `transactionId` (stable per meeting): Graph uses it to avoid a second event when a POST is
+    retried after its answer was lost, so a sweep that dies between Graph and our table cannot duplicate one.
+    """
+
+    _permission = "Calendars.ReadWrite"
+    _mailbox_label = "the calendar mailbox"
+
+    async def upsert(self, meeting: Meeting, tz: tzinfo, subject: str, body_text: str) -> str:
+        """Create the meeting's event, or update it; returns the event id."""
+        event = _event(meeting, tz, subject, body_text)
+        transaction = f"radsbot-meeting-{meeting.id}"
+        if meeting.calendar_event_id:
+            status, answer = await self._send("PATCH", self._event_url(meeting.calendar_event_id), event)
+            if status == 200:
+                return meeting.calendar_event_id
+            if status != 404 or _error_code(answer) != "ErrorItemNotFound":
+                await self._refuse(status)
+            transaction = f"{transaction}-v{meeting.calendar_version}"  # deleted in Outlook: a new event
+        status, answer = await self._send("POST", f"{self._user_url}/events", {**event, "transactionId": transaction})
+        if status not in (200, 201):
+            await self._refuse(status)
+        event_id = answer.get("id") if isinstance(answer, dict) else None
+        if not isinstance(event_id, str) or not event_id:
+            raise CalendarUnavailable("Microsoft Graph sent an unexpected answer (no event id)")
+        return event_id
+
+    async def cancel(self, event_id: str) -> None:
+        """Delete the event; one that is already gone (404) counts as deleted."""
+        status, _ = await self._send("DELETE", self._event_url(event_id))
+        if status not in (200, 204, 404):
+            await self._refuse(status)
+
+    def _event_url(self, event_id: str) -> str:
+        return f"{self._user_url}/events/{quote(event_id, safe='')}"
+
+    async def _send(self, method: str, url: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
+        token = await self._token()
+        headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+        try:
+            async with (self._session_factory() as session,
+                        session.request(method, url, json=body, headers=headers) as response):
+                return response.status, _json_or_none(await response.read())
+        except TimeoutError:
+            raise CalendarUnavailable(
+                f"Microsoft Graph did not answer within {self._timeout:g} seconds") from None
+        except aiohttp.ClientError as error:
+            raise CalendarUnavailable(f"Microsoft Graph could not be reached ({type(error).__name__})") from None
+
+
+def _event(meeting: Meeting, tz: tzinfo, subject: str, body_text: str) -> dict[str, Any]:
+    """Graph's event JSON: wall-clock times in the council's zone, by its Windows name (Graph's create and
+    update accept Windows names and only some IANA ones; Europe/Oslo is not among those documented)."""
+    start, end = datetime.combine(meeting.date, meeting.start), datetime.combine(meeting.date, meeting.end)
+    zone = _windows_zone(str(getattr(tz, "key", "") or ""))
+    if zone is None:  # no Windows name known: send the instants in UTC
+        start, end = (value.replace(tzinfo=tz).astimezone(UTC).replace(tzinfo=None) for value in (start, end))
+        zone = "UTC"
+    return {"subject": subject, "body": {"contentType": "text", "content": body_text},
+            "start": {"dateTime": start.strftime("%Y-%m-%dT%H:%M:%S"), "timeZone": zone},
+            "end": {"dateTime": end.strftime("%Y-%m-%dT%H:%M:%S"), "timeZone": zone},
+            "location": {"displayName": meeting.place}}
+
+
+# CLDR windowsZones maps these by territory; icalendar's table keeps only each Windows zone's main city.
+_WINDOWS_BY_TERRITORY = {"Europe/Oslo": "W. Europe Standard Time", "Europe/Stockholm": "W. Europe Standard Time",
+                         "Europe/Copenhagen": "Romance Standard Time", "Europe/Helsinki": "FLE Standard Time"}
+
+
+@functools.cache
+def _windows_zone(iana: str) -> str | None:
+    if iana in ("UTC", "Etc/UTC"):
+        return "UTC"
+    if iana in _WINDOWS_BY_TERRITORY:
+        return _WINDOWS_BY_TERRITORY[iana]
+    from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+
+    return next((windows for windows, olson in WINDOWS_TO_OLSON.items() if olson == iana), None)
+
+
+def _json_or_none(raw: bytes) -> Any:
+    try:
+        return json.loads(raw) if raw.strip() else None
+    except ValueError:
+        return None
+
+
+def _error_code(answer: Any) -> str:
+    error = answer.get("error") if isinstance(answer, dict) else None
+    return str(error.get("code") or "") if isinstance(error, dict) else ""
 
 
 def _graph_instant(value: datetime) -> str:

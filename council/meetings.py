@@ -32,6 +32,9 @@ class Meeting:
     notice_changed_at: datetime | None = None  # a change after publishing, not yet announced
     minutes_status: str = "ingen"
     minutes_approved_at: datetime | None = None
+    calendar_event_id: str | None = None  # the Outlook event, once written through Graph
+    calendar_version: int = 1  # bumped when the meeting moves or is cancelled
+    calendar_synced_version: int | None = None  # the calendar_version last written to Outlook
 
     @property
     def notice_published(self) -> bool:

@@ -128,6 +128,9 @@ meetings = Table(
     Column("notice_snapshot", JSON),
     Column("minutes_status", String(20), nullable=False, default="ingen"),
     Column("minutes_approved_at", UtcDateTime()),
+    Column("calendar_event_id", String(300)),  # the Outlook event (Graph id), when Graph is configured
+    Column("calendar_synced_version", Integer),  # calendar_version last written to Outlook
+    Column("calendar_version", Integer, nullable=False, default=1, server_default="1"),
 )
 
 cases = Table(
@@ -224,4 +227,95 @@ calendar_sync = Table(
     Column("last_success_at", UtcDateTime()),
     Column("last_error", String(300)),
     Column("count", Integer, nullable=False, default=0),
+)
+
+hearings = Table(
+    "hearings", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("title", String(300), nullable=False),
+    Column("sender", String(200), nullable=False),
+    Column("their_reference", String(200), nullable=False, default=""),
+    Column("case_number", String(200), nullable=False, default=""),
+    Column("journal_number", String(200), nullable=False, default=""),
+    Column("received", Date, nullable=False),
+    Column("external_deadline", Date, nullable=False),
+    Column("internal_deadline", Date, nullable=False, index=True),
+    Column("document_links", JSON, nullable=False),
+    Column("owner", String(64)),
+    Column("owner_name", String(200), nullable=False, default=""),
+    Column("draft_text", Text, nullable=False, default=""),
+    Column("draft_link", String(2000), nullable=False, default=""),
+    Column("status", String(30), nullable=False, index=True),
+    Column("status_changed_at", UtcDateTime()),
+    Column("meeting_id", Id),
+    Column("agenda_item_id", Id),
+    Column("vote_id", Id),
+    Column("vote_outcome", String(20)),
+    Column("decision", Text, nullable=False, default=""),
+    Column("response_reference", String(2000), nullable=False, default=""),
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+votes = Table(
+    "votes", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("hearing_id", Id, index=True),
+    Column("question", String(300), nullable=False),
+    Column("proposal", Text, nullable=False),
+    Column("deadline", UtcDateTime(), nullable=False),
+    Column("options", JSON, nullable=False),
+    Column("secret", Boolean, nullable=False),
+    Column("live_tally", Boolean, nullable=False),
+    Column("quorum", String(20), nullable=False),
+    Column("majority", String(20), nullable=False),
+    Column("entitled", JSON, nullable=False),  # AAD object ids, the snapshot taken at opening
+    Column("status", String(20), nullable=False),
+    Column("outcome", String(20)),
+    Column("final", JSON),  # the tally at closing (counts, turnout, anonymous remarks)
+    Column("closed_at", UtcDateTime(), index=True),
+    Column("closed_by", String(64)),
+    Column("reason", Text, nullable=False, default=""),
+    Column("extensions", Integer, nullable=False, default=0),
+    Column("ballot_salt", String(64)),  # secret votes while open; erased at closing
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("version", Integer, nullable=False),
+    Index("ix_votes_due", "status", "deadline"),
+)
+
+vote_ballots = Table(  # named votes: each voter's current choice
+    "vote_ballots", metadata,
+    Column("vote_id", Id, primary_key=True),
+    Column("voter", String(64), primary_key=True),
+    Column("choice", String(30), nullable=False),
+    Column("comment", Text, nullable=False, default=""),
+    Column("cast_at", UtcDateTime(), nullable=False),
+)
+
+vote_ballot_history = Table(  # named votes: every ballot and change, in order
+    "vote_ballot_history", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("vote_id", Id, nullable=False, index=True),
+    Column("voter", String(64), nullable=False),
+    Column("choice", String(30), nullable=False),
+    Column("comment", Text, nullable=False, default=""),
+    Column("cast_at", UtcDateTime(), nullable=False),
+)
+
+vote_secret_ballots = Table(  # secret votes: choices without the person, no time, no sequence (council/votes.py)
+    "vote_secret_ballots", metadata,
+    Column("vote_id", Id, primary_key=True),
+    Column("token", String(64), primary_key=True),
+    Column("choice", String(30), nullable=False),
+    Column("comment", Text, nullable=False, default=""),
+    sqlite_with_rowid=False,
+)
+
+vote_voters = Table(  # who has voted (both modes): turnout and reminders, never the choice
+    "vote_voters", metadata,
+    Column("vote_id", Id, primary_key=True),
+    Column("voter", String(64), primary_key=True),
+    Column("voted_at", UtcDateTime(), nullable=False),
 )

@@ -1,4 +1,4 @@
-"""Local fake of the Entra ID (v2.0) authority and Microsoft Graph's calendarView, over HTTPS on 127.0.0.1.
+"""Local fake of the Entra ID (v2.0) authority and Microsoft Graph's calendar, over HTTPS on 127.0.0.1.
 
 Why HTTPS: msal refuses an authority that is not an https URL (`msal.authority.canonicalize`), so the fake
 makes a throw-away CA and a server certificate for 127.0.0.1 at start; point the client at `ca_file`.
@@ -11,10 +11,17 @@ What it speaks (shapes copied from the real services):
   secret gets 401 ``invalid_client`` (AADSTS7000215) as Entra answers;
 * ``GET /v1.0/users/{mailbox}/calendarView?startDateTime=&endDateTime=&$top=``: events overlapping the
   window, `$top` per page, ``@odata.nextLink`` with ``$skip`` for the rest, times rendered in the zone named
-  by ``Prefer: outlook.timezone="..."`` (UTC when absent), Graph's error body on failure.
+  by ``Prefer: outlook.timezone="..."`` (UTC when absent), Graph's error body on failure;
+* ``POST /v1.0/users/{mailbox}/events``: creates an event (201 with the event); a POST whose ``transactionId``
+  matches a live event's gets that event back instead of a second one, as Graph promises for retries;
+* ``PATCH /v1.0/users/{mailbox}/events/{id}`` (200 with the event) and ``DELETE`` (204); an unknown id is 404
+  ``ErrorItemNotFound``. Times must name UTC or a Windows zone ("W. Europe Standard Time"): Graph's create and
+  update accept only some IANA names (Europe/Oslo is not documented among them), so the fake takes none, with
+  Graph's 400 ``TimeZoneNotSupportedException``. Created events show up in calendarView too.
+Every Graph request is recorded in `graph_requests` (writes with their JSON `body`).
 
 Switches: `fail_token` (status for the token endpoint), `fail_graph` (status for calendarView, e.g. 500 or
-401), `graph_delay` (seconds before calendarView answers).
+401), `graph_delay` (seconds before calendarView answers), `fail_writes` (status for POST/PATCH/DELETE).
 """
 from __future__ import annotations
 
@@ -33,6 +40,7 @@ from urllib.parse import unquote, urlencode
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
+from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 TENANT_ID = "8a0b5c1e-2d3f-4a5b-9c6d-7e8f9a0b1c2d"
 CLIENT_ID = "3f2e1d0c-9b8a-4766-8554-433221100fed"
@@ -63,6 +71,9 @@ class FakeEvent:
     location: str = ""
     ical_uid: str = field(default_factory=lambda: "040000008200E00074C5B7101A82E008" + secrets.token_hex(28).upper())
     id: str = field(default_factory=lambda: "AAMkAGI2TG93AAA=" + secrets.token_urlsafe(24))
+    body: str = ""
+    transaction_id: str | None = None
+    original_start_time_zone: str = "UTC"
 
     def render(self, zone_name: str, select: set[str] | None) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -79,7 +90,11 @@ class FakeEvent:
             "location": {"displayName": self.location, "locationType": "default",
                          "uniqueId": self.location, "uniqueIdType": "private"} if self.location else
                         {"displayName": "", "locationType": "default", "uniqueIdType": "unknown"},
+            "body": {"contentType": "text", "content": self.body},
+            "originalStartTimeZone": self.original_start_time_zone,
         }
+        if self.transaction_id:
+            body["transactionId"] = self.transaction_id
         if select:
             body = {key: value for key, value in body.items() if key in select or key in ("@odata.etag", "id")}
         return body
@@ -92,6 +107,7 @@ class GraphRequest:
     query: dict[str, str]
     headers: dict[str, str]
     status: int = 0
+    body: Any = None
 
 
 class FakeGraph:
@@ -111,6 +127,7 @@ class FakeGraph:
         self.fail_token: int | None = None
         self.fail_graph: int | None = None
         self.graph_delay: float = 0.0
+        self.fail_writes: int | None = None
         self.base_url = ""
         self.ca_file = ""
         self._tmp: Path | None = None
@@ -136,6 +153,9 @@ class FakeGraph:
         app.router.add_get("/{tenant}/v2.0/.well-known/openid-configuration", self._openid_configuration)
         app.router.add_post("/{tenant}/oauth2/v2.0/token", self._token)
         app.router.add_get("/v1.0/users/{mailbox}/calendarView", self._calendar_view)
+        app.router.add_post("/v1.0/users/{mailbox}/events", self._write)
+        app.router.add_patch("/v1.0/users/{mailbox}/events/{event_id}", self._write)
+        app.router.add_delete("/v1.0/users/{mailbox}/events/{event_id}", self._write)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", 0, ssl_context=server_context).start()
@@ -230,14 +250,9 @@ class FakeGraph:
     def _answer(self, request: web.Request) -> tuple[int, dict[str, Any], dict[str, str]]:
         request_id = secrets.token_hex(16)
         headers = {"request-id": request_id, "client-request-id": request_id}
-        auth = request.headers.get("Authorization", "")
-        if self.fail_graph:
-            return self.fail_graph, _graph_error(self.fail_graph, request_id), headers
-        if not auth.startswith("Bearer ") or auth.removeprefix("Bearer ") not in self.issued_tokens:
-            headers["WWW-Authenticate"] = 'Bearer realm="", error="invalid_token"'
-            return 401, _graph_error(401, request_id), headers
-        if unquote(request.match_info["mailbox"]).lower() != self.mailbox.lower():
-            return 404, _graph_error(404, request_id), headers
+        refused = self._refusal(request, request_id, headers, self.fail_graph)
+        if refused:
+            return refused
         try:
             start = _parse_instant(request.query["startDateTime"])
             end = _parse_instant(request.query["endDateTime"])
@@ -261,6 +276,104 @@ class FakeGraph:
             body["@odata.nextLink"] = f"{self.graph_base}{request.path.removeprefix('/v1.0')}?{urlencode(query)}"
         return 200, body, headers
 
+    def _refusal(self, request: web.Request, request_id: str, headers: dict[str, str],
+                 fail: int | None) -> tuple[int, dict[str, Any], dict[str, str]] | None:
+        auth = request.headers.get("Authorization", "")
+        if fail:
+            return fail, _graph_error(fail, request_id), headers
+        if not auth.startswith("Bearer ") or auth.removeprefix("Bearer ") not in self.issued_tokens:
+            headers["WWW-Authenticate"] = 'Bearer realm="", error="invalid_token"'
+            return 401, _graph_error(401, request_id), headers
+        if unquote(request.match_info["mailbox"]).lower() != self.mailbox.lower():
+            return 404, _graph_error(404, request_id), headers
+        return None
+
+    async def _write(self, request: web.Request) -> web.Response:
+        try:
+            body = await request.json() if request.method in ("POST", "PATCH") else None
+        except ValueError:
+            body = None
+        record = GraphRequest(request.method, request.path, dict(request.query), dict(request.headers), body=body)
+        self.graph_requests.append(record)
+        status, answer, headers = self._write_answer(request, body)
+        record.status = status
+        if status == 204:
+            return web.Response(status=204, headers=headers)
+        return web.json_response(answer, status=status, headers=headers)
+
+    def _write_answer(self, request: web.Request, body: Any) -> tuple[int, dict[str, Any], dict[str, str]]:
+        request_id = secrets.token_hex(16)
+        headers = {"request-id": request_id, "client-request-id": request_id}
+        refused = self._refusal(request, request_id, headers, self.fail_writes)
+        if refused:
+            return refused
+        if request.method == "POST":
+            event = None
+        else:
+            event_id = unquote(request.match_info["event_id"])
+            event = next((e for e in self.events if e.id == event_id), None)
+            if event is None:
+                return 404, _graph_error(404, request_id, "ErrorItemNotFound",
+                                         "The specified object was not found in the store."), headers
+        if request.method == "DELETE":
+            self.events.remove(event)
+            return 204, {}, headers
+        if not isinstance(body, dict):
+            return 400, _graph_error(400, request_id), headers
+        transaction = body.get("transactionId")
+        if event is None and transaction:
+            event = next((e for e in self.events if e.transaction_id == transaction), None)
+            if event is not None:  # a retried create: the event made the first time
+                return 201, event.render(event.original_start_time_zone, None), headers
+        try:
+            fields = _event_fields(body)
+        except _ZoneNotSupported as error:
+            return 400, _graph_error(400, request_id, "TimeZoneNotSupportedException",
+                                     "A valid TimeZone value must be specified. The following TimeZone value is "
+                                     f"not supported: '{error}'."), headers
+        except (KeyError, TypeError, ValueError):
+            return 400, _graph_error(400, request_id), headers
+        if event is None:
+            if "start" not in fields or "end" not in fields:
+                return 400, _graph_error(400, request_id), headers
+            event = FakeEvent(subject=fields.pop("subject", ""), start=fields.pop("start"), end=fields.pop("end"),
+                              transaction_id=transaction)
+            self.events.append(event)
+        for name, value in fields.items():
+            setattr(event, name, value)
+        return (201 if request.method == "POST" else 200), event.render(event.original_start_time_zone, None), headers
+
+
+class _ZoneNotSupported(ValueError):
+    pass
+
+
+def _event_fields(body: dict[str, Any]) -> dict[str, Any]:
+    """The FakeEvent fields a create or update sets (only those present in the body)."""
+    fields: dict[str, Any] = {}
+    if "subject" in body:
+        fields["subject"] = str(body["subject"])
+    if "body" in body:
+        fields["body"] = str(body["body"]["content"])
+    if "location" in body:
+        fields["location"] = str(body["location"].get("displayName") or "")
+    for name in ("start", "end"):
+        if name in body:
+            value = body[name]
+            zone_name = str(value["timeZone"])
+            if zone_name != "UTC" and zone_name not in WINDOWS_TO_OLSON:
+                raise _ZoneNotSupported(zone_name)
+            fields[name] = datetime.fromisoformat(str(value["dateTime"])).replace(tzinfo=_zone(zone_name))
+            if name == "start":
+                fields["original_start_time_zone"] = zone_name
+    return fields
+
+
+def _zone(name: str) -> Any:
+    if name.upper() == "UTC":
+        return UTC
+    return ZoneInfo(WINDOWS_TO_OLSON.get(name, name))
+
 
 def _entra_error(error: str, code: int, description: str) -> dict[str, Any]:
     trace = secrets.token_hex(16)
@@ -277,8 +390,10 @@ def _entra_error(error: str, code: int, description: str) -> dict[str, Any]:
     }
 
 
-def _graph_error(status: int, request_id: str) -> dict[str, Any]:
-    code, message = _GRAPH_ERRORS.get(status, ("ErrorInternalServerError", f"Fake Graph answered {status}."))
+def _graph_error(status: int, request_id: str, code: str = "", message: str = "") -> dict[str, Any]:
+    default_code, default_message = _GRAPH_ERRORS.get(
+        status, ("ErrorInternalServerError", f"Fake Graph answered {status}."))
+    code, message = code or default_code, message or default_message
     return {"error": {"code": code, "message": message, "innerError": {
         "date": f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%S}", "request-id": request_id,
         "client-request-id": request_id}}}
@@ -298,8 +413,7 @@ def _date_time_time_zone(value: datetime, zone_name: str, all_day: bool) -> dict
     if all_day:  # an all-day event is a date: midnight, labelled with the requested zone
         local = datetime.combine(value.date() if isinstance(value, datetime) else value, datetime.min.time())
     else:
-        zone = UTC if zone_name.upper() == "UTC" else ZoneInfo(zone_name)
-        local = value.astimezone(zone).replace(tzinfo=None)
+        local = value.astimezone(_zone(zone_name)).replace(tzinfo=None)
     return {"dateTime": local.strftime("%Y-%m-%dT%H:%M:%S.") + f"{local.microsecond:06d}0", "timeZone": zone_name}
 
 
