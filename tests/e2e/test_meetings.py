@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
-from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -13,11 +12,11 @@ from pypdf import PdfReader
 
 from app import _meetings_sweep
 from tests.e2e.harness import start_bot
+from tests.shared import PASK_ICS as ICS
 from tests.e2e.teams import (EMMA, KARI, LISE, OLA, SIGRID, TEAM_ID, card_of, execute, install_in_team, message,
                              nodes, personal_conversation, sent_card, texts_in)
 
 OSLO = ZoneInfo("Europe/Oslo")
-ICS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "pask-calendar-outlook-export.ics"
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timezone
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,9 +13,9 @@ from council.members import Member, Role
 from council.pask import PaskFilter
 from council.services.meetings import MeetingService
 from council.services.pask import PaskService, parse_manual_dates
+from tests.shared import PASK_ICS as ICS
 
 OSLO = ZoneInfo("Europe/Oslo")
-ICS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "pask-calendar-outlook-export.ics"
 NETWORK_MEETINGS = 21  # 2026–2027: monthly, no July, 10 November 2026 cancelled (see tests/unit/test_pask_ics.py)
 KARI = Member("aad-kari", "Kari", roles=frozenset({Role.LEADER}))
 

@@ -15,12 +15,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiohttp import web
 
+from tests.shared import PASK_ICS
 from calendars.ics import IcsSource, parse_ics
 from council.errors import InvalidInput
 from council.pask import CalendarUnavailable, ManualSource, PaskFilter, PaskMeeting, is_network_meeting
 
 OSLO = ZoneInfo("Europe/Oslo")
-SHARED_ICS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "pask-calendar-outlook-export.ics"
+SHARED_ICS = PASK_ICS
 FIRST, LAST = date(2026, 1, 1), date(2027, 12, 31)
 EVERYTHING = PaskFilter(exclude_all_day=False, exclude_free=False, exclude_cancelled=False)
 
