@@ -119,7 +119,7 @@ def _bot(c: Container):
         s = c.settings
         c.members = MemberService(c.uow, c.clock, s.leaders, s.units)
         c.conversations = ConversationService(c.uow, c.clock)
-        c.outbox = OutboxService(c.uow, c.clock, s.limits, c.owner)
+        c.outbox = OutboxService(c.uow, c.clock, s.limits, c.owner, linger=s.outbox_linger_seconds)
         c.housekeeping = HousekeepingService(c.uow, c.clock)
         signer = LinkSigner(s.base_url, s.export_signing_key, clock=lambda: c.clock.now().timestamp())
         links = ExportLinks(signer)

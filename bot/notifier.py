@@ -5,14 +5,12 @@ on an update surfaces as a ClientRequestError without a status, after sleeping i
 """
 from __future__ import annotations
 
-from botbuilder.core import BotAdapter, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import (
     Activity,
     ChannelAccount,
     ConversationAccount,
     ConversationParameters,
-    ConversationReference,
     ErrorResponseException,
 )
 from msrest.exceptions import ClientRequestError
@@ -20,15 +18,6 @@ from msrest.exceptions import ClientRequestError
 from council.conversations import ConversationKind, ConversationRef
 from council.members import Member
 from council.outbox import DeliveryError
-
-
-def to_reference(ref: ConversationRef) -> ConversationReference:
-    return ConversationReference(
-        channel_id="msteams", service_url=ref.service_url, bot=ChannelAccount(id=ref.bot_id),
-        conversation=ConversationAccount(id=ref.conversation_id, tenant_id=ref.tenant_id,
-                                         is_group=ref.kind is not ConversationKind.PERSONAL,
-                                         conversation_type=ref.kind.value),
-    )
 
 
 def _client_without_retries(client) -> None:
@@ -51,30 +40,40 @@ def _delivery_error(error: Exception) -> DeliveryError:
 
 
 class TeamsNotifier:
+    """One connector client per service URL, kept for the app's life: building one per message costs
+    milliseconds of CPU on the event loop and a new connection each time (measured in bench/fanout.py)."""
+
     def __init__(self, adapter: CloudAdapter, app_id: str) -> None:
         self._adapter = adapter
         self._app_id = app_id or None
+        self._clients: dict[str, object] = {}
+
+    async def _client(self, service_url: str):
+        client = self._clients.get(service_url)
+        if client is None:
+            identity = self._adapter.create_claims_identity(self._app_id or "")
+            factory = self._adapter.bot_framework_authentication.create_connector_factory(identity)
+            client = await factory.create(service_url, None)
+            _client_without_retries(client)
+            self._clients[service_url] = client
+        return client
 
     async def send(self, ref: ConversationRef, activity: dict) -> str | None:
         """A new message (in a channel: a new thread), never a reply to some earlier activity."""
-        async def post(turn: TurnContext, client) -> str | None:
-            outgoing = Activity().deserialize(activity)
-            outgoing.conversation = ConversationAccount(id=ref.conversation_id)
-            outgoing.from_property = ChannelAccount(id=ref.bot_id)
-            outgoing.channel_id, outgoing.service_url = "msteams", ref.service_url
-            response = await client.conversations.send_to_conversation(ref.conversation_id, outgoing)
-            return response.id if response else None
-
-        return await self._in_conversation(ref, post)
+        outgoing = Activity().deserialize(activity)
+        outgoing.conversation = ConversationAccount(id=ref.conversation_id)
+        outgoing.from_property = ChannelAccount(id=ref.bot_id)
+        outgoing.channel_id, outgoing.service_url = "msteams", ref.service_url
+        client = await self._client(ref.service_url)
+        response = await _call(client.conversations.send_to_conversation(ref.conversation_id, outgoing))
+        return response.id if response else None
 
     async def update(self, ref: ConversationRef, activity_id: str, activity: dict) -> None:
-        async def put(turn: TurnContext, client) -> None:
-            replacement = Activity().deserialize(activity)
-            replacement.id = activity_id
-            replacement.conversation = ConversationAccount(id=ref.conversation_id)
-            await client.conversations.update_activity(ref.conversation_id, activity_id, replacement)
-
-        await self._in_conversation(ref, put)
+        replacement = Activity().deserialize(activity)
+        replacement.id = activity_id
+        replacement.conversation = ConversationAccount(id=ref.conversation_id)
+        client = await self._client(ref.service_url)
+        await _call(client.conversations.update_activity(ref.conversation_id, activity_id, replacement))
 
     async def open_personal(self, member: Member, via: ConversationRef) -> ConversationRef:
         """Create (or get back: Teams returns the same id) the 1:1 chat with a member."""
@@ -82,35 +81,15 @@ class TeamsNotifier:
         params = ConversationParameters(
             is_group=False, bot=ChannelAccount(id=via.bot_id), members=[ChannelAccount(id=member.teams_user_id)],
             tenant_id=tenant, channel_data={"tenant": {"id": tenant}})
-        created: dict = {}
-
-        async def callback(turn: TurnContext) -> None:
-            created["id"] = turn.activity.conversation.id
-
-        try:
-            await self._adapter.create_conversation(self._app_id, callback, params, "msteams", via.service_url, None)
-        except (ErrorResponseException, ClientRequestError, OSError) as error:
-            raise _delivery_error(error) from error
-        return ConversationRef(conversation_id=created["id"], kind=ConversationKind.PERSONAL,
+        client = await self._client(via.service_url)
+        created = await _call(client.conversations.create_conversation(params))
+        return ConversationRef(conversation_id=created.id, kind=ConversationKind.PERSONAL,
                                service_url=via.service_url, tenant_id=tenant, bot_id=via.bot_id,
                                user_aad_id=member.aad_object_id)
 
-    async def _in_conversation(self, ref: ConversationRef, operation):
-        """Run inside a proactive turn; errors are carried out of it (the adapter's error handler would
-        otherwise swallow them and the outbox would believe the message was delivered)."""
-        outcome: dict = {}
 
-        async def callback(turn: TurnContext) -> None:
-            client = turn.turn_state.get(BotAdapter.BOT_CONNECTOR_CLIENT_KEY)
-            _client_without_retries(client)
-            try:
-                outcome["value"] = await operation(turn, client)
-            except (ErrorResponseException, ClientRequestError, OSError) as error:
-                outcome["error"] = _delivery_error(error)
-
-        await self._adapter.continue_conversation(to_reference(ref), callback, self._app_id)
-        if "error" in outcome:
-            raise outcome["error"]
-        if "value" not in outcome:
-            raise DeliveryError(0, code="turn_failed")
-        return outcome["value"]
+async def _call(operation):
+    try:
+        return await operation
+    except (ErrorResponseException, ClientRequestError, OSError) as error:
+        raise _delivery_error(error) from error

@@ -120,12 +120,33 @@ class ConversationWindow:
         return slot - now
 
 
+class SlidingWindow:
+    """At most `limit` events in any `span` seconds, checked right before each request: the GCRA pacer
+    reserves slots earlier, and a stall between reservation and request could otherwise bunch requests."""
+
+    def __init__(self, limit: int, span: float = 1.0) -> None:
+        self._limit = limit
+        self._span = span
+        self._times: deque = deque()
+
+    def delay(self, now: float) -> float:
+        """How long to wait so an event at now + delay keeps the window; the event is recorded."""
+        while self._times and self._times[0] <= now - self._span:
+            self._times.popleft()
+        slot = now
+        if len(self._times) >= self._limit:
+            slot = max(now, self._times[-self._limit] + self._span)
+        self._times.append(slot)
+        return slot - now
+
+
 class Pacer:
     """Per-app and per-conversation pacing, computed on a monotonic clock (pure, no sleeping)."""
 
     def __init__(self, per_app_per_second: float, per_conversation_per_second: int,
                  per_conversation_per_30s: int) -> None:
         self._app = AppPacer(per_app_per_second)
+        self._window = SlidingWindow(max(1, int(per_app_per_second)))
         self._conversation_limits = ((per_conversation_per_second, 1.0), (per_conversation_per_30s, 30.0))
         self._conversations: dict[str, ConversationWindow] = {}
 
@@ -135,3 +156,6 @@ class Pacer:
 
     def app_delay(self, now: float) -> float:
         return self._app.reserve(now)
+
+    def request_delay(self, now: float) -> float:
+        return self._window.delay(now)

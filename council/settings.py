@@ -68,6 +68,7 @@ class Settings:
     public_base_url: str = ""
     export_signing_key: str = ""
     outbox_sweep_seconds: float = 2.0
+    outbox_linger_seconds: float = 2.0
     start_scheduler: bool = True
     log_level: str = "INFO"
 

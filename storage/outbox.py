@@ -87,6 +87,11 @@ class SqlOutbox:
                     lease_owner=None, lease_until=None))
         return requeued.rowcount, uncertain.rowcount
 
+    async def next_due(self) -> datetime | None:
+        """When the earliest pending message falls due (a retry waiting out Retry-After, say)."""
+        return (await self._s.execute(select(func.min(outbox.c.next_attempt_at))
+                                      .where(outbox.c.status == Status.PENDING.value))).scalar()
+
     async def counts(self) -> dict[str, int]:
         rows = await self._s.execute(select(outbox.c.status, func.count()).group_by(outbox.c.status))
         return {status: count for status, count in rows}

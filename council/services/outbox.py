@@ -44,6 +44,7 @@ class DeliveryReport:
 class OutboxService:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, limits: Limits, owner: str, *,
                  batch: int = 200, concurrency: int = 32, lease: timedelta = timedelta(minutes=2),
+                 linger: float = 0.0,
                  monotonic: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self._uow = uow
@@ -53,6 +54,7 @@ class OutboxService:
         self._batch = batch
         self._concurrency = asyncio.Semaphore(concurrency)
         self._lease = lease
+        self._linger = linger  # wait (once per sweep) for a retry due sooner than the next sweep
         self._monotonic = monotonic
         self._sleep = sleep
         self._pacer = Pacer(limits.per_app_per_second, limits.per_conversation_per_second,
@@ -79,17 +81,33 @@ class OutboxService:
         if self.notifier is None:
             raise RuntimeError("OutboxService.notifier is not connected")
         report = DeliveryReport()
+        lingered = False
         while True:
             await self.recover()
             claimed = await self._claim()
             if not claimed:
-                return report
+                wait = await self._next_due_within(self._linger) if not lingered else None
+                if wait is None:
+                    return report
+                lingered = True
+                await self._sleep(wait)
+                continue
             by_target: dict[str, list[OutboxMessage]] = defaultdict(list)
             for message in claimed:
                 by_target[message.target].append(message)
             await asyncio.gather(*(self._deliver_in_order(msgs, report) for msgs in by_target.values()))
             if report.deferred and report.deferred >= len(claimed):
                 return report
+
+    async def _next_due_within(self, seconds: float) -> float | None:
+        if seconds <= 0:
+            return None
+        async with self._uow() as uow:
+            due = await uow.outbox.next_due()
+        if due is None:
+            return None
+        wait = (due - self._clock.now()).total_seconds()
+        return max(wait, 0.0) if wait <= seconds else None
 
     async def _claim(self) -> list[OutboxMessage]:
         now = self._clock.now()
@@ -111,6 +129,9 @@ class OutboxService:
                 if not await uow.outbox.mark_sending(message.id, self._owner):
                     return  # the lease was lost to another process, which now owns it
                 await uow.commit()
+            delay = self._pacer.request_delay(self._monotonic())
+            if delay > 0:
+                await self._sleep(delay)
             if message.operation is Operation.UPDATE:
                 await self.notifier.update(ref, activity_id, message.activity)
                 sent_id = activity_id

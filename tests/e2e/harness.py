@@ -15,7 +15,8 @@ from tests.fakes.connector import FakeConnector
 
 
 def test_settings(database_url: str, **overrides) -> Settings:
-    base = Settings(database_url=database_url, leaders=frozenset({KARI.upn}), start_scheduler=False)
+    base = Settings(database_url=database_url, leaders=frozenset({KARI.upn}), start_scheduler=False,
+                    outbox_linger_seconds=0.0)  # the test clock is manual: never wait for it in real time
     return replace(base, **overrides)
 
 

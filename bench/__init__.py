@@ -1,0 +1,1 @@
+"""Hand-run benchmarks for Rådsbot (see bench/README.md)."""
