@@ -10,10 +10,12 @@ from storage.bot_state import SqlKeyValue
 from storage.cases import SqlCases
 from storage.conversations import SqlConversations
 from storage.counters import SqlCounters
+from storage.hearings import SqlHearings
 from storage.meetings import SqlMeetings
 from storage.members import SqlMembers
 from storage.outbox import SqlOutbox
 from storage.pask import SqlPask
+from storage.votes import SqlVotes
 
 
 class SqlUnitOfWork:
@@ -33,6 +35,8 @@ class SqlUnitOfWork:
         self.counters = SqlCounters(self.session)
         self.agenda = SqlAgenda(self.session)
         self.pask = SqlPask(self.session)
+        self.hearings = SqlHearings(self.session)
+        self.votes = SqlVotes(self.session)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -1,0 +1,172 @@
+"""Votes and ballots. Casting is an upsert on (vote, voter) — or (vote, token) for a secret vote — so a
+redelivered ballot never counts twice; closing is a compare-and-set on the vote's version.
+
+Secret votes (see council/votes.py): `vote_secret_ballots` has no voter column, no time and no sequence, and
+this repository has no read that takes or returns a token. `record_secret` only writes; `anonymous_ballots`
+returns choices without any key, in choice/comment order. `forget_secret_ballots` removes them at closing.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, func, insert, select, update
+
+from council.votes import Ballot, Choice, Majority, Outcome, Quorum, Tally, Vote, VoteStatus
+from storage.tables import vote_ballot_history, vote_ballots, vote_secret_ballots, vote_voters, votes
+from storage.upsert import dialect_insert, insert_new
+
+_CHOICE_ORDER = {c.value: n for n, c in enumerate(Choice)}
+
+
+def _to_vote(row) -> Vote:
+    return Vote(
+        id=row.id, question=row.question, proposal=row.proposal, deadline=row.deadline,
+        created_by=row.created_by, created_at=row.created_at, entitled=tuple(row.entitled or ()),
+        hearing_id=row.hearing_id, options=tuple(Choice(c) for c in row.options), secret=row.secret,
+        live_tally=row.live_tally, quorum=Quorum(row.quorum), majority=Majority(row.majority),
+        status=VoteStatus(row.status), outcome=Outcome(row.outcome) if row.outcome else None,
+        final=Tally.from_dict(row.final) if row.final else None, closed_at=row.closed_at, closed_by=row.closed_by,
+        reason=row.reason, extensions=row.extensions, ballot_salt=row.ballot_salt, version=row.version,
+    )
+
+
+def _values(v: Vote) -> dict:
+    return {
+        "hearing_id": v.hearing_id, "question": v.question, "proposal": v.proposal, "deadline": v.deadline,
+        "options": [c.value for c in v.options], "secret": v.secret, "live_tally": v.live_tally,
+        "quorum": v.quorum.value, "majority": v.majority.value, "entitled": list(v.entitled),
+        "status": v.status.value, "outcome": v.outcome.value if v.outcome else None,
+        "final": v.final.as_dict() if v.final else None, "closed_at": v.closed_at, "closed_by": v.closed_by,
+        "reason": v.reason, "extensions": v.extensions, "ballot_salt": v.ballot_salt,
+        "created_by": v.created_by, "created_at": v.created_at, "version": v.version,
+    }
+
+
+def _to_ballot(row) -> Ballot:
+    return Ballot(vote_id=row.vote_id, voter=row.voter, choice=Choice(row.choice), comment=row.comment,
+                  cast_at=row.cast_at)
+
+
+class SqlVotes:
+    def __init__(self, session) -> None:
+        self._s = session
+
+    # --- votes ----------------------------------------------------------------------------------------------
+    async def add(self, vote: Vote) -> Vote:
+        result = await self._s.execute(insert(votes).values(**_values(vote)).returning(votes.c.id))
+        return await self.get(result.scalar_one())
+
+    async def get(self, vote_id: int) -> Vote | None:
+        row = (await self._s.execute(select(votes).where(votes.c.id == vote_id))).first()
+        return _to_vote(row) if row else None
+
+    async def lock(self, vote_id: int) -> Vote | None:
+        """Read the vote and hold it until commit, so changes to one vote run one at a time.
+
+        PostgreSQL: SELECT … FOR UPDATE (other processes wait; later reads in this transaction see what they
+        committed). SQLite: a no-op write first takes the database's write lock before anything is read."""
+        if self._s.bind.dialect.name == "postgresql":
+            row = (await self._s.execute(select(votes).where(votes.c.id == vote_id).with_for_update())).first()
+        else:
+            await self._s.execute(update(votes).where(votes.c.id == vote_id).values(version=votes.c.version))
+            row = (await self._s.execute(select(votes).where(votes.c.id == vote_id))).first()
+        return _to_vote(row) if row else None
+
+    async def save(self, vote: Vote, expected_version: int) -> bool:
+        """Compare-and-set: False when someone else (another process) changed the vote first."""
+        result = await self._s.execute(update(votes).where(votes.c.id == vote.id, votes.c.version == expected_version)
+                                       .values(**_values(vote)))
+        return result.rowcount == 1
+
+    async def due(self, now: datetime) -> list[Vote]:
+        """Open votes whose deadline has come (also those missed while the bot was down)."""
+        rows = await self._s.execute(select(votes).where(votes.c.status == VoteStatus.OPEN.value,
+                                                         votes.c.deadline <= now).order_by(votes.c.deadline))
+        return [_to_vote(r) for r in rows]
+
+    async def open_votes(self) -> list[Vote]:
+        rows = await self._s.execute(select(votes).where(votes.c.status == VoteStatus.OPEN.value)
+                                     .order_by(votes.c.deadline, votes.c.id))
+        return [_to_vote(r) for r in rows]
+
+    async def for_hearing(self, hearing_id: int) -> list[Vote]:
+        rows = await self._s.execute(select(votes).where(votes.c.hearing_id == hearing_id).order_by(votes.c.id))
+        return [_to_vote(r) for r in rows]
+
+    async def closed_between(self, first: datetime, last: datetime) -> list[Vote]:
+        """Votes closed with a result in [first, last): what a meeting's minutes list."""
+        rows = await self._s.execute(select(votes).where(votes.c.status == VoteStatus.CLOSED.value,
+                                                         votes.c.closed_at >= first, votes.c.closed_at < last)
+                                     .order_by(votes.c.closed_at, votes.c.id))
+        return [_to_vote(r) for r in rows]
+
+    # --- who has voted (both modes) ---------------------------------------------------------------------------
+    async def mark_voted(self, vote_id: int, voter: str, at: datetime) -> bool:
+        return await insert_new(self._s, vote_voters, {"vote_id": vote_id, "voter": voter, "voted_at": at},
+                                ["vote_id", "voter"])
+
+    async def voters(self, vote_id: int) -> set[str]:
+        rows = await self._s.execute(select(vote_voters.c.voter).where(vote_voters.c.vote_id == vote_id))
+        return {r.voter for r in rows}
+
+    async def voted_count(self, vote_id: int) -> int:
+        return (await self._s.execute(select(func.count()).select_from(vote_voters)
+                                      .where(vote_voters.c.vote_id == vote_id))).scalar_one()
+
+    # --- named ballots --------------------------------------------------------------------------------------
+    async def record(self, ballot: Ballot) -> bool:
+        """Upsert the voter's current ballot; False when it already held this choice and comment."""
+        stmt = dialect_insert(self._s, vote_ballots).values(vote_id=ballot.vote_id, voter=ballot.voter,
+                                                            choice=ballot.choice.value, comment=ballot.comment,
+                                                            cast_at=ballot.cast_at)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["vote_id", "voter"],
+            set_={"choice": stmt.excluded.choice, "comment": stmt.excluded.comment, "cast_at": stmt.excluded.cast_at},
+            where=(vote_ballots.c.choice != stmt.excluded.choice) | (vote_ballots.c.comment != stmt.excluded.comment))
+        return (await self._s.execute(stmt)).rowcount == 1
+
+    async def add_history(self, ballot: Ballot) -> None:
+        await self._s.execute(insert(vote_ballot_history).values(
+            vote_id=ballot.vote_id, voter=ballot.voter, choice=ballot.choice.value, comment=ballot.comment,
+            cast_at=ballot.cast_at))
+
+    async def ballot(self, vote_id: int, voter: str) -> Ballot | None:
+        """A named vote's ballot of one voter (the repository's caller only asks this of named votes)."""
+        row = (await self._s.execute(select(vote_ballots).where(vote_ballots.c.vote_id == vote_id,
+                                                                vote_ballots.c.voter == voter))).first()
+        return _to_ballot(row) if row else None
+
+    async def ballots(self, vote_id: int) -> list[Ballot]:
+        rows = await self._s.execute(select(vote_ballots).where(vote_ballots.c.vote_id == vote_id)
+                                     .order_by(vote_ballots.c.cast_at, vote_ballots.c.voter))
+        return [_to_ballot(r) for r in rows]
+
+    async def history(self, vote_id: int) -> list[Ballot]:
+        rows = await self._s.execute(select(vote_ballot_history).where(vote_ballot_history.c.vote_id == vote_id)
+                                     .order_by(vote_ballot_history.c.id))
+        return [_to_ballot(r) for r in rows]
+
+    # --- secret ballots -------------------------------------------------------------------------------------
+    async def record_secret(self, vote_id: int, token: str, choice: Choice, comment: str) -> bool:
+        """Write-only upsert of an anonymous ballot; False when that token already held this choice."""
+        stmt = dialect_insert(self._s, vote_secret_ballots).values(vote_id=vote_id, token=token,
+                                                                   choice=choice.value, comment=comment)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["vote_id", "token"],
+            set_={"choice": stmt.excluded.choice, "comment": stmt.excluded.comment},
+            where=((vote_secret_ballots.c.choice != stmt.excluded.choice)
+                   | (vote_secret_ballots.c.comment != stmt.excluded.comment)))
+        return (await self._s.execute(stmt)).rowcount == 1
+
+    async def anonymous_ballots(self, vote_id: int) -> list[Ballot]:
+        """A secret vote's ballots without voter or token, sorted by choice and comment."""
+        rows = await self._s.execute(select(vote_secret_ballots.c.choice, vote_secret_ballots.c.comment)
+                                     .where(vote_secret_ballots.c.vote_id == vote_id))
+        ballots = [(r.choice, r.comment) for r in rows]
+        ballots.sort(key=lambda b: (_CHOICE_ORDER[b[0]], b[1]))
+        return [Ballot(vote_id=vote_id, voter=None, choice=Choice(c), comment=text) for c, text in ballots]
+
+    async def forget_secret_ballots(self, vote_id: int) -> int:
+        """At closing: the counts are on the vote; the anonymous rows go."""
+        result = await self._s.execute(delete(vote_secret_ballots).where(vote_secret_ballots.c.vote_id == vote_id))
+        return result.rowcount
