@@ -20,6 +20,7 @@ class Status(str, Enum):
     DELIVERED = "delivered"
     FAILED = "failed"  # permanent for this recipient (blocked, gone, attempts exhausted)
     UNCERTAIN = "uncertain"  # the process died mid-request; not resent, to never send two copies
+    SUPERSEDED = "superseded"  # a card update overtaken by a newer one for the same card: never sent
 
 
 @dataclass

@@ -69,6 +69,17 @@ class SqlOutbox:
             status=Status.PENDING.value, next_attempt_at=at, last_error=error,
             attempts=outbox.c.attempts + (1 if count_attempt else 0), lease_owner=None, lease_until=None))
 
+    async def newer_update_exists(self, update_of: str, message_id: int) -> bool:
+        """Updates carry the whole card, so only the newest queued one for a card needs to go out."""
+        live = [Status.PENDING.value, Status.SENDING.value, Status.DELIVERED.value]
+        row = (await self._s.execute(select(outbox.c.id).where(
+            outbox.c.update_of == update_of, outbox.c.id > message_id, outbox.c.status.in_(live)).limit(1))).first()
+        return row is not None
+
+    async def mark_superseded(self, message_id: int) -> None:
+        await self._s.execute(update(outbox).where(outbox.c.id == message_id).values(
+            status=Status.SUPERSEDED.value, lease_owner=None, lease_until=None))
+
     async def mark_failed(self, message_id: int, error: str) -> None:
         await self._s.execute(update(outbox).where(outbox.c.id == message_id).values(
             status=Status.FAILED.value, last_error=error, attempts=outbox.c.attempts + 1,

@@ -32,6 +32,10 @@ class _Skip(Exception):
     """The message cannot go yet (its card's first send is still pending)."""
 
 
+class _Superseded(Exception):
+    """A newer update of the same card is queued: this one would only cost a request."""
+
+
 @dataclass
 class DeliveryReport:
     delivered: int = 0
@@ -137,6 +141,10 @@ class OutboxService:
                 sent_id = activity_id
             else:
                 sent_id = await self.notifier.send(ref, message.activity)
+        except _Superseded:
+            async with self._uow() as uow:
+                await uow.outbox.mark_superseded(message.id)
+                await uow.commit()
         except _Skip:
             report.deferred += 1
             await self._reschedule(message, seconds=2, error=None, count_attempt=False)
@@ -186,6 +194,8 @@ class OutboxService:
         original = await uow.outbox.get_by_key(message.update_of or "")
         if original is None or original.status in (Status.FAILED, Status.UNCERTAIN):
             raise DeliveryError(404, code="original_not_delivered")
+        if await uow.outbox.newer_update_exists(message.update_of, message.id):
+            raise _Superseded()
         if original.status is not Status.DELIVERED:
             raise _Skip()
         ref = await uow.conversations.get(original.conversation_id or "")

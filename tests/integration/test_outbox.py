@@ -160,3 +160,20 @@ async def test_after_a_crash_unsent_claims_are_delivered_and_in_flight_sends_are
     assert [a["text"] for a in connector.sent()] == ["melding 0-1"]
     assert (await _message(uow, "test:0:0")).status is Status.UNCERTAIN
     assert await outbox.counts() == {"delivered": 1, "uncertain": 1}
+
+
+async def test_a_card_update_overtaken_by_a_newer_one_is_not_sent(uow, outbox, connector, clock):
+    ref = channel(connector.url)
+    async with uow() as u:
+        await u.conversations.save(ref, clock.now())
+        await u.commit()
+    await outbox.enqueue(key="card", operation=Operation.SEND, target=ref.conversation_id,
+                         activity={"type": "message", "text": "v1"})
+    await outbox.deliver_due()
+    for version in (2, 3, 4):
+        await outbox.enqueue(key=f"card:v{version}", operation=Operation.UPDATE, target=ref.conversation_id,
+                             activity={"type": "message", "text": f"v{version}"}, update_of="card")
+    await outbox.deliver_due()
+    assert [r.body["text"] for r in connector.requests if r.kind == "update"] == ["v4"]
+    assert (await _message(uow, "card:v2")).status is Status.SUPERSEDED
+    assert (await _message(uow, "card:v4")).status is Status.DELIVERED
