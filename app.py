@@ -19,6 +19,7 @@ from bot.exports import ROUTES as EXPORT_ROUTES
 from bot.exports import ExportLinks, LinkSigner, export_handlers
 from bot.handler import RaadsbotHandler
 from bot.meetings import MeetingsFeature
+from bot.votes import VotesFeature
 from bot.notifier import TeamsNotifier
 from bot.routes import messages_route
 from bot.state_store import DatabaseStorage
@@ -27,18 +28,22 @@ from calendars.ics import IcsSource
 from cards.case_messages import CardCaseMessages
 from cards.meeting_messages import CardMeetingMessages, standing_titles
 from cards.pask_messages import CardPaskMessages
+from cards.vote_messages import CardVoteMessages
+from council.hearings import HearingRules
 from council.clock import Clock, SystemClock
 from council.pask import PaskFilter
 from council.services.agenda import AgendaService
 from council.services.activities import ActivityLog
 from council.services.cases import CaseService
 from council.services.conversations import ConversationService
+from council.services.hearings import HearingService
 from council.services.housekeeping import HousekeepingService
 from council.services.members import MemberService
 from council.services.meetings import MeetingService
 from council.services.minutes import MinutesService
 from council.services.outbox import OutboxService
 from council.services.pask import PaskService
+from council.services.votes import VoteService
 from council.settings import Settings, SettingsError, ensure_sqlite_folder
 from scheduler import RecurringJob, build_scheduler, describe, kick
 from storage.db import make_engine, migrate, ping, sessionmaker
@@ -46,6 +51,7 @@ from storage.uow import unit_of_work_factory
 
 log = logging.getLogger("radsbot")
 OUTBOX_JOB = "outbox.sweep"
+VOTES_JOB = "votes.sweep"
 
 
 @dataclass
@@ -66,6 +72,8 @@ class Container:
     agenda: AgendaService | None = None
     minutes: MinutesService | None = None
     pask: PaskService | None = None
+    hearings: HearingService | None = None
+    votes: VoteService | None = None
     calendar_writer: GraphCalendarWriter | None = None
     handler: RaadsbotHandler | None = None
     adapter: object = None
@@ -130,16 +138,21 @@ def _bot(c: Container):
         c.agenda = AgendaService(c.uow, c.clock, c.meetings, meeting_messages, s.tz, s.number_format)
         c.minutes = MinutesService(c.uow, c.clock, c.agenda, meeting_messages, case_messages, c.meetings.today)
         c.pask = PaskService(c.uow, c.clock, _pask_sources(s), s.tz, CardPaskMessages())
+        c.hearings = HearingService(c.uow, c.clock, s.tz, HearingRules(internal_working_days_before=
+                                                                        s.hearing_internal_days), s.plan)
+        c.votes = VoteService(c.uow, c.clock, CardVoteMessages(s.tz), s.ballot_key.encode(), s.tz,
+                              reminder_hours=s.vote_reminder_hours)
         c.calendar_writer = _calendar_writer(s)
         c.adapter = build_adapter(s)
         c.outbox.notifier = TeamsNotifier(c.adapter, s.app_id)
         state = ConversationState(DatabaseStorage(c.uow, c.clock))
         app[EXPORT] = export_handlers(signer, members=c.members, cases=c.cases, meetings=c.meetings,
-                                      agenda=c.agenda, minutes=c.minutes, tz=s.tz)
+                                      agenda=c.agenda, minutes=c.minutes, votes=c.votes, tz=s.tz)
         c.handler = RaadsbotHandler(
             members=c.members, conversations=c.conversations, activities=ActivityLog(c.uow, c.clock),
             conversation_state=state, cases=CasesFeature(c.cases, c.meetings, s.units, s.case_flag_days, links),
-            meetings=MeetingsFeature(c.meetings, c.agenda, c.minutes, c.members, c.pask, links))
+            meetings=MeetingsFeature(c.meetings, c.agenda, c.minutes, c.members, c.pask, links),
+            votes=VotesFeature(c.hearings, c.votes, c.meetings, c.members, links, s.tz))
         app[MESSAGES] = messages_route(c.adapter, c.handler.on_turn, s.anonymous, s.tenant_allow_list)
         yield
         await c.pask.close()
@@ -175,6 +188,12 @@ async def _meetings_sweep(c: Container) -> None:
     await c.agenda.announce_changes()
 
 
+async def _votes_sweep(c: Container) -> None:
+    """Close votes whose deadline has passed (once, whichever process gets there) and remind non-voters."""
+    await c.votes.close_due()
+    await c.votes.remind_due()
+
+
 def _scheduler(c: Container):
     async def ctx(app: web.Application):
         if not c.settings.start_scheduler:
@@ -190,15 +209,18 @@ def _scheduler(c: Container):
                          CronTrigger(hour="4-23", minute="*/5", timezone=tz), misfire_grace_time=600),
             RecurringJob("pask.sync", c.pask.sync, CronTrigger(hour=6, minute=30, timezone=tz),
                          misfire_grace_time=6 * 3600),
+            RecurringJob(VOTES_JOB, lambda: _votes_sweep(c), IntervalTrigger(minutes=1, timezone=tz),
+                         misfire_grace_time=120),
         ]
         if c.calendar_writer is not None:  # meetings whose Outlook event is missing or stale, every 5 minutes
             jobs.append(RecurringJob("meetings.calendar", lambda: c.meetings.sync_calendar(c.calendar_writer),
                                      IntervalTrigger(minutes=5, timezone=tz), misfire_grace_time=300))
         c.scheduler = build_scheduler(c.settings.timezone, jobs)
         c.scheduler.start()
-        for service in (c.cases, c.meetings, c.agenda, c.minutes):
+        for service in (c.cases, c.meetings, c.agenda, c.minutes, c.votes):
             service.wake = lambda: kick(c.scheduler, OUTBOX_JOB)
         kick(c.scheduler, OUTBOX_JOB)  # catch up on whatever fell due while the bot was down
+        kick(c.scheduler, VOTES_JOB)  # votes whose deadline passed while the bot was down close now
         yield
         c.scheduler.shutdown(wait=False)
     return ctx

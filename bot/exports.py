@@ -17,6 +17,7 @@ from cards.exports import cases_csv
 from cards.pdf import minutes_pdf, notice_pdf
 from cards.plan_ics import meetings_ics
 from cards.texts import t
+from cards.votes import vote_result_csv, vote_result_pdf
 from council.cases import CaseFilter, CaseStatus, CaseType
 from council.errors import DomainError
 
@@ -28,6 +29,8 @@ REGISTER_LIFETIME = timedelta(minutes=15)
 DOCUMENT_LIFETIME = timedelta(days=120)  # links in channel posts must outlive the approval of the minutes
 DOCUMENTS = {"notice.pdf": "application/pdf", "minutes.pdf": "application/pdf",
              "minutes.md": "text/markdown"}
+VOTE_PATH = "/exports/avstemninger/{vote_id}/{kind}"
+VOTE_DOCUMENTS = {"result.csv": "text/csv", "result.pdf": "application/pdf"}
 
 
 def filters_from(values) -> CaseFilter:
@@ -85,12 +88,16 @@ class ExportLinks:
     def plan_ics(self) -> str:
         return self._signer.url(PLAN_PATH, {}, DOCUMENT_LIFETIME)
 
+    def vote_result(self, kind: str, vote_id: int, actor_id: str) -> str:
+        """Results are exported for whoever asked (named results name people): the link carries who."""
+        return self._signer.url(VOTE_PATH.format(vote_id=vote_id, kind=kind), {"by": actor_id}, REGISTER_LIFETIME)
+
 
 def _refused() -> web.Response:
     return web.Response(status=403, text=t("export.link_invalid"), charset="utf-8")
 
 
-def export_handlers(signer: LinkSigner, *, members, cases, meetings, agenda, minutes, tz) -> dict:
+def export_handlers(signer: LinkSigner, *, members, cases, meetings, agenda, minutes, votes, tz) -> dict:
     """Handlers by route name; app.py registers the routes before the services exist."""
     async def register(request: web.Request) -> web.Response:
         params = signer.verify(REGISTER_PATH, request.query)
@@ -132,10 +139,24 @@ def export_handlers(signer: LinkSigner, *, members, cases, meetings, agenda, min
             return _refused()
         return _file(meetings_ics(await meetings.upcoming(), tz), "text/calendar", "moteplan-kontorfaglig-raad.ics")
 
-    return {"register": register, "plan": plan, "document": document}
+    async def vote_result(request: web.Request) -> web.Response:
+        kind, raw_id = request.match_info["kind"], request.match_info["vote_id"]
+        params = signer.verify(request.path, request.query) if kind in VOTE_DOCUMENTS and raw_id.isdigit() else None
+        actor = next((m for m in await members.members() if params and m.aad_object_id == params.get("by")), None)
+        if actor is None:
+            return _refused()
+        try:
+            export = await votes.export(actor, int(raw_id))
+        except DomainError as error:
+            return web.Response(status=403, text=t(error.key), charset="utf-8")
+        body = vote_result_csv(export, tz) if kind == "result.csv" else vote_result_pdf(export, tz)
+        return _file(body, VOTE_DOCUMENTS[kind], f"avstemning-{raw_id}.{kind.split('.')[1]}")
+
+    return {"register": register, "plan": plan, "document": document, "vote": vote_result}
 
 
-ROUTES = {"register": REGISTER_PATH, "plan": PLAN_PATH, "document": "/exports/moter/{meeting_id}/{kind}"}
+ROUTES = {"register": REGISTER_PATH, "plan": PLAN_PATH, "document": "/exports/moter/{meeting_id}/{kind}",
+          "vote": VOTE_PATH}
 
 
 def _file(body: bytes, content_type: str, filename: str) -> web.Response:

@@ -15,6 +15,7 @@ from botbuilder.schema.teams import TeamInfo, TeamsChannelAccount
 from bot.actions import ActionContext, ActionRegistry
 from bot.cases import CasesFeature
 from bot.meetings import MeetingsFeature
+from bot.votes import VotesFeature
 from bot.identity import person_of, reference_of
 from bot.roles import RolesFeature
 from bot.turns import ACTOR_KEY, card_activity, card_invoke_body, command_text
@@ -44,7 +45,8 @@ CANCEL = {"avbryt", "cancel", "stopp"}
 
 class RaadsbotHandler(TeamsActivityHandler):
     def __init__(self, *, members: MemberService, conversations: ConversationService, activities: ActivityLog,
-                 conversation_state: ConversationState, cases: CasesFeature, meetings: MeetingsFeature) -> None:
+                 conversation_state: ConversationState, cases: CasesFeature, meetings: MeetingsFeature,
+                 votes: VotesFeature) -> None:
         self._members = members
         self._conversations = conversations
         self._activities = activities
@@ -58,11 +60,12 @@ class RaadsbotHandler(TeamsActivityHandler):
         self._cases = cases
         cases.register(self.actions)
         meetings.register(self.actions)
+        votes.register(self.actions)
         self._commands: dict[str, Command] = {
             "hjelp": self._help, "help": self._help, "?": self._help, "meny": self._help,
             "roller": self._roles_command, "medlemmer og roller": self._roles_command,
             "medlemmer": self._roles_command, "sett rolle": self._set_role, **cases.commands(),
-            **meetings.commands(),
+            **meetings.commands(), **votes.commands(),
         }
 
     async def on_turn(self, turn_context: TurnContext) -> None:

@@ -102,3 +102,22 @@ def id_of(data: dict, key: str) -> int:
     if not raw.isdigit():
         raise InvalidInput("error.invalid_input")
     return int(raw)
+
+# Hearings and votes
+HEARING_LIST = "hearing.list"  # {include_closed?: "true"}
+HEARING_FORM = "hearing.form"  # {hearing_id?} (edit an existing registration)
+HEARING_SAVE = "hearing.save"  # {hearing_id?, version?, pii_confirmed?, keep_draft?}; inputs title, sender,
+# their_reference, our_reference (Vår referanse / saksnummer), journal_number, received (date),
+# external_deadline (date), internal_deadline (date, optional: empty = the default working days before), links,
+# owner (AAD id ChoiceSet), draft_text, draft_link
+HEARING_STATUS = "hearing.status"  # {hearing_id, version}; inputs status_<id>, decision_<id>?, response_<id>?
+HEARING_AGENDA = "hearing.agenda"  # {hearing_id, version}; input meeting_<id>
+VOTE_FORM = "vote.form"  # {hearing_id?}
+VOTE_OPEN = "vote.open"  # {hearing_id?, pii_confirmed?}; inputs question, proposal, deadline_date, deadline_time,
+# secret ("true"/"false"), live_tally ("true"/"false"), quorum (council.votes.Quorum), majority (Majority)
+VOTE_CAST = "vote.cast"  # {vote_id, choice (council.votes.Choice value)}; input comment_<vote_id> (Enig med merknader)
+VOTE_REFRESH = "vote.refresh"  # {vote_id}; the card's refresh action (answer with the user-specific view)
+VOTE_CLOSE = "vote.close"  # {vote_id}
+VOTE_EXTEND = "vote.extend"  # {vote_id}; inputs extend_date, extend_time
+VOTE_CANCEL = "vote.cancel"  # {vote_id}; input cancel_reason
+VOTE_EXPORT = "vote.export"  # {vote_id}

@@ -65,6 +65,9 @@ class Settings:
     pask_titles: str = "PASK"
     plan: PlanRules = field(default_factory=PlanRules)
     number_format: str = "Sak {nr:02d}/{yy}"
+    ballot_key: str = "local-development-ballot-key"  # VOTE_BALLOT_KEY: the same in every process
+    vote_reminder_hours: float = 24.0
+    hearing_internal_days: int = 10
     public_base_url: str = ""
     export_signing_key: str = ""
     outbox_sweep_seconds: float = 2.0
@@ -121,6 +124,9 @@ class Settings:
             pask_titles=get("PASK_TITLE_FILTER") or "PASK",
             plan=_plan(get),
             number_format=_number_format(get("COUNCIL_CASE_NUMBER_FORMAT")),
+            ballot_key=_ballot_key(get("VOTE_BALLOT_KEY"), get("MICROSOFT_APP_ID")),
+            vote_reminder_hours=_days(env, "VOTE_REMINDER_HOURS", 24),
+            hearing_internal_days=_days(env, "HEARING_INTERNAL_WORKING_DAYS", 10),
             public_base_url=_base_url(get("PUBLIC_BASE_URL")),
             export_signing_key=get("EXPORT_SIGNING_KEY"),
             log_level=(get("LOG_LEVEL") or "INFO").upper(),
@@ -207,6 +213,18 @@ def _plan(get) -> PlanRules:
         raise SettingsError(
             "COUNCIL_MEETING_START (HH:MM), COUNCIL_MEETING_MINUTES, COUNCIL_MEETING_OFFSET_DAYS (working days "
             f"after PASK) and COUNCIL_SKIP_MONTHS (e.g. 7) must be valid: {error}") from None
+
+
+def _ballot_key(raw: str, app_id: str) -> str:
+    """Secret ballots are keyed by HMAC with this key: it must be secret and the same in every process."""
+    if raw:
+        if len(raw) < 16:
+            raise SettingsError("VOTE_BALLOT_KEY must be at least 16 characters (a long random secret).")
+        return raw
+    if app_id:
+        raise SettingsError("VOTE_BALLOT_KEY is required with MICROSOFT_APP_ID: a long random secret, the same in "
+                            "every app process (it keys secret ballots).")
+    return "local-development-ballot-key"
 
 
 def _number_format(raw: str) -> str:

@@ -124,7 +124,8 @@ class VoteService:
             counted = Tally(dict.fromkeys(vote.options, 0), 0, len(entitled))
             await queue(uow, self._clock, key=_card(vote), operation=Operation.SEND, target=channel.conversation_id,
                         activity=self._messages.vote_card(vote, visible_tally(vote, counted),
-                                                          await self._names(uow, vote, counted)))
+                                                          await self._names(uow, vote, counted),
+                                                          refresh_ids=await self._refresh_ids(uow, vote)))
             await uow.commit()
         self.wake()
         return vote
@@ -428,8 +429,16 @@ class VoteService:
         await queue(uow, self._clock, key=f"{_card(vote)}:v{version}", operation=Operation.UPDATE,
                     target=original.target, update_of=_card(vote),
                     activity=self._messages.vote_card(vote, visible_tally(vote, counted),
-                                                      await self._names(uow, vote, counted)))
+                                                      await self._names(uow, vote, counted),
+                                                      refresh_ids=await self._refresh_ids(uow, vote)))
         return original.target
+
+    async def _refresh_ids(self, uow: UnitOfWork, vote: Vote) -> tuple[str, ...]:
+        """Teams user ids of the entitled voters: Teams refreshes the card for them (their own view)."""
+        if not vote.is_open:
+            return ()
+        members = [await uow.members.get(aad) for aad in vote.entitled]
+        return tuple(m.teams_user_id for m in members if m is not None and m.teams_user_id)
 
     async def _save_hearing(self, uow: UnitOfWork, actor_id: str, before: Hearing, after: Hearing,
                             action: str) -> None:

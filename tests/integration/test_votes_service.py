@@ -42,7 +42,7 @@ E, M, U, A = Choice.AGREE, Choice.AGREE_WITH_REMARKS, Choice.DISAGREE, Choice.AB
 class FakeVoteMessages:
     """Renders just enough to check what each queued activity says."""
 
-    def vote_card(self, vote, tally, names):
+    def vote_card(self, vote, tally, names, refresh_ids=()):
         return {"kind": "card", "vote": vote.id, "status": vote.status.value, "voted": tally.voted,
                 "hidden": tally.hidden, "counts": {c.value: n for c, n in tally.counts.items()},
                 "names": None if names is None else [[n.aad_object_id, n.voted, n.choice.value if n.choice else None]

@@ -14,7 +14,8 @@ OTHER_TENANT_ID = "11111111-2222-4333-8444-555555555555"
 
 def registered(**extra: str) -> dict[str, str]:
     """A complete SingleTenant registration, with overrides."""
-    env = {"MICROSOFT_APP_ID": APP_ID, "MICROSOFT_APP_PASSWORD": "s3cret", "MICROSOFT_APP_TENANT_ID": TENANT_ID}
+    env = {"MICROSOFT_APP_ID": APP_ID, "MICROSOFT_APP_PASSWORD": "s3cret", "MICROSOFT_APP_TENANT_ID": TENANT_ID,
+           "VOTE_BALLOT_KEY": "a-long-random-ballot-key-for-tests"}
     env.update(extra)
     return {k: v for k, v in env.items() if v is not None}
 
@@ -232,3 +233,11 @@ def test_bot_configuration_carries_the_registration_when_not_anonymous():
     assert config.APP_ID == APP_ID
     assert config.APP_PASSWORD == "s3cret"
     assert config.APP_TENANTID == TENANT_ID
+
+
+def test_a_registered_bot_needs_a_ballot_key_for_secret_votes():
+    with pytest.raises(SettingsError, match="VOTE_BALLOT_KEY"):
+        Settings.from_env(registered(VOTE_BALLOT_KEY=None))
+    with pytest.raises(SettingsError, match="at least 16"):
+        Settings.from_env(registered(VOTE_BALLOT_KEY="short"))
+    assert Settings.from_env({}).ballot_key  # local mode works without one
