@@ -252,7 +252,7 @@ class VotesFeature:
             if error.key != "votes.not_entitled":
                 raise
             return await self._not_entitled(ctx, vote_id)
-        except InvalidInput as error:
+        except DomainError as error:  # closed, past the deadline, a missing comment: their own card says why
             return await self._own_view(ctx, vote_id, t(error.key, ctx.locale, **error.params))
         if isinstance(mine, PiiWarning):
             return await self._own_view(ctx, vote_id, t("votes.comment_pii", ctx.locale))
