@@ -136,7 +136,8 @@ def _bot(c: Container):
         c.meetings = MeetingService(c.uow, c.clock, s.deadlines, s.tz, s.plan, meeting_messages, standing_titles())
         c.cases = CaseService(c.uow, c.clock, c.meetings, case_messages, s.units, s.triage_to_channel)
         c.agenda = AgendaService(c.uow, c.clock, c.meetings, meeting_messages, s.tz, s.number_format)
-        c.minutes = MinutesService(c.uow, c.clock, c.agenda, meeting_messages, case_messages, c.meetings.today)
+        c.minutes = MinutesService(c.uow, c.clock, c.agenda, meeting_messages, case_messages, c.meetings.today,
+                                   votes_between=lambda first, last: c.votes.closed_between(first, last))
         c.pask = PaskService(c.uow, c.clock, _pask_sources(s), s.tz, CardPaskMessages())
         c.hearings = HearingService(c.uow, c.clock, s.tz, HearingRules(internal_working_days_before=
                                                                         s.hearing_internal_days), s.plan)

@@ -13,6 +13,7 @@ from cards.minutes_cards import action_line, outcome_label
 from cards.pdf import PdfItem, PdfMeeting
 from cards.texts import t
 from cards.texts.format import format_date
+from cards.votes import vote_result_lines
 from council.agenda import AgendaItem, ItemKind
 from council.meetings import DeadlineRules
 from council.minutes import ANY_OTHER_DECISION, ActionItem, Attendance, ItemRecord, Outcome
@@ -122,6 +123,8 @@ def minutes_document(view: MinutesView, members_by_id: dict[str, str], rules: De
         actions = [a for a in view.actions if a.item_id == item.id]
         items.append(PdfItem(item.label(), item.title, _kind(item, record), text=_record_text(record),
                              extra=_record_extra(item, record, actions), links=_links(agenda, item)))
+    if view.votes:
+        items.append(PdfItem("", t("minutes.votes_since", NB), "", extra=tuple(vote_result_lines(view.votes, NB))))
     status = _status(view, tz)
     footer = [status]
     if agenda.follow_up:
@@ -182,7 +185,11 @@ def minutes_markdown(view: MinutesView, members_by_id: dict[str, str], rules: De
         links = _links(agenda, item)
         if links:
             lines += [f"**{t('minutes.links', NB)}:**", *(f"- <{link}>" for link in links), ""]
+    if view.votes:
+        lines += [f"## {t('minutes.votes_since', NB)}", "", *(f"- {line}" for line in
+                                                           vote_result_lines(view.votes, NB)), ""]
     if agenda.follow_up:
         lines += [f"## {t('minutes.open_follow_up', NB)}", "", *(f"- {line}" for line in
                                                               _follow_up_lines(agenda.follow_up)), ""]
     return "\n".join(lines).rstrip() + "\n"
+

@@ -11,6 +11,7 @@ from cards.agenda_cards import (CARD_BUDGET, action_set, card_size, choice_input
 from cards.common import card, notice, text, title
 from cards.texts import t
 from cards.texts.format import format_date
+from cards.votes import vote_result_lines
 from council.agenda import AgendaItem, ItemKind
 from council.cases import CaseType
 from council.meetings import Meeting
@@ -277,6 +278,10 @@ def _draft_card(view: MinutesView, locale: str | None, pdf_url: str | None, md_u
             block.append(text(kind, isSubtle=True, spacing="None", size="Small"))
         block += record_blocks(item, record, _actions_for(view, item), locale, limit)
         body.append({"type": "Container", "separator": True, "items": block})
+    if view.votes:
+        body.append({"type": "Container", "separator": True, "items": [
+            text(f"**{t('minutes.votes_since', locale)}**"),
+            text("\n".join(f"- {line}" for line in vote_result_lines(view.votes, locale)))]})
     if shortened:
         body.append(text(t("minutes.full_text", locale), size="Small", isSubtle=True))
     return card(body, _download_actions(locale, pdf_url, md_url))

@@ -529,3 +529,14 @@ def vote_result_pdf(export: VoteExport, tz: ZoneInfo = OSLO) -> bytes:
     avstemning' in the metadata, where minutes_pdf would say 'Møtereferat')."""
     return _render(vote_result_document(export, tz), t("votes.doc.kind", NB), minutes=True)
 
+
+def vote_result_lines(votes, locale: str | None) -> list[str]:
+    """One line per vote closed since the last meeting: question, outcome and the counts (never who voted)."""
+    lines = []
+    for view in votes:
+        counted = view.tally
+        counts = ", ".join(f"{choice_label(c, locale)} {counted.count(c)}" for c in view.vote.options)
+        lines.append(t("minutes.vote_line", locale, question=view.vote.question,
+                       outcome=outcome_label(view.vote.outcome, locale), counts=counts, voted=counted.voted,
+                       entitled=counted.entitled))
+    return lines

@@ -1,6 +1,8 @@
 """English texts for hearings (høringer) and votes (avstemninger)."""
 
 TEXTS = {
+    "minutes.votes_since": "Votes since the previous meeting",
+    "minutes.vote_line": "“{question}”: {outcome} ({counts}; {voted} of {entitled} voted)",
     # --- votes: the cards ---------------------------------------------------------------------------------------
     "votes.title": "Vote: {question}",
     "votes.proposal": "Proposal",

@@ -1,6 +1,8 @@
 """Bokmål texts for hearings (høringer) and votes (avstemninger)."""
 
 TEXTS = {
+    "minutes.votes_since": "Avstemninger siden forrige møte",
+    "minutes.vote_line": "«{question}»: {outcome} ({counts}; {voted} av {entitled} stemte)",
     # --- votes: the cards ---------------------------------------------------------------------------------------
     "votes.title": "Avstemning: {question}",
     "votes.proposal": "Forslag",

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
 from council.agenda import ItemKind
 from council.audit import AuditEntry
@@ -24,11 +24,13 @@ class MinutesView:
     agenda: AgendaView
     records: dict[int, ItemRecord]
     actions: list[ActionItem]
+    votes: tuple = ()  # VoteViews of votes closed since the previous meeting (sirkulasjonsvedtak, hearings)
 
 
 class MinutesService:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, agenda: AgendaService, messages: MeetingMessages,
-                 case_messages: CaseMessages, today) -> None:
+                 case_messages: CaseMessages, today, votes_between=None) -> None:
+        self._votes_between = votes_between  # async (first, last) -> closed votes, for the minutes
         self._uow = uow
         self._clock = clock
         self._agenda = agenda
@@ -40,8 +42,14 @@ class MinutesService:
     async def view(self, meeting_id: int) -> MinutesView:
         agenda = await self._agenda.view(meeting_id)
         async with self._uow() as uow:
-            return MinutesView(agenda, await uow.agenda.records(meeting_id),
-                               await uow.agenda.actions(meeting_id=meeting_id))
+            previous = await uow.meetings.previous(agenda.meeting)
+            records = await uow.agenda.records(meeting_id)
+            actions = await uow.agenda.actions(meeting_id=meeting_id)
+        votes = ()
+        if self._votes_between is not None:
+            first = previous.date + timedelta(days=1) if previous else agenda.meeting.date - timedelta(days=90)
+            votes = tuple(await self._votes_between(first, agenda.meeting.date))
+        return MinutesView(agenda, records, actions, votes)
 
     async def record_item(self, actor: Member, item_id: int, outcome: Outcome, text: str, dissent: str = "",
                           protocol_entries: tuple[str, ...] = ()) -> list[str]:

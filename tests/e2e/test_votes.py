@@ -124,3 +124,21 @@ async def test_a_secret_vote_shows_counts_only(bot):
     async with bot._session.get(f"{bot.url}{parts.path}?{parts.query}") as response:
         exported = (await response.read()).decode("utf-8-sig")
     assert response.status == 200 and "Ola" not in exported and "Ingrid" not in exported
+
+
+async def test_a_closed_vote_is_recorded_in_the_next_meetings_minutes(bot):
+    await _council(bot)
+    vote_id = await _open(bot, None, secret=False)
+    await _cast(bot, OLA, vote_id, "enig")
+    await _cast(bot, INGRID, vote_id, "uenig")
+    bot.clock.set(__import__("datetime").datetime(2026, 11, 30, 11, 1, tzinfo=__import__("datetime").timezone.utc))
+    await _votes_sweep(bot.container)
+    await bot.post(execute(bot.service_url, KARI, "meeting.add", {"date": "2026-12-08", "start": "09:00",
+                                                                 "end": "11:00", "place": "Teams"}))
+    [meeting] = await bot.container.meetings.upcoming()
+    view = await bot.container.minutes.view(meeting.id)
+    [closed] = view.votes
+    assert closed.vote.id == vote_id
+    from cards.documents import minutes_markdown
+    markdown = minutes_markdown(view, {}, bot.container.meetings.rules, __import__("zoneinfo").ZoneInfo("Europe/Oslo"))
+    assert "Avstemninger siden forrige møte" in markdown and "Skal rådet sende høringssvaret?" in markdown
