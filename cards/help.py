@@ -5,7 +5,7 @@ from cards.actions import CASE_FORM, CASE_MINE, CASE_QUEUE, ROLES_SHOW, execute
 from cards.common import card, text, title
 from cards.members import roles_label
 from cards.texts import t
-from council.members import Member
+from council.members import Member, Role
 
 
 def help_card(member: Member, locale: str | None) -> dict:
@@ -14,9 +14,12 @@ def help_card(member: Member, locale: str | None) -> dict:
     body += _section(t("help.everyone", locale), ["cmd.submit", "cmd.mine", "cmd.plan", "cmd.agenda",
                                                   "cmd.followup", "cmd.help", "cmd.cancel"], locale)
     actions = [execute(t("button.submit", locale), CASE_FORM), execute(t("cases.mine_title", locale), CASE_MINE)]
+    if member.has(Role.LEADER, Role.SECRETARY, Role.MEMBER, Role.DEPUTY):
+        body += _section(t("help.council", locale), ["cmd.hearings"], locale)
     if member.is_organiser:
         body += _section(t("help.organisers", locale), ["cmd.queue", "cmd.register", "cmd.new_meeting",
-                                                        "cmd.minutes", "cmd.pask"], locale)
+                                                        "cmd.minutes", "cmd.pask", "cmd.new_hearing", "cmd.vote"],
+                         locale)
         actions.append(execute(t("queue.title", locale), CASE_QUEUE))
     if member.is_leader:
         body += _section(t("help.leader", locale), ["cmd.roles", "cmd.set_role"], locale)

@@ -16,6 +16,7 @@ TEXTS = {
     "help.your_roles": "Your role in the council: {roles}",
     "help.everyone": "For everyone",
     "help.organisers": "For the leader and the secretary",
+    "help.council": "For council members",
     "help.leader": "For the leader",
     "help.tip": "Type the command in the chat (in a channel, @mention the bot first), or press a button.",
     "cmd.help": "**help** – shows this overview",

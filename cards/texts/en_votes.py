@@ -1,6 +1,9 @@
 """English texts for hearings (høringer) and votes (avstemninger)."""
 
 TEXTS = {
+    "cmd.hearings": "**høringer** – the hearing register with deadlines and votes (council members)",
+    "cmd.new_hearing": "**ny høring** – register a hearing",
+    "cmd.vote": "**avstemning** – open a vote (decision by circulation)",
     "minutes.votes_since": "Votes since the previous meeting",
     "minutes.vote_line": "“{question}”: {outcome} ({counts}; {voted} of {entitled} voted)",
     # --- votes: the cards ---------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ TEXTS = {
     "help.your_roles": "Din rolle i rådet: {roles}",
     "help.everyone": "For alle",
     "help.organisers": "For leder og sekretær",
+    "help.council": "For rådets medlemmer",
     "help.leader": "For leder",
     "help.tip": "Skriv kommandoen i chatten (i kanalen: nevn @Kontorfaglig råd først), "
                 "eller trykk på en knapp.",

@@ -1,6 +1,9 @@
 """Bokmål texts for hearings (høringer) and votes (avstemninger)."""
 
 TEXTS = {
+    "cmd.hearings": "**høringer** – høringsregisteret med frister og avstemninger (rådets medlemmer)",
+    "cmd.new_hearing": "**ny høring** – registrer en høring",
+    "cmd.vote": "**avstemning** – åpne en avstemning (sirkulasjonsvedtak)",
     "minutes.votes_since": "Avstemninger siden forrige møte",
     "minutes.vote_line": "«{question}»: {outcome} ({counts}; {voted} av {entitled} stemte)",
     # --- votes: the cards ---------------------------------------------------------------------------------------
