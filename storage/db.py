@@ -49,7 +49,7 @@ async def migrate(engine: AsyncEngine) -> None:
 def _upgrade(connection) -> None:
     config = alembic_config()
     config.attributes["connection"] = connection
-    command.upgrade(config, "head")
+    command.upgrade(config, "heads")  # feature branches of the schema may meet; all are applied
 
 
 async def ping(engine: AsyncEngine) -> bool:
