@@ -19,6 +19,8 @@ from bot.exports import ROUTES as EXPORT_ROUTES
 from bot.exports import ExportLinks, LinkSigner, export_handlers
 from bot.handler import RaadsbotHandler
 from bot.meetings import MeetingsFeature
+from bot.reminders import RemindersFeature
+from bot.themes import ThemesFeature
 from bot.votes import VotesFeature
 from bot.notifier import TeamsNotifier
 from bot.routes import messages_route
@@ -28,6 +30,8 @@ from calendars.ics import IcsSource
 from cards.case_messages import CardCaseMessages
 from cards.meeting_messages import CardMeetingMessages, standing_titles
 from cards.pask_messages import CardPaskMessages
+from cards.reminders import CardReminderMessages
+from cards.themes import CardThemeMessages
 from cards.vote_messages import CardVoteMessages
 from council.hearings import HearingRules
 from council.clock import Clock, SystemClock
@@ -43,6 +47,8 @@ from council.services.meetings import MeetingService
 from council.services.minutes import MinutesService
 from council.services.outbox import OutboxService
 from council.services.pask import PaskService
+from council.services.reminders import ReminderService
+from council.services.themes import ThemeService
 from council.services.votes import VoteService
 from council.settings import Settings, SettingsError, ensure_sqlite_folder
 from scheduler import RecurringJob, build_scheduler, describe, kick
@@ -52,6 +58,7 @@ from storage.uow import unit_of_work_factory
 log = logging.getLogger("radsbot")
 OUTBOX_JOB = "outbox.sweep"
 VOTES_JOB = "votes.sweep"
+REMINDERS_JOB = "reminders.sweep"
 
 
 @dataclass
@@ -74,6 +81,8 @@ class Container:
     pask: PaskService | None = None
     hearings: HearingService | None = None
     votes: VoteService | None = None
+    themes: ThemeService | None = None
+    reminders: ReminderService | None = None
     calendar_writer: GraphCalendarWriter | None = None
     handler: RaadsbotHandler | None = None
     adapter: object = None
@@ -141,8 +150,11 @@ def _bot(c: Container):
         c.pask = PaskService(c.uow, c.clock, _pask_sources(s), s.tz, CardPaskMessages())
         c.hearings = HearingService(c.uow, c.clock, s.tz, HearingRules(internal_working_days_before=
                                                                         s.hearing_internal_days), s.plan)
+        c.themes = ThemeService(c.uow, c.clock, s.tz, s.plan, CardThemeMessages())
         c.votes = VoteService(c.uow, c.clock, CardVoteMessages(s.tz), s.ballot_key.encode(), s.tz,
                               reminder_hours=s.vote_reminder_hours)
+        c.reminders = ReminderService(c.uow, c.clock, s.tz, CardReminderMessages(), votes=c.votes,
+                                      deadlines=s.deadlines, plan_rules=s.plan)
         c.calendar_writer = _calendar_writer(s)
         c.adapter = build_adapter(s)
         c.outbox.notifier = TeamsNotifier(c.adapter, s.app_id)
@@ -153,7 +165,8 @@ def _bot(c: Container):
             members=c.members, conversations=c.conversations, activities=ActivityLog(c.uow, c.clock),
             conversation_state=state, cases=CasesFeature(c.cases, c.meetings, s.units, s.case_flag_days, links),
             meetings=MeetingsFeature(c.meetings, c.agenda, c.minutes, c.members, c.pask, links),
-            votes=VotesFeature(c.hearings, c.votes, c.meetings, c.members, links, s.tz))
+            votes=VotesFeature(c.hearings, c.votes, c.meetings, c.members, links, s.tz),
+            themes=ThemesFeature(c.themes), reminders=RemindersFeature(c.reminders))
         app[MESSAGES] = messages_route(c.adapter, c.handler.on_turn, s.anonymous, s.tenant_allow_list)
         yield
         await c.pask.close()
@@ -190,9 +203,9 @@ async def _meetings_sweep(c: Container) -> None:
 
 
 async def _votes_sweep(c: Container) -> None:
-    """Close votes whose deadline has passed (once, whichever process gets there) and remind non-voters."""
+    """Close votes whose deadline has passed (once, whichever process gets there); reminders are the
+    reminder engine's (its 'vote closing' rule decides whether and when)."""
     await c.votes.close_due()
-    await c.votes.remind_due()
 
 
 def _scheduler(c: Container):
@@ -212,16 +225,21 @@ def _scheduler(c: Container):
                          misfire_grace_time=6 * 3600),
             RecurringJob(VOTES_JOB, lambda: _votes_sweep(c), IntervalTrigger(minutes=1, timezone=tz),
                          misfire_grace_time=120),
+            RecurringJob(REMINDERS_JOB, c.reminders.sweep, IntervalTrigger(minutes=15, timezone=tz),
+                         misfire_grace_time=900),
+            RecurringJob("themes.remind", c.themes.remind_non_responders, CronTrigger(hour=9, minute=0, timezone=tz),
+                         misfire_grace_time=6 * 3600),
         ]
         if c.calendar_writer is not None:  # meetings whose Outlook event is missing or stale, every 5 minutes
             jobs.append(RecurringJob("meetings.calendar", lambda: c.meetings.sync_calendar(c.calendar_writer),
                                      IntervalTrigger(minutes=5, timezone=tz), misfire_grace_time=300))
         c.scheduler = build_scheduler(c.settings.timezone, jobs)
         c.scheduler.start()
-        for service in (c.cases, c.meetings, c.agenda, c.minutes, c.votes):
+        for service in (c.cases, c.meetings, c.agenda, c.minutes, c.votes, c.themes, c.reminders):
             service.wake = lambda: kick(c.scheduler, OUTBOX_JOB)
         kick(c.scheduler, OUTBOX_JOB)  # catch up on whatever fell due while the bot was down
         kick(c.scheduler, VOTES_JOB)  # votes whose deadline passed while the bot was down close now
+        kick(c.scheduler, REMINDERS_JOB)  # reminders due while the bot was down: sent if still useful, else dropped
         yield
         c.scheduler.shutdown(wait=False)
     return ctx

@@ -15,6 +15,8 @@ from botbuilder.schema.teams import TeamInfo, TeamsChannelAccount
 from bot.actions import ActionContext, ActionRegistry
 from bot.cases import CasesFeature
 from bot.meetings import MeetingsFeature
+from bot.reminders import RemindersFeature
+from bot.themes import ThemesFeature
 from bot.votes import VotesFeature
 from bot.identity import person_of, reference_of
 from bot.roles import RolesFeature
@@ -46,7 +48,7 @@ CANCEL = {"avbryt", "cancel", "stopp"}
 class RaadsbotHandler(TeamsActivityHandler):
     def __init__(self, *, members: MemberService, conversations: ConversationService, activities: ActivityLog,
                  conversation_state: ConversationState, cases: CasesFeature, meetings: MeetingsFeature,
-                 votes: VotesFeature) -> None:
+                 votes: VotesFeature, themes: ThemesFeature, reminders: RemindersFeature) -> None:
         self._members = members
         self._conversations = conversations
         self._activities = activities
@@ -61,11 +63,13 @@ class RaadsbotHandler(TeamsActivityHandler):
         cases.register(self.actions)
         meetings.register(self.actions)
         votes.register(self.actions)
+        themes.register(self.actions)
+        reminders.register(self.actions)
         self._commands: dict[str, Command] = {
             "hjelp": self._help, "help": self._help, "?": self._help, "meny": self._help,
             "roller": self._roles_command, "medlemmer og roller": self._roles_command,
             "medlemmer": self._roles_command, "sett rolle": self._set_role, **cases.commands(),
-            **meetings.commands(), **votes.commands(),
+            **meetings.commands(), **votes.commands(), **themes.commands(), **reminders.commands(),
         }
 
     async def on_turn(self, turn_context: TurnContext) -> None:

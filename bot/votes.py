@@ -82,9 +82,10 @@ class VotesFeature:
         return run
 
     # --- hearings -------------------------------------------------------------------------------
-    async def hearings_view(self, actor: Member, locale: str | None, **extra) -> dict:
-        lines = await self._hearings.register_view(actor)
-        return hearings_card(lines, locale, actor.is_organiser, meetings=await self._meetings.upcoming(), **extra)
+    async def hearings_view(self, actor: Member, locale: str | None, include_closed: bool = False, **extra) -> dict:
+        lines = await self._hearings.register_view(actor, include_closed=include_closed)
+        return hearings_card(lines, locale, actor.is_organiser, meetings=await self._meetings.upcoming(),
+                             include_closed=include_closed, **extra)
 
     async def new_hearing(self, actor: Member, locale: str | None) -> dict:
         if not actor.is_organiser:
@@ -92,7 +93,8 @@ class VotesFeature:
         return hearing_form_card(await self._members.members(), locale)
 
     async def hearing_list(self, ctx: ActionContext) -> dict:
-        return await self.hearings_view(ctx.actor, ctx.locale)
+        return await self.hearings_view(ctx.actor, ctx.locale,
+                                        include_closed=str(ctx.data.get("include_closed")).lower() == "true")
 
     async def hearing_form(self, ctx: ActionContext) -> dict:
         hearing = None
@@ -104,8 +106,13 @@ class VotesFeature:
         form = hearing_form_from(ctx.data)
         confirmed = str(ctx.data.get("pii_confirmed")) == "true"
         if ctx.data.get("hearing_id"):
-            result = await self._hearings.update(ctx.actor, verbs.id_of(ctx.data, "hearing_id"),
-                                                 verbs.id_of(ctx.data, "version"), form, pii_confirmed=confirmed)
+            hearing_id = verbs.id_of(ctx.data, "hearing_id")
+            result = await self._hearings.update(ctx.actor, hearing_id, verbs.id_of(ctx.data, "version"), form,
+                                                 pii_confirmed=confirmed)
+            if not isinstance(result, (FormErrors, PiiWarning)) and str(ctx.data.get("keep_draft")) != "true" and (
+                    form.draft_text != result.draft_text or form.draft_link != (result.draft_link or "")):
+                result = await self._hearings.set_draft(ctx.actor, hearing_id, result.version, form.draft_text,
+                                                        form.draft_link)
         else:
             result = await self._hearings.register(ctx.actor, form, pii_confirmed=confirmed)
         members = await self._members.members()

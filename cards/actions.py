@@ -121,3 +121,17 @@ VOTE_CLOSE = "vote.close"  # {vote_id}
 VOTE_EXTEND = "vote.extend"  # {vote_id}; inputs extend_date, extend_time
 VOTE_CANCEL = "vote.cancel"  # {vote_id}; input cancel_reason
 VOTE_EXPORT = "vote.export"  # {vote_id}
+
+# Theme meetings for the leadership network
+THEMES_SHOW = "themes.show"  # the list (organisers: with tools)
+THEMES_PROPOSE = "themes.propose"  # {year?, count?} or inputs year, count: the planning form
+THEMES_PLAN = "themes.plan"  # inputs topic, date, other_date, start, end, place
+THEMES_RSVP = "themes.rsvp"  # {theme_id, answer}
+THEMES_ATTENDANCE = "themes.attendance"  # {theme_id}
+THEMES_SUGGEST = "themes.suggest"  # input text; {pii_confirmed?}; without text: the form and the list
+THEMES_SUMMARY = "themes.summary"  # {theme_id}; with input summary (and {send: "1"}): post it
+THEMES_CANCEL = "themes.cancel"  # {theme_id}
+
+# Reminder settings (leader)
+REMINDERS_SHOW = "reminders.show"
+REMINDERS_SAVE = "reminders.save"  # inputs enabled_<rule> ("true"/"false"), offset_<rule>, at_<rule> ("HH:MM")

@@ -21,8 +21,10 @@ def help_card(member: Member, locale: str | None) -> dict:
                                                         "cmd.minutes", "cmd.pask", "cmd.new_hearing", "cmd.vote"],
                          locale)
         actions.append(execute(t("queue.title", locale), CASE_QUEUE))
+    if member.has(Role.NETWORK) or member.is_organiser:
+        body += _section(t("help.network", locale), ["cmd.themes", "cmd.suggest_topic"], locale)
     if member.is_leader:
-        body += _section(t("help.leader", locale), ["cmd.roles", "cmd.set_role"], locale)
+        body += _section(t("help.leader", locale), ["cmd.roles", "cmd.set_role", "cmd.reminders"], locale)
         actions.append(execute(t("roles.title", locale), ROLES_SHOW))
     body.append(text(t("help.tip", locale), size="Small", isSubtle=True))
     return card(body, actions)

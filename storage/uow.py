@@ -15,6 +15,8 @@ from storage.meetings import SqlMeetings
 from storage.members import SqlMembers
 from storage.outbox import SqlOutbox
 from storage.pask import SqlPask
+from storage.reminders import SqlReminders
+from storage.themes import SqlThemes
 from storage.votes import SqlVotes
 
 
@@ -35,6 +37,8 @@ class SqlUnitOfWork:
         self.counters = SqlCounters(self.session)
         self.agenda = SqlAgenda(self.session)
         self.pask = SqlPask(self.session)
+        self.themes = SqlThemes(self.session)
+        self.reminders = SqlReminders(self.session)
         self.hearings = SqlHearings(self.session)
         self.votes = SqlVotes(self.session)
         return self

@@ -17,6 +17,7 @@ TEXTS = {
     "help.everyone": "For everyone",
     "help.organisers": "For the leader and the secretary",
     "help.council": "For council members",
+    "help.network": "The leadership network",
     "help.leader": "For the leader",
     "help.tip": "Type the command in the chat (in a channel, @mention the bot first), or press a button.",
     "cmd.help": "**help** – shows this overview",

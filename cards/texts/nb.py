@@ -18,6 +18,7 @@ TEXTS = {
     "help.everyone": "For alle",
     "help.organisers": "For leder og sekretær",
     "help.council": "For rådets medlemmer",
+    "help.network": "Ledernettverket",
     "help.leader": "For leder",
     "help.tip": "Skriv kommandoen i chatten (i kanalen: nevn @Kontorfaglig råd først), "
                 "eller trykk på en knapp.",

@@ -15,5 +15,6 @@ TEXTS = {
     "pask.manual_save": "Lagre PASK-datoer",
     "pask.status_line": "{source}: sist hentet {when} ({count} møter)",
     "pask.status_error": "{source}: feil ved siste forsøk – {reason}",
+    "cmd.pask": "**synk pask** – hent PASK-kalenderen på nytt, eller skriv inn PASK-datoer",
     "pask.sync_now": "Hent PASK-kalenderen nå",
 }

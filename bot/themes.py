@@ -1,0 +1,172 @@
+"""Theme meetings of the leadership network in Teams: the list, proposing and planning (organisers), answering
+the 1:1 invitation (network members; the invoke answers with the member's updated invitation card), attendance,
+topic suggestions and the summary."""
+from __future__ import annotations
+
+from datetime import date, time
+
+from botbuilder.core import TurnContext
+
+from bot.actions import ActionContext, ActionRegistry
+from bot.turns import card_activity
+from cards import themes as cards
+from cards.texts import t
+from council.errors import DomainError, InvalidInput
+from council.members import Member
+from council.services.cases import PiiWarning
+from council.services.themes import ThemeService
+from council.themes import Rsvp, is_network
+
+
+def _id(data: dict, key: str) -> int:
+    raw = str(data.get(key) or "")
+    if not raw.isdigit():
+        raise InvalidInput("error.invalid_input")
+    return int(raw)
+
+
+def _date(value: object) -> date | None:
+    raw = str(value or "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw[:10])
+    except ValueError:
+        raise InvalidInput("meetings.date_invalid") from None
+
+
+def _time(value: object, default: time) -> time:
+    raw = str(value or "").strip()
+    if not raw:
+        return default
+    try:
+        return time.fromisoformat(raw[:5])
+    except ValueError:
+        raise InvalidInput("meetings.time_invalid") from None
+
+
+def _confirmed(data: dict) -> bool:
+    return str(data.get("pii_confirmed") or "").lower() in ("1", "true")
+
+
+class ThemesFeature:
+    def __init__(self, themes: ThemeService) -> None:
+        self._themes = themes
+
+    def register(self, actions: ActionRegistry) -> None:
+        for verb, handler in (
+                (cards.THEMES_SHOW, self.show), (cards.THEMES_PROPOSE, self.propose), (cards.THEMES_PLAN, self.plan),
+                (cards.THEMES_RSVP, self.rsvp), (cards.THEMES_ATTENDANCE, self.attendance),
+                (cards.THEMES_SUGGEST, self.suggest), (cards.THEMES_SUMMARY, self.summary),
+                (cards.THEMES_CANCEL, self.cancel)):
+            actions.register(verb, handler)
+
+    def commands(self) -> dict:
+        return {"temamøte": self._command(self.themes_view), "temamøter": self._command(self.themes_view),
+                "temamote": self._command(self.themes_view), "temamoter": self._command(self.themes_view),
+                "foreslå tema": self._command(self.suggest_view), "foresla tema": self._command(self.suggest_view)}
+
+    @staticmethod
+    def _command(view):
+        async def run(turn: TurnContext, actor: Member) -> None:
+            locale = turn.activity.locale
+            try:
+                card = await view(actor, locale)
+            except DomainError as error:
+                await turn.send_activity(t(error.key, locale, **error.params))
+                return
+            await turn.send_activity(card_activity(card))
+        return run
+
+    # --- views ----------------------------------------------------------------------------------------------
+    async def themes_view(self, actor: Member, locale: str | None, **extra) -> dict:
+        return cards.themes_card(await self._themes.upcoming(actor), locale, organiser=actor.is_organiser,
+                                 network=is_network(actor), year=self._themes.today().year, **extra)
+
+    async def suggest_view(self, actor: Member, locale: str | None, **extra) -> dict:
+        return cards.suggestions_card(await self._themes.suggestions(actor), locale, **extra)
+
+    async def plan_view(self, actor: Member, locale: str | None, year: int, count: int = 3, **extra) -> dict:
+        proposed = await self._themes.propose(actor, year, count)
+        this_year = [th for th, _ in await self._themes.upcoming(actor) if th.date.year == year]
+        return cards.theme_plan_card(year, proposed, locale, self._themes.rules,
+                                     suggestions=await self._themes.suggestions(actor),
+                                     planned_this_year=len(this_year), **extra)
+
+    # --- handlers -------------------------------------------------------------------------------------------
+    async def show(self, ctx: ActionContext) -> dict:
+        return await self.themes_view(ctx.actor, ctx.locale)
+
+    async def propose(self, ctx: ActionContext) -> dict:
+        year = _id(ctx.data, "year") if ctx.data.get("year") else self._themes.today().year
+        count = _id(ctx.data, "count") if ctx.data.get("count") else 3
+        return await self.plan_view(ctx.actor, ctx.locale, year, count)
+
+    async def plan(self, ctx: ActionContext) -> dict:
+        data = ctx.data
+        year = _id(data, "year") if data.get("year") else self._themes.today().year
+        try:
+            day = _date(data.get("other_date")) or _date(data.get("date"))
+            if day is None:
+                raise InvalidInput("meetings.date_required")
+            chosen = tuple(int(s) for s in str(data.get("suggestions") or "").split(",") if s.strip().isdigit())
+            theme = await self._themes.plan(
+                ctx.actor, str(data.get("topic") or ""), day, _time(data.get("start"), self._themes.rules.start),
+                _time(data.get("end"), self._themes.rules.end), str(data.get("place") or ""), chosen)
+        except InvalidInput as error:
+            return await self.plan_view(ctx.actor, ctx.locale, year, error=t(error.key, ctx.locale, **error.params),
+                                        values=data)
+        warnings = [t(f"themes.warning.{w}", ctx.locale, max=self._themes.rules.max_per_year)
+                    for w in await self._themes.warnings(theme.date)]
+        message = " ".join([t("themes.planned", ctx.locale, topic=theme.topic), *warnings])
+        return await self.themes_view(ctx.actor, ctx.locale, message=message)
+
+    async def rsvp(self, ctx: ActionContext) -> dict:
+        """The answer to the member's press on their invitation: that card, with their answer."""
+        theme_id = _id(ctx.data, "theme_id")
+        try:
+            answer = Rsvp(str(ctx.data.get("answer") or ""))
+        except ValueError:
+            raise InvalidInput("error.invalid_input") from None
+        mine = await self._themes.rsvp(ctx.actor, theme_id, answer)
+        return cards.invitation_card(mine.theme, mine.answer, ctx.locale,
+                                     message=t("themes.answer_saved", ctx.locale))
+
+    async def attendance(self, ctx: ActionContext) -> dict:
+        view = await self._themes.attendance(ctx.actor, _id(ctx.data, "theme_id"))
+        return cards.attendance_card(view.theme, view.lines, ctx.locale)
+
+    async def suggest(self, ctx: ActionContext) -> dict:
+        if "text" not in ctx.data:
+            return await self.suggest_view(ctx.actor, ctx.locale)
+        value = str(ctx.data.get("text") or "")
+        try:
+            result = await self._themes.suggest_topic(ctx.actor, value, _confirmed(ctx.data))
+        except InvalidInput as error:
+            return await self.suggest_view(ctx.actor, ctx.locale, error=t(error.key, ctx.locale, **error.params),
+                                           text_value=value)
+        if isinstance(result, PiiWarning):
+            return await self.suggest_view(ctx.actor, ctx.locale, pii_fields=result.fields, text_value=value)
+        return await self.suggest_view(ctx.actor, ctx.locale, message=t("themes.suggestion_saved", ctx.locale))
+
+    async def summary(self, ctx: ActionContext) -> dict:
+        theme_id = _id(ctx.data, "theme_id")
+        if not ctx.actor.is_organiser:
+            raise InvalidInput("error.organiser_only")
+        theme = await self._themes.get(theme_id)
+        if not ctx.data.get("send"):
+            return cards.summary_form_card(theme, ctx.locale)
+        value = str(ctx.data.get("summary") or "")
+        try:
+            result = await self._themes.post_summary(ctx.actor, theme_id, value, _confirmed(ctx.data))
+        except DomainError as error:
+            return cards.summary_form_card(theme, ctx.locale, error=t(error.key, ctx.locale, **error.params),
+                                           value=value)
+        if isinstance(result, PiiWarning):
+            return cards.summary_form_card(theme, ctx.locale, pii_fields=result.fields, value=value)
+        return await self.themes_view(ctx.actor, ctx.locale, message=t("themes.summary_posted", ctx.locale))
+
+    async def cancel(self, ctx: ActionContext) -> dict:
+        theme = await self._themes.cancel(ctx.actor, _id(ctx.data, "theme_id"))
+        return await self.themes_view(ctx.actor, ctx.locale, message=t("themes.cancelled", ctx.locale,
+                                                                       topic=theme.topic))

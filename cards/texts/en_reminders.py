@@ -1,0 +1,51 @@
+"""English texts for reminders, the weekly digest and the reminder settings card."""
+
+TEXTS = {
+    "cmd.reminders": "**reminders** – switch reminders on and off and change when they are sent (leader)",
+    # --- the messages -----------------------------------------------------------------------------------------
+    "reminders.submission_deadline": "The deadline for submitting cases to the meeting on {meeting} is {deadline}.",
+    "reminders.notice_published": "The notice for the meeting on {meeting} is published. Report if you cannot come.",
+    "reminders.meeting_tomorrow": "Reminder: the council meets {meeting} {time}.",
+    "reminders.meeting_tomorrow_personal": "The council meets {meeting} {time}. You have not said whether you "
+                                           "will come. Report absence or confirm attendance.",
+    "reminders.minutes_awaiting_approval": "The minutes of the meeting on {meeting} are awaiting approval.",
+    "reminders.action_due": "The action item “{what}” is due {due}.",
+    "reminders.action_overdue": "The action item “{what}” was due {due}.",
+    "reminders.case_waiting": "{reference} “{title}” has been waiting for {days} days.",
+    # --- the weekly digest --------------------------------------------------------------------------------------
+    "reminders.digest_title": "Weekly overview ({week})",
+    "reminders.digest_queue": "Cases waiting: {count}. Oldest: {oldest} days, average: {average} days.",
+    "reminders.digest_queue_empty": "No cases are waiting.",
+    "reminders.digest_deadlines": "Deadlines in the next two weeks",
+    "reminders.digest_no_deadlines": "No deadlines in the next two weeks.",
+    "reminders.digest_overdue": "Overdue action items",
+    "reminders.digest_no_overdue": "No overdue action items.",
+    "reminders.deadline.submission": "{date}: submission deadline for the meeting on {meeting}",
+    "reminders.deadline.notice": "{date}: the notice for the meeting on {meeting} is due",
+    "reminders.deadline.meeting": "{date}: council meeting",
+    "reminders.deadline.action": "{date}: “{what}” ({owner})",
+    "reminders.overdue_line": "{date}: “{what}” ({owner})",
+    # --- settings -----------------------------------------------------------------------------------------------
+    "reminders.settings_title": "Reminders",
+    "reminders.settings_intro": "Switch each reminder on or off and choose when it is sent. Reminders are never "
+                                "sent between 01:00 and 03:59.",
+    "reminders.rule.submission_deadline": "Submission deadline approaching (channel)",
+    "reminders.rule.notice_published": "Notice published (channel)",
+    "reminders.rule.meeting_tomorrow": "Meeting tomorrow (channel, and 1:1 to those who have not reported)",
+    "reminders.rule.vote_closing": "Vote closing (1:1 to those who have not voted)",
+    "reminders.rule.minutes_awaiting_approval": "Minutes awaiting approval (channel)",
+    "reminders.rule.action_item_due": "Action item due (1:1 to the owner)",
+    "reminders.rule.case_waiting": "Case waiting long (leader)",
+    "reminders.rule.weekly_digest": "Weekly overview (leader)",
+    "reminders.unit.working_days": "Working days",
+    "reminders.unit.days": "Days",
+    "reminders.unit.hours": "Hours before the deadline",
+    "reminders.unit.weekday": "Weekday (0 = Monday, 4 = Friday)",
+    "reminders.at_label": "Time of day",
+    "reminders.save": "Save",
+    "reminders.saved": "The reminders are saved.",
+    "reminders.offset_out_of_range": "The number for “{rule}” must be between {low} and {high}.",
+    "reminders.quiet_hours": "The reminder “{rule}” cannot be sent between 01:00 and 03:59.",
+    "reminders.unknown_rule": "Unknown reminder: {rule}.",
+    "reminders.invalid": "Invalid value for “{rule}”.",
+}

@@ -1,0 +1,51 @@
+"""Bokmål texts for reminders (påminnelser), the weekly digest and the reminder settings card."""
+
+TEXTS = {
+    "cmd.reminders": "**påminnelser** – slå påminnelser av og på og endre når de sendes (leder)",
+    # --- the messages -----------------------------------------------------------------------------------------
+    "reminders.submission_deadline": "Fristen for å melde inn saker til møtet {meeting} er {deadline}.",
+    "reminders.notice_published": "Innkallingen til møtet {meeting} er publisert. Meld forfall om du ikke kan komme.",
+    "reminders.meeting_tomorrow": "Påminnelse: rådet har møte {meeting} {time}.",
+    "reminders.meeting_tomorrow_personal": "Rådet har møte {meeting} {time}. Du har ikke meldt om du kommer. "
+                                           "Meld forfall eller bekreft oppmøte.",
+    "reminders.minutes_awaiting_approval": "Referatet fra møtet {meeting} venter på godkjenning.",
+    "reminders.action_due": "Oppfølgingspunktet «{what}» har frist {due}.",
+    "reminders.action_overdue": "Fristen for oppfølgingspunktet «{what}» gikk ut {due}.",
+    "reminders.case_waiting": "{reference} «{title}» har ventet i {days} dager.",
+    # --- the weekly digest --------------------------------------------------------------------------------------
+    "reminders.digest_title": "Ukeoversikt ({week})",
+    "reminders.digest_queue": "Saker som venter: {count}. Eldste: {oldest} dager, snitt: {average} dager.",
+    "reminders.digest_queue_empty": "Ingen saker venter.",
+    "reminders.digest_deadlines": "Frister de neste to ukene",
+    "reminders.digest_no_deadlines": "Ingen frister de neste to ukene.",
+    "reminders.digest_overdue": "Oppfølgingspunkter over fristen",
+    "reminders.digest_no_overdue": "Ingen oppfølgingspunkter over fristen.",
+    "reminders.deadline.submission": "{date}: innmeldingsfrist for møtet {meeting}",
+    "reminders.deadline.notice": "{date}: innkallingen til møtet {meeting} skal ut",
+    "reminders.deadline.meeting": "{date}: rådsmøte",
+    "reminders.deadline.action": "{date}: «{what}» ({owner})",
+    "reminders.overdue_line": "{date}: «{what}» ({owner})",
+    # --- settings -----------------------------------------------------------------------------------------------
+    "reminders.settings_title": "Påminnelser",
+    "reminders.settings_intro": "Slå hver påminnelse av eller på, og velg når den sendes. Påminnelser sendes "
+                                "aldri mellom kl. 01.00 og 03.59.",
+    "reminders.rule.submission_deadline": "Innmeldingsfrist nærmer seg (kanal)",
+    "reminders.rule.notice_published": "Innkalling publisert (kanal)",
+    "reminders.rule.meeting_tomorrow": "Møte i morgen (kanal, og 1:1 til dem som ikke har meldt oppmøte)",
+    "reminders.rule.vote_closing": "Avstemning lukkes (1:1 til dem som ikke har stemt)",
+    "reminders.rule.minutes_awaiting_approval": "Referat venter på godkjenning (kanal)",
+    "reminders.rule.action_item_due": "Frist for oppfølgingspunkt (1:1 til ansvarlig)",
+    "reminders.rule.case_waiting": "Sak har ventet lenge (leder)",
+    "reminders.rule.weekly_digest": "Ukeoversikt (leder)",
+    "reminders.unit.working_days": "Antall virkedager",
+    "reminders.unit.days": "Antall dager",
+    "reminders.unit.hours": "Timer før fristen",
+    "reminders.unit.weekday": "Ukedag (0 = mandag, 4 = fredag)",
+    "reminders.at_label": "Klokkeslett",
+    "reminders.save": "Lagre",
+    "reminders.saved": "Påminnelsene er lagret.",
+    "reminders.offset_out_of_range": "Tallet for «{rule}» må være mellom {low} og {high}.",
+    "reminders.quiet_hours": "Påminnelsen «{rule}» kan ikke sendes mellom kl. 01.00 og 03.59.",
+    "reminders.unknown_rule": "Ukjent påminnelse: {rule}.",
+    "reminders.invalid": "Ugyldig verdi for «{rule}».",
+}
