@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from botbuilder.core import TurnContext
 
 from bot.actions import ActionContext, ActionRegistry
-from bot.turns import card_activity
+from bot.turns import card_command
 from cards import actions as verbs
 from cards.common import message_card
 from cards.meetings import agenda_card, follow_up_card, meetings_card, minutes_card, plan_card
@@ -66,23 +65,11 @@ class MeetingsFeature:
             actions.register(verb, handler)
 
     def commands(self) -> dict:
-        return {"møteplan": self._command(self.meetings_view), "moteplan": self._command(self.meetings_view),
-                "nytt møte": self._command(self.meetings_view), "saksliste": self._command(self.next_agenda),
-                "innkalling": self._command(self.next_agenda), "referat": self._command(self.latest_minutes),
-                "oppfølgingsliste": self._command(self.follow_up_view),
-                "oppfølging": self._command(self.follow_up_view), "synk pask": self._command(self.pask_view)}
-
-    @staticmethod
-    def _command(view):
-        async def run(turn: TurnContext, actor: Member) -> None:
-            locale = turn.activity.locale
-            try:
-                card = await view(actor, locale)
-            except DomainError as error:
-                await turn.send_activity(t(error.key, locale, **error.params))
-                return
-            await turn.send_activity(card_activity(card))
-        return run
+        return {"møteplan": card_command(self.meetings_view), "moteplan": card_command(self.meetings_view),
+                "nytt møte": card_command(self.meetings_view), "saksliste": card_command(self.next_agenda),
+                "innkalling": card_command(self.next_agenda), "referat": card_command(self.latest_minutes),
+                "oppfølgingsliste": card_command(self.follow_up_view),
+                "oppfølging": card_command(self.follow_up_view), "synk pask": card_command(self.pask_view)}
 
     # --- the plan -------------------------------------------------------------------------------
     async def meetings_view(self, actor: Member, locale: str | None, **extra) -> dict:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from botbuilder.core import TurnContext
 
 from bot.actions import ActionContext, ActionRegistry
-from bot.turns import card_activity
+from bot.turns import card_command
 from cards import themes as cards
 from cards.texts import t
 from council.errors import DomainError, InvalidInput
@@ -62,21 +61,9 @@ class ThemesFeature:
             actions.register(verb, handler)
 
     def commands(self) -> dict:
-        return {"temamøte": self._command(self.themes_view), "temamøter": self._command(self.themes_view),
-                "temamote": self._command(self.themes_view), "temamoter": self._command(self.themes_view),
-                "foreslå tema": self._command(self.suggest_view), "foresla tema": self._command(self.suggest_view)}
-
-    @staticmethod
-    def _command(view):
-        async def run(turn: TurnContext, actor: Member) -> None:
-            locale = turn.activity.locale
-            try:
-                card = await view(actor, locale)
-            except DomainError as error:
-                await turn.send_activity(t(error.key, locale, **error.params))
-                return
-            await turn.send_activity(card_activity(card))
-        return run
+        return {"temamøte": card_command(self.themes_view), "temamøter": card_command(self.themes_view),
+                "temamote": card_command(self.themes_view), "temamoter": card_command(self.themes_view),
+                "foreslå tema": card_command(self.suggest_view), "foresla tema": card_command(self.suggest_view)}
 
     # --- views ----------------------------------------------------------------------------------------------
     async def themes_view(self, actor: Member, locale: str | None, **extra) -> dict:

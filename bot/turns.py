@@ -6,6 +6,8 @@ import re
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.schema import Activity, AdaptiveCardInvokeResponse
 
+from cards.texts import t
+from council.errors import DomainError
 from dialogs import ACTOR_KEY  # noqa: F401  (re-exported for the bot)
 
 _SPACES = re.compile(r"\s+")
@@ -25,3 +27,16 @@ def command_text(turn: TurnContext) -> str:
     text = TurnContext.remove_recipient_mention(turn.activity) or ""
     text = re.sub(r"<at>.*?</at>", " ", text)
     return _SPACES.sub(" ", text).strip().strip(".!?").strip().lower()
+
+
+def card_command(view):
+    """A text command answered with the card `view(actor, locale)` builds, or with why it was refused."""
+    async def run(turn: TurnContext, actor) -> None:
+        locale = turn.activity.locale
+        try:
+            card = await view(actor, locale)
+        except DomainError as error:
+            await turn.send_activity(t(error.key, locale, **error.params))
+            return
+        await turn.send_activity(card_activity(card))
+    return run

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from botbuilder.core import TurnContext
 
 from bot.actions import ActionContext, ActionRegistry
-from bot.turns import card_activity
+from bot.turns import card_command
 from cards import actions as verbs
 from cards.common import error_card
 from cards.hearings import hearing_form_card, hearings_card
@@ -66,20 +65,8 @@ class VotesFeature:
             actions.register(verb, handler)
 
     def commands(self) -> dict:
-        return {"høringer": self._command(self.hearings_view), "horinger": self._command(self.hearings_view),
-                "ny høring": self._command(self.new_hearing), "avstemning": self._command(self.new_vote)}
-
-    @staticmethod
-    def _command(view):
-        async def run(turn: TurnContext, actor: Member) -> None:
-            locale = turn.activity.locale
-            try:
-                card = await view(actor, locale)
-            except DomainError as error:
-                await turn.send_activity(t(error.key, locale, **error.params))
-                return
-            await turn.send_activity(card_activity(card))
-        return run
+        return {"høringer": card_command(self.hearings_view), "horinger": card_command(self.hearings_view),
+                "ny høring": card_command(self.new_hearing), "avstemning": card_command(self.new_vote)}
 
     # --- hearings -------------------------------------------------------------------------------
     async def hearings_view(self, actor: Member, locale: str | None, include_closed: bool = False, **extra) -> dict:
