@@ -4,6 +4,8 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
+from tests.cards_walk import elements
+
 TENANT = "7d3c1a52-0000-4000-8000-5iv000000001"
 TEAM_ID = "19:kontorfaglig-raad-general@thread.tacv2"
 BOT_ID = "28:radsbot"
@@ -107,19 +109,7 @@ def card_of(body: dict) -> dict:
 
 def nodes(card) -> list[dict]:
     """Every object in a card (actions, inputs, blocks), depth first."""
-    found: list[dict] = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            found.append(node)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(card)
-    return found
+    return list(elements(card))
 
 
 def texts_in(card) -> str:

@@ -1,12 +1,13 @@
 """Adaptive Cards: valid for Teams (1.5, size, labelled and unique inputs) and right for the user's roles."""
 from __future__ import annotations
 
+from tests.cards_walk import actions, elements, inputs
+
 import cards.actions as card_actions
 from cards.actions import CASE_FORM, CASE_MINE, CASE_QUEUE
 
 import json
 import uuid
-from collections.abc import Iterator
 
 import pytest
 
@@ -38,25 +39,6 @@ def many_members(count: int = 60) -> list[Member]:
                unit=DEFAULT_UNITS[i % len(DEFAULT_UNITS)], deputy_for=ids[(i + 1) % count])
         for i in range(count)
     ]
-
-
-def elements(node: object) -> Iterator[dict]:
-    """Every dict in a card, depth first (body, containers, actions, choices)."""
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from elements(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from elements(value)
-
-
-def inputs(payload: dict) -> list[dict]:
-    return [e for e in elements(payload) if str(e.get("type", "")).startswith("Input.")]
-
-
-def actions(payload: dict) -> list[dict]:
-    return [e for e in elements(payload) if str(e.get("type", "")).startswith("Action.")]
 
 
 def texts(payload: dict) -> str:

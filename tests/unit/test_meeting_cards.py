@@ -1,10 +1,11 @@
 """Meeting cards: møteplan, saksliste, innkalling, referat, oppfølgingsliste, their channel messages and documents."""
 from __future__ import annotations
 
+from tests.cards_walk import elements, inputs
+
 import inspect
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -133,20 +134,6 @@ PROPOSALS = [
 
 
 # --- Card walking helpers -------------------------------------------------------------------------------------------
-
-
-def elements(node: object) -> Iterator[dict]:
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from elements(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from elements(value)
-
-
-def inputs(payload: dict) -> list[dict]:
-    return [e for e in elements(payload) if str(e.get("type", "")).startswith("Input.")]
 
 
 def input_ids(payload: dict) -> set[str]:

@@ -1,11 +1,12 @@
 """Vote and hearing cards: Teams limits, the refresh block, user-specific views, secrecy, CSV/PDF, the port."""
 from __future__ import annotations
 
+from tests.cards_walk import elements, of_type
+
 import csv
 import inspect
 import io
 import json
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -124,20 +125,6 @@ def register(count: int = 40) -> list[HearingLine]:
 
 
 # --- walking cards ---------------------------------------------------------------------------------------------------
-
-
-def elements(node: object) -> Iterator[dict]:
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from elements(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from elements(value)
-
-
-def of_type(payload: dict, prefix: str) -> list[dict]:
-    return [e for e in elements(payload) if str(e.get("type", "")).startswith(prefix)]
 
 
 def texts(payload: dict) -> str:
