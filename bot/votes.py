@@ -250,8 +250,9 @@ class VotesFeature:
             return await self._own_view(ctx, vote_id, t(error.key, ctx.locale, **error.params))
         if isinstance(mine, PiiWarning):
             return await self._own_view(ctx, vote_id, t("votes.comment_pii", ctx.locale))
-        view = await self._votes.view(ctx.actor, vote_id)
-        return my_vote_card(mine, view, await self._refresh_ids(view), ctx.locale, is_manager=ctx.actor.is_organiser)
+        if mine.view is None:  # a redelivered invoke: nothing changed, read the card as it stands
+            return await self._own_view(ctx, vote_id)
+        return my_vote_card(mine, mine.view, mine.refresh_ids, ctx.locale, is_manager=ctx.actor.is_organiser)
 
     async def refresh(self, ctx: ActionContext) -> dict:
         return await self._own_view(ctx, verbs.id_of(ctx.data, "vote_id"))

@@ -76,6 +76,12 @@ class SqlOutbox:
             outbox.c.update_of == update_of, outbox.c.id > message_id, outbox.c.status.in_(live)).limit(1))).first()
         return row is not None
 
+    async def supersede_pending(self, update_of: str) -> None:
+        """Older queued updates of a card that no sender has started: the new one replaces them."""
+        await self._s.execute(update(outbox).where(outbox.c.update_of == update_of,
+                                                   outbox.c.status == Status.PENDING.value)
+                              .values(status=Status.SUPERSEDED.value))
+
     async def mark_superseded(self, message_id: int) -> None:
         await self._s.execute(update(outbox).where(outbox.c.id == message_id).values(
             status=Status.SUPERSEDED.value, lease_owner=None, lease_until=None))

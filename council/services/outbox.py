@@ -22,6 +22,8 @@ async def queue(uow: UnitOfWork, clock: Clock, *, key: str, operation: Operation
                 activity: dict, due: datetime | None = None, update_of: str | None = None) -> bool:
     """Add a message inside the caller's transaction; False if that delivery key was queued before."""
     now = clock.now()
+    if operation is Operation.UPDATE and update_of:
+        await uow.outbox.supersede_pending(update_of)  # only the newest card state needs to go out
     return await uow.outbox.add(OutboxMessage(
         delivery_key=key, operation=operation, target=target, activity=activity,
         created_at=now, next_attempt_at=due or now, update_of=update_of,

@@ -6,8 +6,10 @@ from the tally read inside that transaction, under a per-vote version counter (t
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
+from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
@@ -68,6 +70,8 @@ class MyBallot:
     comment: str
     changed: bool  # False for a redelivery or the same choice again
     tally: Tally
+    view: VoteView | None = None  # the shared card's data as of this cast (saves the caller a second read)
+    refresh_ids: tuple[str, ...] = ()  # Teams ids the card refreshes for
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,7 @@ class VoteService:
         self._tz = tz
         self._reminder = timedelta(hours=reminder_hours)
         self.wake = lambda: None  # set by the app: deliver queued messages now
+        self._casting: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     # --- opening --------------------------------------------------------------------------------------------
     async def open_vote(self, actor: Member, request: VoteRequest, pii_confirmed: bool = False) -> Vote | PiiWarning:
@@ -166,6 +171,11 @@ class VoteService:
         if hits and not pii_confirmed:
             return PiiWarning(["comment"])
         voter = actor.aad_object_id
+        async with self._casting[vote_id]:  # casts on one vote queue here rather than on the database lock
+            return await self._cast(vote_id, voter, choice, comment, activity_key)
+
+    async def _cast(self, vote_id: int, voter: str, choice: Choice, comment: str,
+                    activity_key: str | None) -> MyBallot:
         now = self._clock.now()
         async with self._uow() as uow:
             if activity_key and not await uow.activities.remember(f"vote-cast:{activity_key}", now):
@@ -187,14 +197,17 @@ class VoteService:
                 if changed:
                     await uow.votes.add_history(ballot)
             counted = await self._tally(uow, vote)
+            names = await self._names(uow, vote, counted)
+            refresh_ids = await self._refresh_ids(uow, vote)
             if changed:
                 after = {"secret": True} if vote.secret else {"choice": choice.value, "comment": bool(comment)}
                 await uow.audit.add(AuditEntry(voter, "vote", str(vote.id), "cast", now, None, after))
-                await self._update_card(uow, vote, counted)
+                await self._update_card(uow, vote, counted, names, refresh_ids)
             await uow.commit()
         if changed:
             self.wake()
-        return MyBallot(vote, True, True, choice, comment, changed, visible_tally(vote, counted))
+        shown = visible_tally(vote, counted)
+        return MyBallot(vote, True, True, choice, comment, changed, shown, VoteView(vote, shown, names), refresh_ids)
 
     # --- closing --------------------------------------------------------------------------------------------
     async def close(self, actor: Member, vote_id: int) -> Vote:
@@ -420,7 +433,8 @@ class VoteService:
                                    ballot.cast_at if ballot and reveal else None))
         return tuple(lines)
 
-    async def _update_card(self, uow: UnitOfWork, vote: Vote, counted: Tally) -> str | None:
+    async def _update_card(self, uow: UnitOfWork, vote: Vote, counted: Tally, names=None,
+                           refresh_ids: tuple[str, ...] | None = None) -> str | None:
         """One UPDATE of the shared card per change, numbered by the vote's card counter; returns its target."""
         original = await uow.outbox.get_by_key(_card(vote))
         if original is None:
@@ -428,17 +442,19 @@ class VoteService:
         version = await uow.counters.next(_card(vote))
         await queue(uow, self._clock, key=f"{_card(vote)}:v{version}", operation=Operation.UPDATE,
                     target=original.target, update_of=_card(vote),
-                    activity=self._messages.vote_card(vote, visible_tally(vote, counted),
-                                                      await self._names(uow, vote, counted),
-                                                      refresh_ids=await self._refresh_ids(uow, vote)))
+                    activity=self._messages.vote_card(
+                        vote, visible_tally(vote, counted),
+                        names if names is not None or vote.secret else await self._names(uow, vote, counted),
+                        refresh_ids=refresh_ids if refresh_ids is not None else await self._refresh_ids(uow, vote)))
         return original.target
 
     async def _refresh_ids(self, uow: UnitOfWork, vote: Vote) -> tuple[str, ...]:
         """Teams user ids of the entitled voters: Teams refreshes the card for them (their own view)."""
         if not vote.is_open:
             return ()
-        members = [await uow.members.get(aad) for aad in vote.entitled]
-        return tuple(m.teams_user_id for m in members if m is not None and m.teams_user_id)
+        entitled = set(vote.entitled)
+        return tuple(m.teams_user_id for m in await uow.members.all()
+                     if m.aad_object_id in entitled and m.teams_user_id)
 
     async def _save_hearing(self, uow: UnitOfWork, actor_id: str, before: Hearing, after: Hearing,
                             action: str) -> None:
