@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 import sys
-import uuid
 from dataclasses import dataclass, field
 
 from aiohttp import web
@@ -35,6 +33,7 @@ from cards.themes import CardThemeMessages
 from cards.vote_messages import CardVoteMessages
 from council.hearings import HearingRules
 from council.clock import Clock, SystemClock
+from council.owners import owner_alive, process_owner
 from council.pask import PaskFilter
 from council.services.agenda import AgendaService
 from council.services.activities import ActivityLog
@@ -67,7 +66,7 @@ class Container:
 
     settings: Settings
     clock: Clock
-    owner: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}")
+    owner: str = field(default_factory=process_owner)
     engine: object = None
     uow: object = None
     members: MemberService | None = None
@@ -136,7 +135,8 @@ def _bot(c: Container):
         s = c.settings
         c.members = MemberService(c.uow, c.clock, s.leaders, s.units)
         c.conversations = ConversationService(c.uow, c.clock)
-        c.outbox = OutboxService(c.uow, c.clock, s.limits, c.owner, linger=s.outbox_linger_seconds)
+        c.outbox = OutboxService(c.uow, c.clock, s.limits, c.owner, linger=s.outbox_linger_seconds,
+                                 owner_alive=owner_alive)
         c.housekeeping = HousekeepingService(c.uow, c.clock)
         signer = LinkSigner(s.base_url, s.export_signing_key, clock=lambda: c.clock.now().timestamp())
         links = ExportLinks(signer)

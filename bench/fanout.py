@@ -62,6 +62,7 @@ async def _sender(args: argparse.Namespace) -> None:
     from bot.notifier import TeamsNotifier
     from council.clock import SystemClock
     from council.outbox import Status
+    from council.owners import owner_alive, process_owner
     from council.services.outbox import OutboxService
     from council.settings import Limits, Settings
     from storage.db import make_engine, sessionmaker
@@ -71,8 +72,8 @@ async def _sender(args: argparse.Namespace) -> None:
     limits = Limits(per_app_per_second=APP_RATE, per_conversation_per_second=CONV_PER_SECOND,
                     per_conversation_per_30s=CONV_PER_30S)
     outbox = OutboxService(unit_of_work_factory(sessionmaker(engine)), SystemClock(), limits,
-                           owner=f"bench-{os.getpid()}", batch=args.batch, concurrency=args.concurrency,
-                           lease=timedelta(seconds=args.lease))
+                           owner=process_owner(), batch=args.batch, concurrency=args.concurrency,
+                           lease=timedelta(seconds=args.lease), owner_alive=owner_alive)
     outbox.notifier = TeamsNotifier(build_adapter(Settings()), "")
     started = time.monotonic()
     print(f"start {started!r}", flush=True)
@@ -239,8 +240,8 @@ async def _drive(args: argparse.Namespace, url: str, connector, workdir: Path, d
                 run["kill_at"] = time.monotonic()
                 await senders[0].wait(10)
                 run["kill_count"] = len(connector.sent())
-                restart_after = args.lease + 0.25 if args.restart_after is None else args.restart_after
-                await asyncio.sleep(restart_after)  # by default: until the dead sender's claims have expired
+                restart_after = 0.0 if args.restart_after is None else args.restart_after
+                await asyncio.sleep(restart_after)  # at once: the new sender sees its predecessor's pid is gone
                 senders.append(await _spawn(url, args, workdir, 2))
                 await asyncio.wait_for(senders[1].ready.wait(), 30)
                 run["restart_ready"] = senders[1].started
@@ -372,8 +373,8 @@ async def _bench(args: argparse.Namespace) -> int:
         else:
             print(f"  kill:                 SIGKILL at {kill_at - first:.2f} s with {run['kill_count']} received; "
                   f"new sender ready {gap:.2f} s later ("
-                  + (f"waited for the {args.lease:g} s lease, then start-up)" if args.restart_after is None
-                     else f"started after {args.restart_after:g} s, then start-up)"))
+                  + ("started at once; it takes over the dead sender's claims because that pid is gone)"
+                     if args.restart_after is None else f"started after {args.restart_after:g} s, then start-up)"))
             print(f"  uncertain:            {len(uncertain)} (in flight at the kill, never resent); received by "
                   f"the connector: {uncertain_received}; not received: {len(uncertain) - uncertain_received} "
                   "(counted as lost)")
@@ -406,7 +407,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--create-chats", action="store_true",
                         help="no 1:1 reference stored: each recipient needs a create-conversation call first")
     parser.add_argument("--restart-after", type=float, metavar="SECONDS",
-                        help="with --kill: start the new sender this long after the kill (default: lease + 0.25 s)")
+                        help="with --kill: start the new sender this long after the kill (default: at once)")
     parser.add_argument("--lease", type=float, default=3.0, help="OutboxService lease in seconds (3)")
     parser.add_argument("--batch", type=int, default=200, help="OutboxService claim batch (200, the default)")
     parser.add_argument("--concurrency", type=int, default=32, help="OutboxService concurrency (32, the default)")

@@ -1,7 +1,7 @@
 """Outbox rows; claiming uses FOR UPDATE SKIP LOCKED on PostgreSQL so each row has one owner."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, or_, select, update
 
@@ -90,6 +90,15 @@ class SqlOutbox:
         await self._s.execute(update(outbox).where(outbox.c.id == message_id).values(
             status=Status.FAILED.value, last_error=error, attempts=outbox.c.attempts + 1,
             lease_owner=None, lease_until=None))
+
+    async def lease_owners(self) -> list[str]:
+        rows = await self._s.execute(select(outbox.c.lease_owner).where(outbox.c.lease_owner.is_not(None)).distinct())
+        return [row.lease_owner for row in rows]
+
+    async def expire_leases(self, owner: str, now: datetime) -> None:
+        """The owner is known to be dead: its leases end now (recover_stale then sorts its rows out)."""
+        await self._s.execute(update(outbox).where(outbox.c.lease_owner == owner)
+                              .values(lease_until=now - timedelta(microseconds=1)))
 
     async def recover_stale(self, now: datetime) -> tuple[int, int]:
         stale = outbox.c.lease_until < now

@@ -50,7 +50,7 @@ class DeliveryReport:
 class OutboxService:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, limits: Limits, owner: str, *,
                  batch: int = 200, concurrency: int = 32, lease: timedelta = timedelta(minutes=2),
-                 linger: float = 0.0,
+                 linger: float = 0.0, owner_alive: Callable[[str], bool] | None = None,
                  monotonic: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self._uow = uow
@@ -61,6 +61,7 @@ class OutboxService:
         self._concurrency = asyncio.Semaphore(concurrency)
         self._lease = lease
         self._linger = linger  # wait (once per sweep) for a retry due sooner than the next sweep
+        self._owner_alive = owner_alive  # lets a restarted process take over a dead predecessor's claims at once
         self._monotonic = monotonic
         self._sleep = sleep
         self._pacer = Pacer(limits.per_app_per_second, limits.per_conversation_per_second,
@@ -76,7 +77,12 @@ class OutboxService:
     async def recover(self) -> tuple[int, int]:
         """After a crash: unsent claims go back to the queue; in-flight sends become 'uncertain'."""
         async with self._uow() as uow:
-            requeued, uncertain = await uow.outbox.recover_stale(self._clock.now())
+            now = self._clock.now()
+            if self._owner_alive is not None:
+                for owner in await uow.outbox.lease_owners():
+                    if owner != self._owner and not self._owner_alive(owner):
+                        await uow.outbox.expire_leases(owner, now)
+            requeued, uncertain = await uow.outbox.recover_stale(now)
             await uow.commit()
         if uncertain:
             log.warning("outbox: %d message(s) were in flight when the process stopped; not resent", uncertain)

@@ -177,3 +177,18 @@ async def test_a_card_update_overtaken_by_a_newer_one_is_not_sent(uow, outbox, c
     assert [r.body["text"] for r in connector.requests if r.kind == "update"] == ["v4"]
     assert (await _message(uow, "card:v2")).status is Status.SUPERSEDED
     assert (await _message(uow, "card:v4")).status is Status.DELIVERED
+
+
+async def test_a_restarted_sender_takes_over_a_dead_predecessors_claims_at_once(uow, connector, clock):
+    await seed(uow, connector.url, 1, 2, clock)
+    async with uow() as u:  # a process on this host claimed both, put the first on the wire, then died
+        [first, _] = await u.outbox.claim_due(clock.now(), "host:999999:dead", clock.now() + timedelta(minutes=2),
+                                              10)
+        assert await u.outbox.mark_sending(first.id, "host:999999:dead")
+        await u.commit()
+    outbox = OutboxService(uow, clock, Limits(per_app_per_second=500), owner="host:1:new",
+                           owner_alive=lambda owner: owner != "host:999999:dead")
+    outbox.notifier = TeamsNotifier(build_adapter(Settings()), "")
+    report = await outbox.deliver_due()  # no waiting for the two-minute lease
+    assert report.delivered == 1 and [a["text"] for a in connector.sent()] == ["melding 0-1"]
+    assert (await _message(uow, "test:0:0")).status is Status.UNCERTAIN
