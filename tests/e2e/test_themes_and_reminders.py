@@ -4,9 +4,10 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from tests.e2e.teams import (INGRID, KARI, OLA, SIGRID, TEAM_ID, User, card_of, execute, install_in_team,
-                             personal_conversation, sent_card, texts_in)
+                             sent_card, texts_in)
 
 NILS = User("nils", "Nils Nettverk", "nils.nettverk@siv-demo.no")
+EMMA_LIKE = User("emma", "Emma Innmelder", "emma.innmelder@siv-demo.no")
 PER = User("per", "Per Olsen", "per.olsen@siv-demo.no")
 
 
@@ -70,5 +71,52 @@ async def test_a_vote_reminder_goes_only_to_those_who_have_not_voted_and_once_ac
     await bot.deliver()
     reminders = [a for a in bot.connector.sent(_chat(INGRID)) if "Skal vi bytte mal?" in texts_in(sent_card(a))]
     assert len(reminders) == 1
-    assert not [a for a in bot.connector.sent(personal_conversation(OLA)["id"]) + bot.connector.sent(_chat(OLA))
-                if "Skal vi bytte mal?" in texts_in(sent_card(a))]
+    assert not [a for a in bot.connector.sent(_chat(OLA)) if "Skal vi bytte mal?" in texts_in(sent_card(a))]
+
+
+async def test_over_two_months_each_reminder_rule_fires_once_to_the_right_people_in_norwegian(bot):
+    """The clock walks from 26 November 2026 to 1 February 2027; the scheduler's sweeps run twice a day."""
+    from datetime import date, timedelta
+
+    from app import _meetings_sweep
+    from council.minutes import Outcome
+
+    await _council(bot)
+    await bot.post(execute(bot.service_url, KARI, "meeting.add", {"date": "2027-01-12", "start": "09:00",
+                                                                 "end": "11:00", "place": "Teams"}))
+    [meeting] = await bot.container.meetings.upcoming()
+    await bot.post(execute(bot.service_url, EMMA_LIKE, "case.submit", {
+        "title": "Ventelister", "description": "Ulik praksis.", "unit": "Medisinsk klinikk",
+        "case_type": "orientering", "meeting": "first", "submission_key": "w"}))
+    sigrid = next(m for m in await bot.container.members.members() if m.aad_object_id == SIGRID.aad)
+    first_item = (await bot.container.agenda.view(meeting.id)).items[0]
+    await bot.container.minutes.add_action(sigrid, first_item.id, "Oppdatere malen", OLA.aad, date(2027, 1, 20))
+    day = date(2026, 11, 26)
+    while day <= date(2027, 2, 1):
+        for hour in (9, 14):  # 10:00 and 15:00 Oslo time in winter
+            bot.clock.set(datetime(day.year, day.month, day.day, hour, 0, tzinfo=timezone.utc))
+            if day == date(2027, 1, 11) and hour == 9:  # Ola reports absence the morning before the meeting
+                await bot.post(execute(bot.service_url, OLA, "attendance.absent", {"meeting_id": str(meeting.id)}))
+            if day == date(2027, 1, 12) and hour == 14:  # the secretary posts the draft minutes after the meeting
+                await bot.container.minutes.record_item(sigrid, first_item.id, Outcome.DECIDED, "Godkjent.")
+                await bot.container.minutes.publish_draft(sigrid, meeting.id)
+            await _meetings_sweep(bot.container)  # publishes the notice on its date
+            await bot.container.reminders.sweep()
+        day += timedelta(days=1)
+    await bot.deliver()
+
+    channel = [a.get("summary", "") for a in bot.connector.sent(TEAM_ID)]
+    assert sum("Fristen for å melde inn saker til møtet" in s for s in channel) == 1
+    assert sum("Påminnelse: rådet har møte" in s for s in channel) == 1
+    assert sum("er publisert. Meld forfall" in s for s in channel) == 1
+    assert sum("venter på godkjenning" in s for s in channel) == 1
+    ingrid = [a.get("summary", "") for a in bot.connector.sent(_chat(INGRID))]
+    assert sum("Du har ikke meldt om du kommer" in s for s in ingrid) == 1
+    ola = [a.get("summary", "") for a in bot.connector.sent(_chat(OLA))]
+    assert not any("Du har ikke meldt om du kommer" in s for s in ola)  # he reported absence
+    assert sum("«Oppdatere malen» har frist" in s for s in ola) == 1
+    assert sum("gikk ut" in s for s in ola) == 1  # and once when it became overdue
+    kari = [a.get("summary", "") for a in bot.connector.sent(_chat(KARI))]
+    assert sum("har ventet i" in s for s in kari) == 1
+    assert sum("Ukeoversikt" in s for s in kari) >= 9  # one digest a week, never two in a week
+    assert len([s for s in kari if "Ukeoversikt" in s]) == len({s for s in kari if "Ukeoversikt" in s})
