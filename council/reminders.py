@@ -104,7 +104,7 @@ class ReminderSettings:
                 try:
                     rules[rule] = check_rule(rule, _parse_rule(raw, DEFAULTS[rule]))
                 except (InvalidInput, ValueError, TypeError):
-                    pass
+                    pass  # a stored value that is no longer valid falls back to the rule's default
         return cls(rules)
 
     def changed(self, changes: dict) -> "ReminderSettings":
