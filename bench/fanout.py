@@ -36,14 +36,13 @@ import signal
 import sys
 import tempfile
 import time
+from bench.databases import fresh_postgres
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
 POSTGRES_BENCH_DB = "radsbot_bench"
-POSTGRES_BENCH_URL = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{POSTGRES_BENCH_DB}"
 APP_RATE = 50.0  # Teams: requests per second per bot app (all conversations)
 CONV_PER_SECOND = 7
 CONV_PER_30S = 60
@@ -167,18 +166,6 @@ async def _spawn(url: str, args: argparse.Namespace, workdir: Path, n: int) -> S
     return Sender(process, stderr_path)
 
 
-async def _postgres_database() -> str:
-    """A database of our own: the test suite drops the schema of `test` whenever it runs."""
-    import asyncpg
-
-    admin = await asyncpg.connect(POSTGRES_ADMIN_URL)
-    try:
-        await admin.execute(f"DROP DATABASE IF EXISTS {POSTGRES_BENCH_DB} WITH (FORCE)")
-        await admin.execute(f"CREATE DATABASE {POSTGRES_BENCH_DB}")
-    finally:
-        await admin.close()
-    return POSTGRES_BENCH_URL
-
 
 async def _seed(uow_factory, service_url: str, recipients: int, create_chats: bool, run: str) -> dict[str, str]:
     """Members (+ their 1:1 references) and one SEND_PERSONAL per member, queued in one transaction."""
@@ -267,7 +254,7 @@ async def _bench(args: argparse.Namespace) -> int:
     bench_started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="radsbot-fanout-"))
     if args.database == "postgres":
-        url = await _postgres_database()
+        url = await fresh_postgres(POSTGRES_BENCH_DB)
         where = f"PostgreSQL, database {POSTGRES_BENCH_DB} (dropped and recreated)"
     else:
         url = f"sqlite+aiosqlite:///{workdir}/radsbot.db"

@@ -49,13 +49,12 @@ import statistics
 import sys
 import tempfile
 import time
+from bench.databases import fresh_postgres
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
 POSTGRES_BENCH_DB = "radsbot_bench_votes"
-POSTGRES_BENCH_URL = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{POSTGRES_BENCH_DB}"
 ROOT = Path(__file__).resolve().parents[1]
 DEADLINE_SECONDS = 110.0  # the whole run must stay under two minutes
 REQUEST_TIMEOUT = 30.0
@@ -148,18 +147,6 @@ def _voters(n: int):
 
     return [User(f"velger-{i:03d}", f"Velger {i:03d}", f"velger.{i:03d}@siv-demo.no") for i in range(n)]
 
-
-async def _postgres_database() -> str:
-    """A database of our own: the test suite drops the schema of `test` whenever it runs."""
-    import asyncpg
-
-    admin = await asyncpg.connect(POSTGRES_ADMIN_URL)
-    try:
-        await admin.execute(f"DROP DATABASE IF EXISTS {POSTGRES_BENCH_DB} WITH (FORCE)")
-        await admin.execute(f"CREATE DATABASE {POSTGRES_BENCH_DB}")
-    finally:
-        await admin.close()
-    return POSTGRES_BENCH_URL
 
 
 async def _council(bot, voters) -> int:
@@ -423,7 +410,7 @@ async def _bench(args: argparse.Namespace) -> int:
     bench_started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="radsbot-votes-"))
     if args.database == "postgres":
-        url = await _postgres_database()
+        url = await fresh_postgres(POSTGRES_BENCH_DB)
         where = f"PostgreSQL, database {POSTGRES_BENCH_DB} (dropped and recreated)"
     else:
         url = f"sqlite+aiosqlite:///{workdir}/radsbot.db"

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from cards.actions import (THEMES_ATTENDANCE, THEMES_CANCEL, THEMES_PLAN, THEMES_PROPOSE, THEMES_RSVP,
-                           THEMES_SHOW, THEMES_SUGGEST, THEMES_SUMMARY)
+                           THEMES_SHOW, THEMES_SUGGEST, THEMES_SUMMARY, execute)
 from cards.agenda_cards import (action_set, choice_input, columns, date_input, heading_blocks, shorten, text_input,
                                 time_input, time_range)
 from cards.case_messages import activity
@@ -19,19 +19,6 @@ from council.themes import AttendanceLine, Rsvp, ThemeMeeting, ThemeRules, Theme
 
 VERBS = (THEMES_SHOW, THEMES_PROPOSE, THEMES_PLAN, THEMES_RSVP, THEMES_ATTENDANCE, THEMES_SUGGEST, THEMES_SUMMARY,
          THEMES_CANCEL)
-
-ANSWER_STYLE = {Rsvp.KOMMER: "positive", Rsvp.KOMMER_IKKE: "destructive", Rsvp.USIKKER: "default"}
-
-
-def execute(title_: str, verb: str, data: dict | None = None, *, validate: bool = True,
-            style: str | None = None) -> dict:
-    action = {"type": "Action.Execute", "title": title_, "verb": verb, "data": data or {}}
-    if not validate:
-        action["associatedInputs"] = "none"
-    if style and style != "default":
-        action["style"] = style
-    return action
-
 
 def answer_label(answer: Rsvp | None, locale: str | None) -> str:
     return t(f"themes.answer.{answer.value}" if answer else "themes.answer.none", locale)
@@ -59,7 +46,7 @@ def _id(theme: ThemeMeeting) -> str:
 
 def rsvp_buttons(theme: ThemeMeeting, locale: str | None) -> list[dict]:
     return [execute(answer_label(a, locale), THEMES_RSVP, {"theme_id": _id(theme), "answer": a.value},
-                    validate=False, style=ANSWER_STYLE[a]) for a in Rsvp]
+                    validate=False) for a in Rsvp]
 
 
 # --- the member's 1:1 cards -----------------------------------------------------------------------------------------
@@ -134,8 +121,7 @@ def themes_card(upcoming: Sequence[tuple[ThemeMeeting, Rsvp | None]], locale: st
             data = {"theme_id": _id(theme)}
             tools += [execute(t("themes.attendance_button", locale), THEMES_ATTENDANCE, data, validate=False),
                       execute(t("themes.summary_button", locale), THEMES_SUMMARY, data, validate=False),
-                      execute(t("themes.cancel_button", locale), THEMES_CANCEL, data, validate=False,
-                              style="destructive")]
+                      execute(t("themes.cancel_button", locale), THEMES_CANCEL, data, validate=False)]
         if tools:
             body.append(action_set(tools))
     actions = [execute(t("themes.suggest_button", locale), THEMES_SUGGEST, validate=False)]

@@ -12,7 +12,7 @@ from council.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from council.hearings import (Hearing, HearingForm, HearingRules, HearingStatus, default_internal_deadline, move,
                               set_draft, validate, warnings)
 from council.meetings import Meeting, MeetingStatus
-from council.members import Member, Role
+from council.members import Member, Role, require_organiser
 from council.pii import scan_fields
 from council.planning import PlanRules, WorkingCalendar
 from council.services.cases import FormErrors, PiiWarning
@@ -59,7 +59,7 @@ class HearingService:
     async def register(self, actor: Member, form: HearingForm, pii_confirmed: bool = False
                        ) -> Hearing | FormErrors | PiiWarning:
         """Leader or secretary; Intern frist defaults to the configured working days before Høringsfrist."""
-        _organiser(actor)
+        require_organiser(actor)
         async with self._uow() as uow:
             checked = await self._check(uow, form, pii_confirmed)
             if not isinstance(checked, dict):
@@ -76,7 +76,7 @@ class HearingService:
     async def update(self, actor: Member, hearing_id: int, version: int, form: HearingForm,
                      pii_confirmed: bool = False) -> Hearing | FormErrors | PiiWarning:
         """Correct the registration (not the status, not the draft: see set_draft); a stale form is refused."""
-        _organiser(actor)
+        require_organiser(actor)
         async with self._uow() as uow:
             hearing = await _load(uow, hearing_id)
             _current(hearing, version)
@@ -129,7 +129,7 @@ class HearingService:
     async def set_status(self, actor: Member, hearing_id: int, version: int, status: HearingStatus,
                          decision: str | None = None, response_reference: str | None = None) -> Hearing:
         """Move along the allowed transitions. Til avstemning comes from opening a vote, not from here."""
-        _organiser(actor)
+        require_organiser(actor)
         if status is HearingStatus.TO_VOTE:
             raise InvalidInput("hearings.open_a_vote")
         async with self._uow() as uow:
@@ -145,7 +145,7 @@ class HearingService:
 
     async def put_on_agenda(self, actor: Member, hearing_id: int, version: int, meeting_id: int) -> Hearing:
         """A Høringssak on the meeting's saksliste (numbered with the other items when the notice goes out)."""
-        _organiser(actor)
+        require_organiser(actor)
         async with self._uow() as uow:
             hearing = await _load(uow, hearing_id)
             _current(hearing, version)
@@ -215,11 +215,6 @@ class HearingService:
                      before: Hearing | None) -> None:
         await uow.audit.add(AuditEntry(actor.aad_object_id, "hearing", str(hearing.id), action, self._clock.now(),
                                        before.snapshot() if before else None, hearing.snapshot()))
-
-
-def _organiser(actor: Member) -> None:
-    if not actor.is_organiser:
-        raise NotAllowed("error.organiser_only")
 
 
 def _council(actor: Member) -> None:

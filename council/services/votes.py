@@ -18,7 +18,7 @@ from council.clock import Clock
 from council.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound
 from council.hearings import VOTABLE, Hearing, HearingStatus, move
 from council.meetings import MeetingStatus
-from council.members import Member, Role
+from council.members import Member, Role, require_organiser
 from council.minutes import Attendance
 from council.outbox import Operation
 from council.pii import scan_fields
@@ -102,7 +102,7 @@ class VoteService:
     # --- opening --------------------------------------------------------------------------------------------
     async def open_vote(self, actor: Member, request: VoteRequest, pii_confirmed: bool = False) -> Vote | PiiWarning:
         """Leader or secretary. Snapshots the entitled voters and posts the shared card to the channel."""
-        _organiser(actor)
+        require_organiser(actor)
         hits = scan_fields({"question": request.question, "proposal": request.proposal})
         if hits and not pii_confirmed:
             return PiiWarning([hit.field for hit in hits])
@@ -470,11 +470,6 @@ class VoteService:
 
 def _card(vote: Vote) -> str:
     return f"vote:{vote.id}:card"
-
-
-def _organiser(actor: Member) -> None:
-    if not actor.is_organiser:
-        raise NotAllowed("error.organiser_only")
 
 
 def _council(actor: Member, vote: Vote) -> None:
