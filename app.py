@@ -87,6 +87,11 @@ class Container:
     adapter: object = None
     scheduler: object = None
 
+    async def sweep_outbox(self):
+        """The outbox job: redraw the vote cards changed since the last sweep, then deliver what is due."""
+        await self.votes.refresh_cards()
+        return await self.outbox.deliver_due()
+
 
 CONTAINER = web.AppKey("radsbot", Container)
 MESSAGES = web.AppKey("messages", object)
@@ -133,7 +138,7 @@ def _database(c: Container):
 def _bot(c: Container):
     async def ctx(app: web.Application):
         s = c.settings
-        c.members = MemberService(c.uow, c.clock, s.leaders, s.units)
+        c.members = MemberService(c.uow, c.clock, s.leaders, s.units, cache_seconds=s.member_cache_seconds)
         c.conversations = ConversationService(c.uow, c.clock)
         c.outbox = OutboxService(c.uow, c.clock, s.limits, c.owner, linger=s.outbox_linger_seconds,
                                  owner_alive=owner_alive)
@@ -152,7 +157,7 @@ def _bot(c: Container):
                                                                         s.hearing_internal_days), s.plan)
         c.themes = ThemeService(c.uow, c.clock, s.tz, s.plan, CardThemeMessages())
         c.votes = VoteService(c.uow, c.clock, CardVoteMessages(s.tz), s.ballot_key.encode(), s.tz,
-                              reminder_hours=s.vote_reminder_hours)
+                              reminder_hours=s.vote_reminder_hours, directory=c.members.directory)
         c.reminders = ReminderService(c.uow, c.clock, s.tz, CardReminderMessages(), votes=c.votes,
                                       deadlines=s.deadlines, plan_rules=s.plan)
         c.calendar_writer = _calendar_writer(s)
@@ -215,7 +220,7 @@ def _scheduler(c: Container):
             return
         tz = c.settings.tz
         jobs = [
-            RecurringJob(OUTBOX_JOB, c.outbox.deliver_due,
+            RecurringJob(OUTBOX_JOB, c.sweep_outbox,
                          IntervalTrigger(seconds=c.settings.outbox_sweep_seconds, timezone=tz), misfire_grace_time=30),
             RecurringJob("housekeeping.prune", c.housekeeping.prune, CronTrigger(hour=6, minute=15, timezone=tz),
                          misfire_grace_time=6 * 3600),

@@ -347,7 +347,7 @@ async def _outbox_loop(bot, stop: asyncio.Event, stats: dict) -> None:
     """deliver_due() over and over while the load runs (production: every cast wakes the outbox job)."""
     while not stop.is_set():
         try:
-            report = await bot.container.outbox.deliver_due()
+            report = await bot.container.sweep_outbox()
             stats["sweeps"] += 1
             stats["delivered"] += report.delivered
         except Exception as error:  # keep delivering; report it

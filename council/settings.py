@@ -71,6 +71,7 @@ class Settings:
     public_base_url: str = ""
     export_signing_key: str = ""
     outbox_sweep_seconds: float = 2.0
+    member_cache_seconds: int = 5  # how long a role change in another app process may take to reach this one
     outbox_linger_seconds: float = 2.0
     start_scheduler: bool = True
     log_level: str = "INFO"
@@ -129,6 +130,7 @@ class Settings:
             hearing_internal_days=_days(env, "HEARING_INTERNAL_WORKING_DAYS", 10),
             public_base_url=_base_url(get("PUBLIC_BASE_URL")),
             export_signing_key=get("EXPORT_SIGNING_KEY"),
+            member_cache_seconds=_seconds(env, "MEMBER_CACHE_SECONDS", 5),
             log_level=(get("LOG_LEVEL") or "INFO").upper(),
         )
         settings.validate()
@@ -244,6 +246,15 @@ def _base_url(raw: str) -> str:
     if raw and not raw.startswith(("http://", "https://")):
         raise SettingsError("PUBLIC_BASE_URL must be the bot's public address, e.g. https://radsbot.siv.no")
     return raw.rstrip("/")
+
+
+def _seconds(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) > 3600:
+        raise SettingsError(f"{name}={raw!r} must be a whole number of seconds between 0 and 3600.")
+    return int(raw)
 
 
 def _days(env: Mapping[str, str], name: str, default: int) -> int:

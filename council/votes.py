@@ -256,14 +256,19 @@ def check_cast(vote: Vote, voter: str, choice: Choice, comment: str, now: dateti
 
 def tally(ballots: Iterable[Ballot], vote: Vote, voted: int | None = None) -> Tally:
     """Count the current ballots; `voted` (who has voted) defaults to the number of ballots."""
+    return tally_groups(((b.choice, b.comment, 1) for b in ballots), vote, voted)
+
+
+def tally_groups(groups: Iterable[tuple[Choice, str, int]], vote: Vote, voted: int | None = None) -> Tally:
+    """Count ballots summed as (choice, remark, how many), as the database groups them."""
     counts = dict.fromkeys(vote.options, 0)
     comments: list[tuple[Choice, str]] = []
     total = 0
-    for ballot in ballots:
-        counts[ballot.choice] = counts.get(ballot.choice, 0) + 1
-        total += 1
-        if ballot.comment:
-            comments.append((ballot.choice, ballot.comment))
+    for choice, comment, number in groups:
+        counts[choice] = counts.get(choice, 0) + number
+        total += number
+        if comment:
+            comments += [(choice, comment)] * number
     order = {c: n for n, c in enumerate(Choice)}
     comments.sort(key=lambda item: (order[item[0]], item[1]))
     return Tally(counts, total if voted is None else voted, len(vote.entitled), tuple(comments))

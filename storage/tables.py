@@ -282,6 +282,8 @@ votes = Table(
     Column("created_by", String(64), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("version", Integer, nullable=False),
+    Column("card_changes", Integer, nullable=False, server_default="0"),  # changes since opening (any lock)
+    Column("card_shown", Integer, nullable=False, server_default="0"),  # the changes the queued card shows
     Index("ix_votes_due", "status", "deadline"),
 )
 

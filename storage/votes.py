@@ -2,8 +2,8 @@
 redelivered ballot never counts twice; closing is a compare-and-set on the vote's version.
 
 Secret votes (see council/votes.py): `vote_secret_ballots` has no voter column, no time and no sequence, and
-this repository has no read that takes or returns a token. `record_secret` only writes; `anonymous_ballots`
-returns choices without any key, in choice/comment order. `forget_secret_ballots` removes them at closing.
+this repository has no read that takes or returns a token. `record_secret` only writes; `anonymous_counts`
+returns choices and remarks summed, without any key. `forget_secret_ballots` removes them at closing.
 """
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from council.votes import Ballot, Choice, Majority, Outcome, Quorum, Tally, Vote
 from storage.tables import vote_ballot_history, vote_ballots, vote_secret_ballots, vote_voters, votes
 from storage.upsert import dialect_insert, insert_new
 
-_CHOICE_ORDER = {c.value: n for n, c in enumerate(Choice)}
 
 
 def _to_vote(row) -> Vote:
@@ -60,17 +59,37 @@ class SqlVotes:
         row = (await self._s.execute(select(votes).where(votes.c.id == vote_id))).first()
         return _to_vote(row) if row else None
 
-    async def lock(self, vote_id: int) -> Vote | None:
-        """Read the vote and hold it until commit, so changes to one vote run one at a time.
+    async def lock(self, vote_id: int, known: Vote | None = None) -> Vote | None:
+        """Read the vote for a change and hold it until commit, so changes to one vote run one at a time; the
+        change counts towards the shared card (`stale_cards`). The UPDATE takes PostgreSQL's row lock or SQLite's
+        write lock before anything is read. `known`: a copy the caller holds, returned as is while its version
+        is current (every change of a vote's own fields raises the version; see `save`)."""
+        locking = update(votes).where(votes.c.id == vote_id).values(card_changes=votes.c.card_changes + 1)
+        if known is None:
+            row = (await self._s.execute(locking.returning(votes))).first()
+            return _to_vote(row) if row else None
+        version = (await self._s.execute(locking.returning(votes.c.version))).scalar_one_or_none()
+        if version is None:
+            return None
+        return known if version == known.version else await self.get(vote_id)
 
-        PostgreSQL: SELECT … FOR UPDATE (other processes wait; later reads in this transaction see what they
-        committed). SQLite: a no-op write first takes the database's write lock before anything is read."""
-        if self._s.bind.dialect.name == "postgresql":
-            row = (await self._s.execute(select(votes).where(votes.c.id == vote_id).with_for_update())).first()
-        else:
-            await self._s.execute(update(votes).where(votes.c.id == vote_id).values(version=votes.c.version))
-            row = (await self._s.execute(select(votes).where(votes.c.id == vote_id))).first()
-        return _to_vote(row) if row else None
+    async def get_with_changes(self, vote_id: int) -> tuple[Vote, int] | None:
+        """The vote and how many changes it has had (for the card redraw; no lock)."""
+        row = (await self._s.execute(select(votes).where(votes.c.id == vote_id))).first()
+        return (_to_vote(row), row.card_changes) if row else None
+
+    async def stale_cards(self) -> list[int]:
+        """Votes changed since their shared card was last queued."""
+        rows = await self._s.execute(select(votes.c.id).where(votes.c.card_changes > votes.c.card_shown)
+                                     .order_by(votes.c.id))
+        return [r.id for r in rows]
+
+    async def card_shown(self, vote_id: int, changes: int) -> bool:
+        """Compare-and-set: record that the card queued now shows `changes`; False if one showing as many or
+        more was queued already."""
+        result = await self._s.execute(update(votes).where(votes.c.id == vote_id, votes.c.card_shown < changes)
+                                       .values(card_shown=changes))
+        return result.rowcount == 1
 
     async def save(self, vote: Vote, expected_version: int) -> bool:
         """Compare-and-set: False when someone else (another process) changed the vote first."""
@@ -141,6 +160,15 @@ class SqlVotes:
                                      .order_by(vote_ballots.c.cast_at, vote_ballots.c.voter))
         return [_to_ballot(r) for r in rows]
 
+    async def counts(self, vote_id: int) -> list[tuple[Choice, str, int]]:
+        """A named vote's current ballots summed by choice and remark (what the tally needs, cheaply)."""
+        return await self._counts(vote_ballots, vote_id)
+
+    async def _counts(self, table, vote_id: int) -> list[tuple[Choice, str, int]]:
+        rows = await self._s.execute(select(table.c.choice, table.c.comment, func.count())
+                                     .where(table.c.vote_id == vote_id).group_by(table.c.choice, table.c.comment))
+        return [(Choice(choice), comment, number) for choice, comment, number in rows]
+
     async def history(self, vote_id: int) -> list[Ballot]:
         rows = await self._s.execute(select(vote_ballot_history).where(vote_ballot_history.c.vote_id == vote_id)
                                      .order_by(vote_ballot_history.c.id))
@@ -158,13 +186,9 @@ class SqlVotes:
                    | (vote_secret_ballots.c.comment != stmt.excluded.comment)))
         return (await self._s.execute(stmt)).rowcount == 1
 
-    async def anonymous_ballots(self, vote_id: int) -> list[Ballot]:
-        """A secret vote's ballots without voter or token, sorted by choice and comment."""
-        rows = await self._s.execute(select(vote_secret_ballots.c.choice, vote_secret_ballots.c.comment)
-                                     .where(vote_secret_ballots.c.vote_id == vote_id))
-        ballots = [(r.choice, r.comment) for r in rows]
-        ballots.sort(key=lambda b: (_CHOICE_ORDER[b[0]], b[1]))
-        return [Ballot(vote_id=vote_id, voter=None, choice=Choice(c), comment=text) for c, text in ballots]
+    async def anonymous_counts(self, vote_id: int) -> list[tuple[Choice, str, int]]:
+        """A secret vote's ballots summed by choice and remark: no voter, no token, no order of casting."""
+        return await self._counts(vote_secret_ballots, vote_id)
 
     async def forget_secret_ballots(self, vote_id: int) -> int:
         """At closing: the counts are on the vote; the anonymous rows go."""

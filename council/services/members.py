@@ -1,6 +1,8 @@
 """Membership use cases: learn people from Teams, resolve the actor, let the leader assign roles."""
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from council.audit import AuditEntry
@@ -23,23 +25,45 @@ class PersonInfo:
 
 
 class MemberService:
+    """People and roles. Every activity resolves its actor, so this process keeps a directory of the members
+    for `cache_seconds` (dropped at once when this process changes one): a role changed by another app process
+    reaches this one within that time."""
+
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, leaders: frozenset[str],
-                 units: tuple[str, ...]) -> None:
+                 units: tuple[str, ...], cache_seconds: float = 5.0,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         self._uow = uow
         self._clock = clock
         self._leaders = leaders
         self._units = units
+        self._cache_seconds = cache_seconds
+        self._monotonic = monotonic
+        self._directory: tuple[float, dict[str, Member]] | None = None  # (valid until, members by AAD id)
 
     @property
     def units(self) -> tuple[str, ...]:
         return self._units
 
+    async def directory(self) -> dict[str, Member]:
+        """Every known person by AAD id, as of at most `cache_seconds` ago (see the class)."""
+        now = self._monotonic()
+        if self._directory is not None and now < self._directory[0]:
+            return self._directory[1]
+        async with self._uow() as uow:
+            people = {m.aad_object_id: m for m in await uow.members.all()}
+        self._directory = (now + self._cache_seconds, people)
+        return people
+
     async def resolve_actor(self, person: PersonInfo) -> Member:
         """The member behind an activity, stored or refreshed only when something changed."""
+        known = (await self.directory()).get(person.aad_object_id)
+        if known is not None and self._merged(known, person) == known:
+            return known
         async with self._uow() as uow:
             member = await self._learn(uow, person)
             await uow.commit()
-            return member
+        self._directory = None
+        return member
 
     async def record_roster(self, people: list[PersonInfo]) -> int:
         """Store the team roster; returns how many people it held."""
@@ -47,10 +71,11 @@ class MemberService:
             for person in people:
                 await self._learn(uow, person)
             await uow.commit()
+        self._directory = None
         return len(people)
 
-    async def _learn(self, uow, person: PersonInfo) -> Member:
-        stored = await uow.members.get(person.aad_object_id)
+    def _merged(self, stored: Member | None, person: PersonInfo) -> Member:
+        """What we know after this activity: Teams' fresh values over the stored ones; the bootstrap leader."""
         base = stored or Member(aad_object_id=person.aad_object_id, name=person.name)
         fresh = replace(
             base,
@@ -61,7 +86,14 @@ class MemberService:
             locale=person.locale or base.locale,
         )
         if is_bootstrap_leader(fresh, self._leaders) and not fresh.is_leader:
-            fresh = replace(fresh, roles=fresh.roles | {Role.LEADER})
+            return replace(fresh, roles=fresh.roles | {Role.LEADER})
+        return fresh
+
+    async def _learn(self, uow, person: PersonInfo) -> Member:
+        stored = await uow.members.get(person.aad_object_id)
+        base = stored or Member(aad_object_id=person.aad_object_id, name=person.name)
+        fresh = self._merged(stored, person)
+        if fresh.roles != base.roles:
             await uow.audit.add(AuditEntry("system", "member", fresh.aad_object_id, "bootstrap_leader",
                                            self._clock.now(), base.snapshot(), fresh.snapshot()))
         if fresh != stored:
@@ -93,7 +125,8 @@ class MemberService:
                 await uow.audit.add(AuditEntry(actor.aad_object_id, "member", target_id, "assign_roles",
                                                self._clock.now(), target.snapshot(), updated.snapshot()))
             await uow.commit()
-            return updated
+        self._directory = None
+        return updated
 
     def _check_unit(self, roles: frozenset[Role], unit: str | None) -> None:
         if Role.MEMBER in roles and unit not in self._units:

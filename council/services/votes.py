@@ -1,8 +1,10 @@
 """Vote use cases: open, cast, close (early, at the deadline, after downtime), extend, cancel, remind, results.
 
 Every change runs in one transaction that first locks the vote (council.services.ports.VoteRepository.lock), so
-casts on one vote are serialised across processes; the shared card gets one outbox UPDATE per change, rendered
-from the tally read inside that transaction, under a per-vote version counter (the newest content wins).
+casts on one vote are serialised across processes, and counts a change on the vote. The shared card is not drawn
+in that transaction: `refresh_cards` (run by the outbox sweep, which every change wakes) redraws each changed
+vote's card from what is committed and queues one UPDATE under a per-vote version counter (the newest content
+wins), so a burst of ballots costs one card update and the ballot's own transaction stays short.
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import asyncio
 import logging
 import secrets
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
@@ -27,7 +30,7 @@ from council.services.outbox import queue
 from council.services.ports import UnitOfWork, UnitOfWorkFactory, VoteMessages
 from council.votes import (DEFAULT_OPTIONS, Ballot, Choice, Majority, Outcome, Quorum, Tally, Vote, VoterLine,
                            VoteStatus, ballot_token, cancel, check_cast, check_open, close, close_early,
-                           entitled_snapshot, extend, may_manage, reminder_due_at, tally, visible_tally)
+                           entitled_snapshot, extend, may_manage, reminder_due_at, tally_groups, visible_tally)
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +55,8 @@ class VoteRequest:
 
 @dataclass(frozen=True)
 class VoteView:
-    """What anyone in the council may see of a vote now. `names` is None for a secret vote."""
+    """What anyone in the council may see of a vote now. `names` is None for a secret vote; empty in a cast's
+    answer (who voted what is shown only once the vote is closed)."""
 
     vote: Vote
     tally: Tally
@@ -85,9 +89,23 @@ class VoteExport:
     history: tuple[VoterLine, ...]
 
 
+@dataclass
+class _Cast:
+    """One cast waiting for its batch; `answer` gets the MyBallot or the error."""
+
+    voter: str
+    choice: Choice
+    comment: str
+    activity_key: str | None
+    answer: asyncio.Future
+
+
 class VoteService:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, messages: VoteMessages, ballot_key: bytes, tz,
-                 reminder_hours: float = 24) -> None:
+                 reminder_hours: float = 24,
+                 directory: Callable[[], Awaitable[dict[str, Member]]] | None = None) -> None:
+        """`directory`: the members by AAD id for names and Teams ids on cards (MemberService.directory, which
+        caches); by default read from the database each time."""
         if not ballot_key:
             raise ValueError("VoteService needs a ballot key, the same in every app process (secret ballots)")
         self._uow = uow
@@ -96,8 +114,11 @@ class VoteService:
         self._key = ballot_key
         self._tz = tz
         self._reminder = timedelta(hours=reminder_hours)
+        self._directory = directory or self._read_members
         self.wake = lambda: None  # set by the app: deliver queued messages now
-        self._casting: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._queued: defaultdict[int, list[_Cast]] = defaultdict(list)  # per vote: casts waiting for a batch
+        self._writers: dict[int, asyncio.Task] = {}  # per vote: the task writing its batches
+        self._known: dict[int, Vote] = {}  # the votes last cast on, as read (reused while their version holds)
 
     # --- opening --------------------------------------------------------------------------------------------
     async def open_vote(self, actor: Member, request: VoteRequest, pii_confirmed: bool = False) -> Vote | PiiWarning:
@@ -130,7 +151,7 @@ class VoteService:
             await queue(uow, self._clock, key=_card(vote), operation=Operation.SEND, target=channel.conversation_id,
                         activity=self._messages.vote_card(vote, visible_tally(vote, counted),
                                                           await self._names(uow, vote, counted),
-                                                          refresh_ids=await self._refresh_ids(uow, vote)))
+                                                          refresh_ids=await self._refresh_ids(vote)))
             await uow.commit()
         self.wake()
         return vote
@@ -165,49 +186,140 @@ class VoteService:
     async def cast(self, actor: Member, vote_id: int, choice: Choice, comment: str = "",
                    activity_key: str | None = None, pii_confirmed: bool = False) -> MyBallot | PiiWarning:
         """Record or change the actor's ballot. A redelivered invoke (same activity key) or the same choice again
-        changes nothing; someone not entitled gets NotAllowed('votes.not_entitled') and nothing changes."""
+        changes nothing; someone not entitled gets NotAllowed('votes.not_entitled') and nothing changes.
+
+        Casts on one vote are written in batches (group commit): while one batch's transaction runs, the casts
+        that arrive queue up and go together in the next one, each answered once its batch has committed. A
+        burst of voters then costs one vote lock, one count and one commit per batch instead of per ballot."""
         comment = (comment or "").strip()
         hits = scan_fields({"comment": comment})
         if hits and not pii_confirmed:
             return PiiWarning(["comment"])
-        voter = actor.aad_object_id
-        async with self._casting[vote_id]:  # casts on one vote queue here rather than on the database lock
-            return await self._cast(vote_id, voter, choice, comment, activity_key)
+        cast = _Cast(actor.aad_object_id, choice, comment, activity_key, asyncio.get_running_loop().create_future())
+        self._queued[vote_id].append(cast)
+        if vote_id not in self._writers:
+            self._writers[vote_id] = asyncio.create_task(self._drain(vote_id))
+        return await cast.answer
 
-    async def _cast(self, vote_id: int, voter: str, choice: Choice, comment: str,
-                    activity_key: str | None) -> MyBallot:
+    async def _drain(self, vote_id: int) -> None:
+        """Write the vote's queued casts, one batch per transaction, until none are left."""
+        try:
+            while batch := self._queued.pop(vote_id, None):
+                await self._write(vote_id, batch)
+        finally:
+            del self._writers[vote_id]
+            for cast in self._queued.pop(vote_id, ()):  # only if cancelled (shutdown): nobody will write these
+                cast.answer.cancel()
+
+    async def _write(self, vote_id: int, batch: list[_Cast]) -> None:
+        """Answer every cast of the batch: its ballot, its rule violation, or the failure of its transaction.
+        A batch whose transaction fails is retried one cast at a time, so one bad cast cannot fail the rest."""
+        try:
+            answers = await self._record_batch(vote_id, batch)
+        except DomainError as error:  # the vote is gone: the same answer for all
+            answers = [error] * len(batch)
+        except Exception as error:
+            if len(batch) > 1:
+                log.warning("votes: a batch of %d casts on vote %s failed (%s); writing them one by one",
+                            len(batch), vote_id, type(error).__name__)
+                for cast in batch:
+                    await self._write(vote_id, [cast])
+                return
+            answers = [error]
+        except BaseException:
+            for cast in batch:
+                cast.answer.cancel()
+            raise
+        for cast, answer in zip(batch, answers, strict=True):
+            if cast.answer.done():  # the caller went away; the ballot stands
+                continue
+            if isinstance(answer, BaseException):
+                cast.answer.set_exception(answer)
+            else:
+                cast.answer.set_result(answer)
+
+    async def _record_batch(self, vote_id: int, batch: list[_Cast]) -> list[MyBallot | Exception]:
         now = self._clock.now()
         async with self._uow() as uow:
-            if activity_key and not await uow.activities.remember(f"vote-cast:{activity_key}", now):
-                vote = await _load(uow, vote_id)
-                counted = await self._tally(uow, vote, locked=False)
-                return MyBallot(vote, vote.may_vote(voter), True, choice, comment, False,
-                                visible_tally(vote, counted))
-            vote = await uow.votes.lock(vote_id)
+            vote = await uow.votes.lock(vote_id, known=self._known.get(vote_id))
             if vote is None:
                 raise NotFound("votes.not_found")
-            comment = check_cast(vote, voter, choice, comment, now)
-            await uow.votes.mark_voted(vote.id, voter, now)
-            if vote.secret:
-                token = ballot_token(self._key, vote.ballot_salt or "", vote.id, voter)
-                changed = await uow.votes.record_secret(vote.id, token, choice, comment)
-            else:
-                ballot = Ballot(vote.id, voter, choice, comment, now)
-                changed = await uow.votes.record(ballot)
-                if changed:
-                    await uow.votes.add_history(ballot)
+            self._known[vote_id] = vote
+            outcomes: list[tuple[str, bool] | DomainError | None] = []  # None: a redelivered invoke
+            for cast in batch:
+                try:
+                    comment = check_cast(vote, cast.voter, cast.choice, cast.comment, now)
+                except DomainError as error:
+                    outcomes.append(error)
+                    continue
+                if cast.activity_key and not await uow.activities.remember(f"vote-cast:{cast.activity_key}", now):
+                    outcomes.append(None)
+                    continue
+                outcomes.append((comment, await self._record(uow, vote, cast.voter, cast.choice, comment, now)))
             counted = await self._tally(uow, vote)
-            names = await self._names(uow, vote, counted)
-            refresh_ids = await self._refresh_ids(uow, vote)
-            if changed:
-                after = {"secret": True} if vote.secret else {"choice": choice.value, "comment": bool(comment)}
-                await uow.audit.add(AuditEntry(voter, "vote", str(vote.id), "cast", now, None, after))
-                await self._update_card(uow, vote, counted, names, refresh_ids)
             await uow.commit()
-        if changed:
-            self.wake()
         shown = visible_tally(vote, counted)
-        return MyBallot(vote, True, True, choice, comment, changed, shown, VoteView(vote, shown, names), refresh_ids)
+        view = VoteView(vote, shown, None if vote.secret else ())  # who voted what shows only once it is closed
+        self.wake()  # the shared card: refresh_cards
+        refresh_ids = await self._refresh_ids(vote)
+        answers: list[MyBallot | Exception] = []
+        for cast, outcome in zip(batch, outcomes, strict=True):
+            if isinstance(outcome, DomainError):
+                answers.append(outcome)
+            elif outcome is None:
+                answers.append(MyBallot(vote, True, True, cast.choice, cast.comment, False, shown))
+            else:
+                comment, changed = outcome
+                answers.append(MyBallot(vote, True, True, cast.choice, comment, changed, shown, view, refresh_ids))
+        return answers
+
+    async def _record(self, uow: UnitOfWork, vote: Vote, voter: str, choice: Choice, comment: str,
+                      now: datetime) -> bool:
+        """Store one ballot (and, if it changed, its history and audit entry); True if it changed."""
+        await uow.votes.mark_voted(vote.id, voter, now)
+        if vote.secret:
+            token = ballot_token(self._key, vote.ballot_salt or "", vote.id, voter)
+            changed = await uow.votes.record_secret(vote.id, token, choice, comment)
+        else:
+            ballot = Ballot(vote.id, voter, choice, comment, now)
+            changed = await uow.votes.record(ballot)
+            if changed:
+                await uow.votes.add_history(ballot)
+        if changed:
+            after = {"secret": True} if vote.secret else {"choice": choice.value, "comment": bool(comment)}
+            await uow.audit.add(AuditEntry(voter, "vote", str(vote.id), "cast", now, None, after))
+        return changed
+
+    async def refresh_cards(self) -> int:
+        """Redraw the shared card of every vote changed since its card was last queued, from what is committed
+        (the outbox sweep runs this before delivering). Returns how many card updates were queued.
+
+        The card is drawn before anything is written, so the write (compare-and-set on `card_shown`, which
+        also keeps an older drawing from another process from replacing a newer one) holds the vote briefly."""
+        async with self._uow() as uow:
+            stale = await uow.votes.stale_cards()
+        queued = 0
+        for vote_id in stale:
+            async with self._uow() as uow:
+                read = await uow.votes.get_with_changes(vote_id)
+                if read is None:
+                    continue
+                vote, changes = read
+                original = await uow.outbox.get_by_key(_card(vote))  # gone only if pruned long ago
+                if original is not None:
+                    counted = await self._tally(uow, vote, locked=False)
+                    names = await self._names(uow, vote, counted) if vote.status is VoteStatus.CLOSED else None
+                    card = self._messages.vote_card(vote, visible_tally(vote, counted), names,
+                                                     refresh_ids=await self._refresh_ids(vote))
+                if not await uow.votes.card_shown(vote_id, changes):
+                    continue  # someone queued this drawing, or a newer one, meanwhile
+                if original is not None:
+                    version = await uow.counters.next(_card(vote))
+                    await queue(uow, self._clock, key=f"{_card(vote)}:v{version}", operation=Operation.UPDATE,
+                                target=original.target, update_of=_card(vote), activity=card)
+                    queued += 1
+                await uow.commit()
+        return queued
 
     # --- closing --------------------------------------------------------------------------------------------
     async def close(self, actor: Member, vote_id: int) -> Vote:
@@ -252,10 +364,9 @@ class VoteService:
             await uow.votes.forget_secret_ballots(closed.id)
         await self._record_on_hearing(uow, closed, actor_id)
         await self._audit(uow, actor_id, closed, action, before)
-        target = await self._update_card(uow, closed, closed.final)
-        if target is None:
-            channel = await uow.conversations.council_channel()
-            target = channel.conversation_id if channel else None
+        card = await uow.outbox.get_by_key(_card(closed))
+        channel = None if card else await uow.conversations.council_channel()
+        target = card.target if card else channel.conversation_id if channel else None
         if target is not None:
             await queue(uow, self._clock, key=f"vote:{closed.id}:result", operation=Operation.SEND, target=target,
                         activity=self._messages.result_post(closed, closed.final, closed.outcome,
@@ -287,7 +398,6 @@ class VoteService:
             if not await uow.votes.save(updated, vote.version):
                 raise Conflict("votes.closed", status=vote.status.value)
             await self._audit(uow, actor.aad_object_id, updated, "extend", vote)
-            await self._update_card(uow, updated, await self._tally(uow, updated))
             for voter in updated.entitled:
                 member = await uow.members.get(voter)
                 await queue(uow, self._clock, key=f"vote:{vote.id}:extended:{updated.extensions}:{voter}",
@@ -302,7 +412,6 @@ class VoteService:
         now = self._clock.now()
         async with self._uow() as uow:
             vote = await self._managed(uow, actor, vote_id)
-            counted = await self._tally(uow, vote)
             cancelled = cancel(vote, now, actor.aad_object_id, reason)
             if not await uow.votes.save(cancelled, vote.version):
                 raise Conflict("votes.closed", status=vote.status.value)
@@ -310,7 +419,6 @@ class VoteService:
                 await uow.votes.forget_secret_ballots(cancelled.id)
             await self._record_on_hearing(uow, cancelled, actor.aad_object_id)
             await self._audit(uow, actor.aad_object_id, cancelled, "cancel", vote)
-            await self._update_card(uow, cancelled, counted)
             await uow.commit()
         self.wake()
         return cancelled
@@ -409,8 +517,9 @@ class VoteService:
         if vote.status is not VoteStatus.OPEN or (vote.secret and not locked):
             return Tally({}, await uow.votes.voted_count(vote.id), len(vote.entitled), hidden=True)
         if not vote.secret:
-            return tally(await uow.votes.ballots(vote.id), vote)
-        counted = tally(await uow.votes.anonymous_ballots(vote.id), vote, voted=await uow.votes.voted_count(vote.id))
+            return tally_groups(await uow.votes.counts(vote.id), vote)
+        counted = tally_groups(await uow.votes.anonymous_counts(vote.id), vote,
+                               voted=await uow.votes.voted_count(vote.id))
         if sum(counted.counts.values()) != counted.voted:
             raise RuntimeError(f"vote {vote.id}: secret ballots and voters disagree; every process must use the "
                                "same ballot key")
@@ -422,7 +531,7 @@ class VoteService:
             return None
         reveal = counted is not None and not visible_tally(vote, counted).hidden
         ballots = {b.voter: b for b in await uow.votes.ballots(vote.id)}
-        members = {m.aad_object_id: m for m in await uow.members.all()}
+        members = await self._directory()
         lines = []
         for voter in vote.entitled:
             ballot = ballots.get(voter)
@@ -433,28 +542,17 @@ class VoteService:
                                    ballot.cast_at if ballot and reveal else None))
         return tuple(lines)
 
-    async def _update_card(self, uow: UnitOfWork, vote: Vote, counted: Tally, names=None,
-                           refresh_ids: tuple[str, ...] | None = None) -> str | None:
-        """One UPDATE of the shared card per change, numbered by the vote's card counter; returns its target."""
-        original = await uow.outbox.get_by_key(_card(vote))
-        if original is None:
-            return None
-        version = await uow.counters.next(_card(vote))
-        await queue(uow, self._clock, key=f"{_card(vote)}:v{version}", operation=Operation.UPDATE,
-                    target=original.target, update_of=_card(vote),
-                    activity=self._messages.vote_card(
-                        vote, visible_tally(vote, counted),
-                        names if names is not None or vote.secret else await self._names(uow, vote, counted),
-                        refresh_ids=refresh_ids if refresh_ids is not None else await self._refresh_ids(uow, vote)))
-        return original.target
-
-    async def _refresh_ids(self, uow: UnitOfWork, vote: Vote) -> tuple[str, ...]:
+    async def _refresh_ids(self, vote: Vote) -> tuple[str, ...]:
         """Teams user ids of the entitled voters: Teams refreshes the card for them (their own view)."""
         if not vote.is_open:
             return ()
-        entitled = set(vote.entitled)
-        return tuple(m.teams_user_id for m in await uow.members.all()
-                     if m.aad_object_id in entitled and m.teams_user_id)
+        members = await self._directory()
+        return tuple(members[voter].teams_user_id for voter in vote.entitled
+                     if voter in members and members[voter].teams_user_id)
+
+    async def _read_members(self) -> dict[str, Member]:
+        async with self._uow() as uow:
+            return {m.aad_object_id: m for m in await uow.members.all()}
 
     async def _save_hearing(self, uow: UnitOfWork, actor_id: str, before: Hearing, after: Hearing,
                             action: str) -> None:

@@ -79,7 +79,7 @@ class BotUnderTest:
 
     async def deliver(self):
         """Run the outbox sweep now (what the scheduler does every few seconds)."""
-        return await self.container.outbox.deliver_due()
+        return await self.container.sweep_outbox()
 
 
 async def start_bot(database_url: str, **overrides) -> BotUnderTest:
