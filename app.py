@@ -51,7 +51,7 @@ from council.services.themes import ThemeService
 from council.services.votes import VoteService
 from council.settings import Settings, SettingsError, ensure_sqlite_folder
 from scheduler import RecurringJob, build_scheduler, describe, kick
-from storage.db import make_engine, migrate, ping, sessionmaker
+from storage.db import make_engine, migrate, ping
 from storage.uow import unit_of_work_factory
 
 log = logging.getLogger("radsbot")
@@ -129,7 +129,7 @@ def _database(c: Container):
         ensure_sqlite_folder(c.settings.database_url)
         c.engine = make_engine(c.settings.database_url)
         await migrate(c.engine)
-        c.uow = unit_of_work_factory(sessionmaker(c.engine))
+        c.uow = unit_of_work_factory(c.engine)
         yield
         await c.engine.dispose()
     return ctx

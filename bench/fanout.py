@@ -64,13 +64,13 @@ async def _sender(args: argparse.Namespace) -> None:
     from council.owners import owner_alive, process_owner
     from council.services.outbox import OutboxService
     from council.settings import Limits, Settings
-    from storage.db import make_engine, sessionmaker
+    from storage.db import make_engine
     from storage.uow import unit_of_work_factory
 
     engine = make_engine(args.worker)
     limits = Limits(per_app_per_second=APP_RATE, per_conversation_per_second=CONV_PER_SECOND,
                     per_conversation_per_30s=CONV_PER_30S)
-    outbox = OutboxService(unit_of_work_factory(sessionmaker(engine)), SystemClock(), limits,
+    outbox = OutboxService(unit_of_work_factory(engine), SystemClock(), limits,
                            owner=process_owner(), batch=args.batch, concurrency=args.concurrency,
                            lease=timedelta(seconds=args.lease), owner_alive=owner_alive)
     outbox.notifier = TeamsNotifier(build_adapter(Settings()), "")
@@ -246,7 +246,7 @@ async def _bench(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
     from council.outbox import Status
-    from storage.db import make_engine, migrate, sessionmaker
+    from storage.db import make_engine, migrate
     from storage.tables import outbox as outbox_table
     from storage.uow import unit_of_work_factory
     from tests.fakes.connector import FakeConnector, RateLimits
@@ -261,7 +261,7 @@ async def _bench(args: argparse.Namespace) -> int:
         where = f"SQLite, {workdir}/radsbot.db"
     engine = make_engine(url)
     await migrate(engine)
-    uow = unit_of_work_factory(sessionmaker(engine))
+    uow = unit_of_work_factory(engine)
     connector = FakeConnector(limits=RateLimits(per_app_per_second=APP_RATE,
                                                 per_conversation_per_second=CONV_PER_SECOND,
                                                 per_conversation_per_30s=CONV_PER_30S))
@@ -289,7 +289,7 @@ async def _bench(args: argparse.Namespace) -> int:
     other_errors = Counter(r.status for r in writes if not r.throttled and not 200 <= r.status < 300)
 
     engine = make_engine(url)
-    async with unit_of_work_factory(sessionmaker(engine))() as u:
+    async with unit_of_work_factory(engine)() as u:
         counts = await u.outbox.counts()
         rows = (await u.session.execute(select(outbox_table.c.delivery_key, outbox_table.c.status,
                                                outbox_table.c.attempts))).all()

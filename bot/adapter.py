@@ -5,10 +5,10 @@ import logging
 import uuid
 
 from botbuilder.core import BotAdapter, TurnContext
-from botbuilder.schema import Activity, ActivityTypes, InvokeResponse
+from botbuilder.schema import Activity, ActivityTypes
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 
-from bot.turns import card_invoke_body
+from bot.turns import card_invoke_response
 from cards.common import error_card
 from cards.texts import t
 from council.settings import Settings
@@ -29,9 +29,8 @@ async def _on_turn_error(turn: TurnContext, error: Exception) -> None:
     locale = turn.activity.locale
     if turn.activity.type == "invoke" and turn.activity.name == "adaptiveCard/action":
         if turn.turn_state.get(BotAdapter._INVOKE_RESPONSE_KEY) is None:
-            body = card_invoke_body(error_card(t("error.generic", locale, ref=ref), locale)).serialize()
-            await turn.send_activity(Activity(type=ActivityTypes.invoke_response,
-                                              value=InvokeResponse(status=200, body=body)))
+            await turn.send_activity(Activity(type=ActivityTypes.invoke_response, value=card_invoke_response(
+                error_card(t("error.generic", locale, ref=ref), locale))))
         return
     if turn.activity.type != "message":
         return

@@ -20,7 +20,7 @@ from bot.themes import ThemesFeature
 from bot.votes import VotesFeature
 from bot.identity import person_of, reference_of
 from bot.roles import RolesFeature
-from bot.turns import ACTOR_KEY, card_activity, card_invoke_body, command_text
+from bot.turns import ACTOR_KEY, card_activity, card_invoke_response, command_text
 from cards.actions import HELP_SHOW
 from cards.common import error_card
 from cards.help import help_card
@@ -159,21 +159,20 @@ class RaadsbotHandler(TeamsActivityHandler):
 
     # --- card actions (Action.Execute) ----------------------------------------------------------
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
-        """A malformed Action.Execute is the client's fault: 400, not the SDK's unserialisable error."""
+        """Card actions (Action.Execute) are read from the activity's JSON and answered with JSON: the SDK's
+        model round trip in both directions would cost more than the action itself. A malformed Action.Execute
+        is the client's fault: 400, not the SDK's unserialisable error."""
         activity = turn_context.activity
-        if activity.name == "adaptiveCard/action" and not _is_execute(activity.value):
+        if activity.name != "adaptiveCard/action":
+            return await super().on_invoke_activity(turn_context)
+        if not _is_execute(activity.value):
             return InvokeResponse(status=400, body={"statusCode": 400, "type": "application/vnd.microsoft.error",
                                                     "value": {"code": "BadRequest",
                                                               "message": "value.action must be an Action.Execute"}})
-        return await super().on_invoke_activity(turn_context)
-
-    async def on_adaptive_card_invoke(self, turn_context: TurnContext, invoke_value):
-        action = invoke_value.action
-        if not isinstance(action, dict):
-            action = {"verb": getattr(action, "verb", None), "data": getattr(action, "data", None)}
+        action = activity.value["action"]
         data = action.get("data") if isinstance(action.get("data"), dict) else {}
         verb = action.get("verb") if isinstance(action.get("verb"), str) else ""
-        return card_invoke_body(await self._run_action(turn_context, verb, data))
+        return card_invoke_response(await self._run_action(turn_context, verb, data))
 
     async def _help_action(self, ctx: ActionContext) -> dict:
         return help_card(ctx.actor, ctx.locale)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
-from botbuilder.core import CardFactory, MessageFactory, TurnContext
-from botbuilder.schema import Activity, AdaptiveCardInvokeResponse
+from botbuilder.core import CardFactory, InvokeResponse, MessageFactory, TurnContext
+from botbuilder.schema import Activity
 
 from cards.texts import t
 from council.errors import DomainError
@@ -17,9 +17,11 @@ def card_activity(card: dict) -> Activity:
     return MessageFactory.attachment(CardFactory.adaptive_card(card))
 
 
-def card_invoke_body(card: dict) -> AdaptiveCardInvokeResponse:
-    """The Universal Actions answer: the card that replaces the one the user pressed."""
-    return AdaptiveCardInvokeResponse(status_code=200, type="application/vnd.microsoft.card.adaptive", value=card)
+def card_invoke_response(card: dict) -> InvokeResponse:
+    """The Universal Actions answer: the card that replaces the one the user pressed. Built as plain JSON (what
+    the SDK's AdaptiveCardInvokeResponse serialises to) without the SDK's model round trip."""
+    return InvokeResponse(status=200, body={"statusCode": 200, "type": "application/vnd.microsoft.card.adaptive",
+                                            "value": card})
 
 
 def command_text(turn: TurnContext) -> str:

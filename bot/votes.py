@@ -226,10 +226,12 @@ class VotesFeature:
         return await self._admin(ctx, verbs.id_of(ctx.data, "vote_id"), with_exports=True)
 
     # --- voting (the channel card) ---------------------------------------------------------------
-    async def _refresh_ids(self, view) -> tuple[str, ...]:
-        members = {m.aad_object_id: m for m in await self._members.members()}
-        return tuple(members[a].teams_user_id for a in view.vote.entitled
-                     if a in members and members[a].teams_user_id) if view.vote.is_open else ()
+    @staticmethod
+    def _viewer(ctx: ActionContext) -> tuple[str, ...]:
+        """A user's own view refreshes for that user alone (Teams shows it only to them); the shared card
+        lists every entitled voter."""
+        sender = ctx.turn.activity.from_property
+        return (sender.id,) if sender and sender.id else ()
 
     async def cast(self, ctx: ActionContext) -> dict:
         vote_id = verbs.id_of(ctx.data, "vote_id")
@@ -252,7 +254,7 @@ class VotesFeature:
             return await self._own_view(ctx, vote_id, t("votes.comment_pii", ctx.locale))
         if mine.view is None:  # a redelivered invoke: nothing changed, read the card as it stands
             return await self._own_view(ctx, vote_id)
-        return my_vote_card(mine, mine.view, mine.refresh_ids, ctx.locale, is_manager=ctx.actor.is_organiser)
+        return my_vote_card(mine, mine.view, self._viewer(ctx), ctx.locale, is_manager=ctx.actor.is_organiser)
 
     async def refresh(self, ctx: ActionContext) -> dict:
         return await self._own_view(ctx, verbs.id_of(ctx.data, "vote_id"))
@@ -263,9 +265,9 @@ class VotesFeature:
         except NotAllowed:
             return await self._not_entitled(ctx, vote_id)
         if ctx.actor.aad_object_id not in view.vote.entitled:
-            return not_entitled_card(view, ctx.locale, await self._refresh_ids(view))
+            return not_entitled_card(view, ctx.locale, self._viewer(ctx))
         mine = await self._votes.mine(ctx.actor, vote_id)
-        return my_vote_card(mine, view, await self._refresh_ids(view), ctx.locale, error=error,
+        return my_vote_card(mine, view, self._viewer(ctx), ctx.locale, error=error,
                             is_manager=ctx.actor.is_organiser)
 
     async def _not_entitled(self, ctx: ActionContext, vote_id: int) -> dict:
@@ -274,4 +276,4 @@ class VotesFeature:
             view = await self._votes.view(ctx.actor, vote_id)
         except NotAllowed:
             return error_card(t("votes.not_entitled", ctx.locale), ctx.locale)
-        return not_entitled_card(view, ctx.locale, await self._refresh_ids(view))
+        return not_entitled_card(view, ctx.locale, self._viewer(ctx))

@@ -6,7 +6,8 @@ only for a named vote once it is closed; a secret vote shows turnout until it cl
 anonymous remarks.
 
 The shared card carries Teams' `refresh` (Action.Execute VOTE_REFRESH) while the vote is open, so each user in
-`refresh_ids` (Teams user ids, at most 60) gets their own view (`my_vote_card`) answered by the bot.
+`refresh_ids` (Teams user ids, at most 60) gets their own view (`my_vote_card`) answered by the bot; a user's
+own view lists only that user, as only their client shows it.
 """
 from __future__ import annotations
 

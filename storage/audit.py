@@ -12,10 +12,13 @@ class SqlAudit:
         self._s = session
 
     async def add(self, entry: AuditEntry) -> None:
-        await self._s.execute(insert(audit_log).values(
-            at=entry.at, actor=entry.actor, entity=entry.entity, entity_id=entry.entity_id,
-            action=entry.action, before=entry.before, after=entry.after,
-        ))
+        await self.add_all([entry])
+
+    async def add_all(self, entries: list[AuditEntry]) -> None:
+        if entries:
+            await self._s.execute(insert(audit_log), [
+                {"at": e.at, "actor": e.actor, "entity": e.entity, "entity_id": e.entity_id, "action": e.action,
+                 "before": e.before, "after": e.after} for e in entries])
 
     async def for_entity(self, entity: str, entity_id: str) -> list[AuditEntry]:
         rows = await self._s.execute(

@@ -1,8 +1,13 @@
 """Gap-free sequences (case numbers per year), incremented atomically in the caller's transaction."""
 from __future__ import annotations
 
+from sqlalchemy import bindparam, text
+
 from storage.tables import counters
-from storage.upsert import dialect_insert
+
+_NEXT = text('INSERT INTO "counters" ("name", "value") VALUES (:name, :step) ON CONFLICT ("name") '
+             'DO UPDATE SET "value" = "counters"."value" + excluded."value" RETURNING "value"').bindparams(
+    bindparam("name", type_=counters.c.name.type), bindparam("step", type_=counters.c.value.type))
 
 
 class SqlCounters:
@@ -11,6 +16,4 @@ class SqlCounters:
 
     async def next(self, name: str, step: int = 1) -> int:
         """Advance by `step` and return the new value (the last of the numbers reserved)."""
-        stmt = dialect_insert(self._s, counters).values(name=name, value=step)
-        stmt = stmt.on_conflict_do_update(index_elements=["name"], set_={"value": counters.c.value + step})
-        return (await self._s.execute(stmt.returning(counters.c.value))).scalar_one()
+        return (await self._s.execute(_NEXT, {"name": name, "step": step})).scalar_one()

@@ -6,15 +6,20 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, text
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from storage.sqlite_driver import one_trip_dbapi
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def make_engine(database_url: str) -> AsyncEngine:
-    """SQLite gets WAL and a busy timeout so the scheduler and requests can share the file."""
+    """SQLite gets WAL and a busy timeout so the scheduler and requests can share the file, one trip to
+    aiosqlite's thread per statement (storage.sqlite_driver), and a pool that does not roll back on return:
+    every unit of work and connection ends its own transaction, and each extra call costs such a trip."""
     if database_url.startswith("sqlite"):
-        engine = create_async_engine(database_url, connect_args={"timeout": 30})
+        engine = create_async_engine(database_url, connect_args={"timeout": 30}, pool_reset_on_return=None,
+                                     module=one_trip_dbapi())
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(database_url, pool_size=10, max_overflow=10, pool_pre_ping=True)
@@ -26,10 +31,6 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
-
-
-def sessionmaker(engine: AsyncEngine) -> async_sessionmaker:
-    return async_sessionmaker(engine, expire_on_commit=False)
 
 
 def alembic_config() -> Config:

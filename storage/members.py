@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from council.members import Member, Role
 from storage.tables import members
@@ -18,7 +18,7 @@ def _to_member(row) -> Member:
 
 
 class SqlMembers:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self._s = session
 
     async def get(self, aad_object_id: str) -> Member | None:

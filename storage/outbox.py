@@ -39,7 +39,7 @@ class SqlOutbox:
         due = (select(outbox.c.id)
                .where(outbox.c.status == Status.PENDING.value, outbox.c.next_attempt_at <= now, free)
                .order_by(outbox.c.id).limit(limit))
-        if self._s.bind.dialect.name == "postgresql":
+        if self._s.dialect.name == "postgresql":
             due = due.with_for_update(skip_locked=True)
         ids = [row.id for row in await self._s.execute(due)]
         if not ids:
@@ -74,6 +74,13 @@ class SqlOutbox:
         live = [Status.PENDING.value, Status.SENDING.value, Status.DELIVERED.value]
         row = (await self._s.execute(select(outbox.c.id).where(
             outbox.c.update_of == update_of, outbox.c.id > message_id, outbox.c.status.in_(live)).limit(1))).first()
+        return row is not None
+
+    async def has_pending(self, update_of: str) -> bool:
+        """Whether an update of this card is queued and not yet on its way."""
+        row = (await self._s.execute(select(outbox.c.id).where(outbox.c.update_of == update_of,
+                                                               outbox.c.status == Status.PENDING.value)
+                                     .limit(1))).first()
         return row is not None
 
     async def supersede_pending(self, update_of: str) -> None:

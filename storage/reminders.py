@@ -99,7 +99,7 @@ class SqlReminders:
     async def claim(self, reminder_id: int) -> ReminderRow | None:
         """The planned row, locked for this transaction; None if decided or locked by another process."""
         query = select(reminders).where(reminders.c.id == reminder_id, reminders.c.status == PLANNED)
-        if self._s.bind.dialect.name == "postgresql":
+        if self._s.dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
         row = (await self._s.execute(query)).first()
         return _to_row(row) if row else None

@@ -315,7 +315,7 @@ vote_secret_ballots = Table(  # secret votes: choices without the person, no tim
     sqlite_with_rowid=False,
 )
 
-vote_voters = Table(  # who has voted (both modes): turnout and reminders, never the choice
+vote_voters = Table(  # who has voted in a secret vote (named: vote_ballots): turnout, reminders, never the choice
     "vote_voters", metadata,
     Column("vote_id", Id, primary_key=True),
     Column("voter", String(64), primary_key=True),

@@ -1,7 +1,10 @@
-"""The unit of work: one session, one transaction, all repositories."""
+"""The unit of work: one connection, one transaction, all repositories.
+
+A Core connection, not an ORM session: the repositories map rows themselves, and the session's bookkeeping
+would cost every request time for nothing."""
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.activities import SqlActivities
 from storage.agenda import SqlAgenda
@@ -21,11 +24,11 @@ from storage.votes import SqlVotes
 
 
 class SqlUnitOfWork:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
-        self._sessions = sessions
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
 
     async def __aenter__(self) -> "SqlUnitOfWork":
-        self.session = self._sessions()
+        self.session = await self._engine.connect()
         self.members = SqlMembers(self.session)
         self.conversations = SqlConversations(self.session)
         self.outbox = SqlOutbox(self.session)
@@ -51,6 +54,6 @@ class SqlUnitOfWork:
         await self.session.commit()
 
 
-def unit_of_work_factory(sessions: async_sessionmaker[AsyncSession]):
+def unit_of_work_factory(engine: AsyncEngine):
     """What services receive: a callable that opens a fresh unit of work."""
-    return lambda: SqlUnitOfWork(sessions)
+    return lambda: SqlUnitOfWork(engine)

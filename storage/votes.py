@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, insert, select, update
 
 from council.votes import Ballot, Choice, Majority, Outcome, Quorum, Tally, Vote, VoteStatus
 from storage.tables import vote_ballot_history, vote_ballots, vote_secret_ballots, vote_voters, votes
-from storage.upsert import dialect_insert, insert_new
+from storage.upsert import insert_rows
 
 
 
@@ -120,34 +120,36 @@ class SqlVotes:
         return [_to_vote(r) for r in rows]
 
     # --- who has voted (both modes) ---------------------------------------------------------------------------
-    async def mark_voted(self, vote_id: int, voter: str, at: datetime) -> bool:
-        return await insert_new(self._s, vote_voters, {"vote_id": vote_id, "voter": voter, "voted_at": at},
-                                ["vote_id", "voter"])
+    async def mark_voted(self, vote_id: int, voters: list[str], at: datetime) -> None:
+        """Remember who has voted in a secret vote (whose ballots name nobody); `voters` distinct."""
+        await insert_rows(self._s, vote_voters, [{"vote_id": vote_id, "voter": v, "voted_at": at} for v in voters],
+                          ["vote_id", "voter"])
+
+    def _voters(self, vote_id: int):
+        """Who has voted, either mode: marked (secret) or holding a ballot (named)."""
+        return select(vote_voters.c.voter).where(vote_voters.c.vote_id == vote_id).union(
+            select(vote_ballots.c.voter).where(vote_ballots.c.vote_id == vote_id))
 
     async def voters(self, vote_id: int) -> set[str]:
-        rows = await self._s.execute(select(vote_voters.c.voter).where(vote_voters.c.vote_id == vote_id))
-        return {r.voter for r in rows}
+        return set((await self._s.execute(self._voters(vote_id))).scalars())
 
     async def voted_count(self, vote_id: int) -> int:
-        return (await self._s.execute(select(func.count()).select_from(vote_voters)
-                                      .where(vote_voters.c.vote_id == vote_id))).scalar_one()
+        return (await self._s.execute(select(func.count()).select_from(self._voters(vote_id).subquery()))).scalar_one()
 
     # --- named ballots --------------------------------------------------------------------------------------
-    async def record(self, ballot: Ballot) -> bool:
-        """Upsert the voter's current ballot; False when it already held this choice and comment."""
-        stmt = dialect_insert(self._s, vote_ballots).values(vote_id=ballot.vote_id, voter=ballot.voter,
-                                                            choice=ballot.choice.value, comment=ballot.comment,
-                                                            cast_at=ballot.cast_at)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["vote_id", "voter"],
-            set_={"choice": stmt.excluded.choice, "comment": stmt.excluded.comment, "cast_at": stmt.excluded.cast_at},
-            where=(vote_ballots.c.choice != stmt.excluded.choice) | (vote_ballots.c.comment != stmt.excluded.comment))
-        return (await self._s.execute(stmt)).rowcount == 1
+    async def record(self, ballots: list[Ballot]) -> set[str]:
+        """Upsert the voters' current ballots (one per voter); returns the voters whose ballot changed (not
+        those who already held this choice and comment)."""
+        return set(await insert_rows(self._s, vote_ballots, [
+            {"vote_id": b.vote_id, "voter": b.voter, "choice": b.choice.value, "comment": b.comment,
+             "cast_at": b.cast_at} for b in ballots], ["vote_id", "voter"], update=True,
+            compare=["choice", "comment"], returning="voter"))
 
-    async def add_history(self, ballot: Ballot) -> None:
-        await self._s.execute(insert(vote_ballot_history).values(
-            vote_id=ballot.vote_id, voter=ballot.voter, choice=ballot.choice.value, comment=ballot.comment,
-            cast_at=ballot.cast_at))
+    async def add_history(self, ballots: list[Ballot]) -> None:
+        if ballots:
+            await self._s.execute(insert(vote_ballot_history), [
+                {"vote_id": b.vote_id, "voter": b.voter, "choice": b.choice.value, "comment": b.comment,
+                 "cast_at": b.cast_at} for b in ballots])
 
     async def ballot(self, vote_id: int, voter: str) -> Ballot | None:
         """A named vote's ballot of one voter (the repository's caller only asks this of named votes)."""
@@ -175,16 +177,14 @@ class SqlVotes:
         return [_to_ballot(r) for r in rows]
 
     # --- secret ballots -------------------------------------------------------------------------------------
-    async def record_secret(self, vote_id: int, token: str, choice: Choice, comment: str) -> bool:
-        """Write-only upsert of an anonymous ballot; False when that token already held this choice."""
-        stmt = dialect_insert(self._s, vote_secret_ballots).values(vote_id=vote_id, token=token,
-                                                                   choice=choice.value, comment=comment)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["vote_id", "token"],
-            set_={"choice": stmt.excluded.choice, "comment": stmt.excluded.comment},
-            where=((vote_secret_ballots.c.choice != stmt.excluded.choice)
-                   | (vote_secret_ballots.c.comment != stmt.excluded.comment)))
-        return (await self._s.execute(stmt)).rowcount == 1
+    async def record_secret(self, vote_id: int, ballots: list[tuple[str, Choice, str]]) -> list[bool]:
+        """Write-only upsert of anonymous ballots (token, choice, comment), one per token; for each, whether it
+        changed (False when that token already held this choice and comment)."""
+        written = set(await insert_rows(self._s, vote_secret_ballots, [
+            {"vote_id": vote_id, "token": token, "choice": choice.value, "comment": comment}
+            for token, choice, comment in ballots], ["vote_id", "token"], update=True,
+            compare=["choice", "comment"], returning="token"))
+        return [token in written for token, _, _ in ballots]
 
     async def anonymous_counts(self, vote_id: int) -> list[tuple[Choice, str, int]]:
         """A secret vote's ballots summed by choice and remark: no voter, no token, no order of casting."""

@@ -75,7 +75,6 @@ class MyBallot:
     changed: bool  # False for a redelivery or the same choice again
     tally: Tally
     view: VoteView | None = None  # the shared card's data as of this cast (saves the caller a second read)
-    refresh_ids: tuple[str, ...] = ()  # Teams ids the card refreshes for
 
 
 @dataclass(frozen=True)
@@ -239,29 +238,38 @@ class VoteService:
                 cast.answer.set_result(answer)
 
     async def _record_batch(self, vote_id: int, batch: list[_Cast]) -> list[MyBallot | Exception]:
+        """One transaction for the batch: lock the vote, check each cast, store the new ones (one statement per
+        kind for all of them), count."""
         now = self._clock.now()
         async with self._uow() as uow:
             vote = await uow.votes.lock(vote_id, known=self._known.get(vote_id))
             if vote is None:
                 raise NotFound("votes.not_found")
             self._known[vote_id] = vote
-            outcomes: list[tuple[str, bool] | DomainError | None] = []  # None: a redelivered invoke
-            for cast in batch:
+            outcomes: list[tuple[str, bool] | DomainError | None] = [None] * len(batch)  # None: redelivered
+            accepted: list[tuple[int, str]] = []  # (index in batch, checked comment)
+            for n, cast in enumerate(batch):
                 try:
-                    comment = check_cast(vote, cast.voter, cast.choice, cast.comment, now)
+                    accepted.append((n, check_cast(vote, cast.voter, cast.choice, cast.comment, now)))
                 except DomainError as error:
-                    outcomes.append(error)
-                    continue
-                if cast.activity_key and not await uow.activities.remember(f"vote-cast:{cast.activity_key}", now):
-                    outcomes.append(None)
-                    continue
-                outcomes.append((comment, await self._record(uow, vote, cast.voter, cast.choice, comment, now)))
+                    outcomes[n] = error
+            keys = {_activity_key(batch[n]) for n, _ in accepted} - {None}
+            new_keys = await uow.activities.remember_all(sorted(keys), now) if keys else set()
+            writes = []
+            for n, comment in accepted:
+                key = _activity_key(batch[n])
+                if key is None or key in new_keys:
+                    new_keys.discard(key)  # the same invoke twice in one batch counts once
+                    writes.append((n, comment))
+            for part in _distinct_voters(writes, batch):
+                changed = await self._store(uow, vote, [(batch[n].voter, batch[n].choice, c) for n, c in part], now)
+                for (n, comment), was_changed in zip(part, changed, strict=True):
+                    outcomes[n] = (comment, was_changed)
             counted = await self._tally(uow, vote)
             await uow.commit()
         shown = visible_tally(vote, counted)
         view = VoteView(vote, shown, None if vote.secret else ())  # who voted what shows only once it is closed
         self.wake()  # the shared card: refresh_cards
-        refresh_ids = await self._refresh_ids(vote)
         answers: list[MyBallot | Exception] = []
         for cast, outcome in zip(batch, outcomes, strict=True):
             if isinstance(outcome, DomainError):
@@ -270,32 +278,38 @@ class VoteService:
                 answers.append(MyBallot(vote, True, True, cast.choice, cast.comment, False, shown))
             else:
                 comment, changed = outcome
-                answers.append(MyBallot(vote, True, True, cast.choice, comment, changed, shown, view, refresh_ids))
+                answers.append(MyBallot(vote, True, True, cast.choice, comment, changed, shown, view))
         return answers
 
-    async def _record(self, uow: UnitOfWork, vote: Vote, voter: str, choice: Choice, comment: str,
-                      now: datetime) -> bool:
-        """Store one ballot (and, if it changed, its history and audit entry); True if it changed."""
-        await uow.votes.mark_voted(vote.id, voter, now)
+    async def _store(self, uow: UnitOfWork, vote: Vote, ballots: list[tuple[str, Choice, str]],
+                     now: datetime) -> list[bool]:
+        """Store ballots of distinct voters (and, where one changed, its history and audit entry); for each,
+        whether it changed."""
         if vote.secret:
-            token = ballot_token(self._key, vote.ballot_salt or "", vote.id, voter)
-            changed = await uow.votes.record_secret(vote.id, token, choice, comment)
+            await uow.votes.mark_voted(vote.id, [voter for voter, _, _ in ballots], now)
+            salt = vote.ballot_salt or ""
+            changed = await uow.votes.record_secret(vote.id, [
+                (ballot_token(self._key, salt, vote.id, voter), choice, comment) for voter, choice, comment in ballots])
         else:
-            ballot = Ballot(vote.id, voter, choice, comment, now)
-            changed = await uow.votes.record(ballot)
-            if changed:
-                await uow.votes.add_history(ballot)
-        if changed:
-            after = {"secret": True} if vote.secret else {"choice": choice.value, "comment": bool(comment)}
-            await uow.audit.add(AuditEntry(voter, "vote", str(vote.id), "cast", now, None, after))
+            named = [Ballot(vote.id, voter, choice, comment, now) for voter, choice, comment in ballots]
+            written = await uow.votes.record(named)
+            changed = [b.voter in written for b in named]
+            await uow.votes.add_history([b for b, was in zip(named, changed, strict=True) if was])
+        await uow.audit.add_all([
+            AuditEntry(voter, "vote", str(vote.id), "cast", now, None,
+                       {"secret": True} if vote.secret else {"choice": choice.value, "comment": bool(comment)})
+            for (voter, choice, comment), was in zip(ballots, changed, strict=True) if was])
         return changed
 
     async def refresh_cards(self) -> int:
         """Redraw the shared card of every vote changed since its card was last queued, from what is committed
         (the outbox sweep runs this before delivering). Returns how many card updates were queued.
 
-        The card is drawn before anything is written, so the write (compare-and-set on `card_shown`, which
-        also keeps an older drawing from another process from replacing a newer one) holds the vote briefly."""
+        A card whose previous drawing is still waiting to go out (Teams' per-conversation pacing) is drawn
+        again only once that one has gone, so there is never more than one drawing in the queue and no work
+        drawn to be superseded. The card is drawn before anything is written, so the write (compare-and-set on
+        `card_shown`, which also keeps an older drawing from another process from replacing a newer one) holds
+        the vote briefly."""
         async with self._uow() as uow:
             stale = await uow.votes.stale_cards()
         queued = 0
@@ -305,6 +319,8 @@ class VoteService:
                 if read is None:
                     continue
                 vote, changes = read
+                if await uow.outbox.has_pending(_card(vote)):
+                    continue  # the next sweep after it has gone
                 original = await uow.outbox.get_by_key(_card(vote))  # gone only if pruned long ago
                 if original is not None:
                     counted = await self._tally(uow, vote, locked=False)
@@ -564,6 +580,26 @@ class VoteService:
     async def _audit(self, uow: UnitOfWork, actor_id: str, vote: Vote, action: str, before: Vote | None) -> None:
         await uow.audit.add(AuditEntry(actor_id, "vote", str(vote.id), action, self._clock.now(),
                                        before.snapshot() if before else None, vote.snapshot()))
+
+
+def _activity_key(cast: _Cast) -> str | None:
+    return f"vote-cast:{cast.activity_key}" if cast.activity_key else None
+
+
+def _distinct_voters(writes: list[tuple[int, str]], batch: list[_Cast]) -> list[list[tuple[int, str]]]:
+    """Split the writes, in order, into parts without a voter twice (one statement may not update a row
+    twice); a voter's later cast lands in a later part."""
+    parts: list[list[tuple[int, str]]] = []
+    voters: list[set[str]] = []
+    for n, comment in writes:
+        voter = batch[n].voter
+        at = next((i + 1 for i in range(len(parts) - 1, -1, -1) if voter in voters[i]), 0)
+        if at == len(parts):
+            parts.append([])
+            voters.append(set())
+        parts[at].append((n, comment))
+        voters[at].add(voter)
+    return parts
 
 
 def _card(vote: Vote) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from storage.db import make_engine, migrate, sessionmaker
+from storage.db import make_engine, migrate
 from storage.uow import unit_of_work_factory
 from tests.fakes.connector import FakeConnector
 
@@ -18,7 +18,7 @@ async def engine(database_url):
 
 @pytest.fixture
 def uow(engine):
-    return unit_of_work_factory(sessionmaker(engine))
+    return unit_of_work_factory(engine)
 
 
 @pytest.fixture

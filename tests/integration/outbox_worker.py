@@ -14,14 +14,14 @@ from bot.notifier import TeamsNotifier
 from council.clock import SystemClock
 from council.services.outbox import OutboxService
 from council.settings import Limits, Settings
-from storage.db import make_engine, sessionmaker
+from storage.db import make_engine
 from storage.uow import unit_of_work_factory
 
 
 async def main(database_url: str, rate: float, lease: float) -> None:
     engine = make_engine(database_url)
     limits = Limits(per_app_per_second=rate, per_conversation_per_second=7, per_conversation_per_30s=60)
-    outbox = OutboxService(unit_of_work_factory(sessionmaker(engine)), SystemClock(), limits,
+    outbox = OutboxService(unit_of_work_factory(engine), SystemClock(), limits,
                            owner=f"worker-{os.getpid()}", batch=50, lease=timedelta(seconds=lease))
     outbox.notifier = TeamsNotifier(build_adapter(Settings()), "")
     print("ready", flush=True)

@@ -20,10 +20,9 @@ from council.minutes import ActionItem, ActionStatus, Attendance
 from council.outbox import Operation
 from council.reminders import Rule
 from council.services.reminders import ReminderService
-from storage.db import make_engine, sessionmaker
-from storage.reminders import SqlReminders
+from storage.db import make_engine
 from storage.tables import outbox
-from storage.uow import SqlUnitOfWork
+from storage.uow import unit_of_work_factory
 
 OSLO = ZoneInfo("Europe/Oslo")
 T0 = datetime(2026, 3, 30, 5, 0, tzinfo=UTC)  # Monday 30 March 2026, 07:00 CEST (the day after the DST change)
@@ -42,18 +41,8 @@ def member(n: int) -> Member:
     return Member(f"m{n}", f"Medlem {n}", roles=frozenset({Role.MEMBER}), locale="en-US" if n == 3 else "nb-NO")
 
 
-class ReminderUnitOfWork(SqlUnitOfWork):
-    """What storage/uow.py will do once wired: the reminders repository on the same session."""
-
-    async def __aenter__(self) -> ReminderUnitOfWork:
-        await super().__aenter__()
-        self.reminders = SqlReminders(self.session)
-        return self
-
-
 def factory(engine):
-    sessions = sessionmaker(engine)
-    return lambda: ReminderUnitOfWork(sessions)
+    return unit_of_work_factory(engine)
 
 
 class FakeMessages:

@@ -22,10 +22,9 @@ from council.pask import PaskMeeting
 from council.services.cases import PiiWarning
 from council.services.themes import ThemeService, invite_key
 from council.themes import Rsvp, ThemeStatus
-from storage.db import sessionmaker
 from storage.tables import audit_log, metadata, outbox
-from storage.themes import SqlThemes, theme_rsvps
-from storage.uow import SqlUnitOfWork
+from storage.themes import theme_rsvps
+from storage.uow import unit_of_work_factory
 from tests.unit.test_pii import make_id
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -36,15 +35,6 @@ SECRETARY = Member("secretary", "Siri Sekretær", roles=frozenset({Role.SECRETAR
 COUNCIL_MEMBER = Member("council", "Rolf Rådsmedlem", roles=frozenset({Role.MEMBER}))
 NETWORK = [Member(f"n{i}", name, roles=frozenset({Role.NETWORK}), locale=locale)
            for i, (name, locale) in enumerate([("Anne Aas", "nb-NO"), ("Bjørn Berg", "en-US"), ("Cecilie Dahl", None)])]
-
-
-class ThemedUnitOfWork(SqlUnitOfWork):
-    """The unit of work as it will be wired: with `themes`."""
-
-    async def __aenter__(self) -> "ThemedUnitOfWork":
-        await super().__aenter__()
-        self.themes = SqlThemes(self.session)
-        return self
 
 
 class FakeThemeMessages:
@@ -61,8 +51,7 @@ class FakeThemeMessages:
 
 @pytest.fixture
 def themed(engine):
-    sessions = sessionmaker(engine)
-    return lambda: ThemedUnitOfWork(sessions)
+    return unit_of_work_factory(engine)
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from council.services.cases import PiiWarning
 from council.services.hearings import HearingService
 from council.services.votes import VoteRequest, VoteService
 from council.votes import Choice, DeadlinePassed, Majority, Outcome, VoteStatus
-from storage.db import make_engine, sessionmaker
+from storage.db import make_engine
 from storage.tables import (audit_log, conversations, metadata, outbox, vote_ballot_history, vote_secret_ballots,
                             vote_voters, votes)
 from storage.uow import unit_of_work_factory
@@ -372,7 +372,7 @@ async def test_reminders_go_once_and_only_to_those_who_have_not_voted(uow, clock
 async def second_uow(database_url):
     """A second engine on the same database: another app process as far as the database can tell."""
     engine = make_engine(database_url)
-    yield unit_of_work_factory(sessionmaker(engine))
+    yield unit_of_work_factory(engine)
     await engine.dispose()
 
 
