@@ -549,8 +549,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.vote_latency", description=__doc__.split("\n\n")[0])
     parser.add_argument("--voters", type=int, default=50, help="concurrent voters (50)")
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
-    parser.add_argument("--rounds", type=int, default=2, help="interleaved echo/app rounds, pooled (2)")
-    parser.add_argument("--single", type=int, default=30, help="sequential invokes per round for the median (30)")
+    parser.add_argument("--rounds", type=int, default=4, help="interleaved echo/app rounds, pooled (4)")
+    parser.add_argument("--single", type=int, default=60, help="sequential invokes per round for the median (60)")
     parser.add_argument("--profile", metavar="FILE", help="cProfile of the app phases (server process) to FILE")
     parser.add_argument("--in-process-client", action="store_true",
                         help="run the load generator in the servers' event loop instead of a child process")
