@@ -1,7 +1,7 @@
 """Vote latency benchmark: N concurrent voters casting and changing votes through /api/messages, against a
 minimal botbuilder echo bot served the same way on the same machine in the same run.
 
-    python -m bench.vote_latency [--voters 50] [--database sqlite|postgres] [--rounds 2] [--single 30]
+    python -m bench.vote_latency [--voters 50] [--database sqlite|postgres] [--rounds 4] [--single 60]
 
 The app: ``tests.e2e.harness.start_bot`` (the real ``create_app`` on 127.0.0.1, the fake Bot Connector, scheduler
 off) on a temp SQLite file or, with ``--database postgres``, on database ``radsbot_bench_votes`` (dropped and
@@ -9,7 +9,7 @@ recreated through ``test``). The council is seeded directly: the team is install
 so the channel reference exists), N members with the MEMBER role, a Teams id, UPN, tenant and locale (so no
 invoke needs a roster look-up or a member write, as in steady production use) are saved through the members
 repository, and the leader opens one named vote with the real ``vote.open`` invoke; its card is delivered. During
-the run a background task calls ``container.outbox.deliver_due()`` in a loop (0.1 s pause between sweeps: what
+the run a background task calls ``container.sweep_outbox()`` in a loop (0.1 s pause between sweeps: what
 ``VoteService.wake`` -> ``kick`` does in production), so the card UPDATEs flow as in production; only invoke
 latency is measured.
 
@@ -344,7 +344,7 @@ async def _single(load: Load, server: Server, count: int, offset: int) -> Phase:
 
 
 async def _outbox_loop(bot, stop: asyncio.Event, stats: dict) -> None:
-    """deliver_due() over and over while the load runs (production: every cast wakes the outbox job)."""
+    """The outbox job over and over while the load runs (production: every cast wakes it)."""
     while not stop.is_set():
         try:
             report = await bot.container.sweep_outbox()
@@ -524,7 +524,7 @@ async def _bench(args: argparse.Namespace) -> int:
           f"{a['singles']} (+{WARMUP + n} warm-up each); failed: echo {e['failed']}, app {a['failed']}")
     for problem, count in Counter(load.bad).most_common(5):
         print(f"    {count} x {problem}")
-    print(f"  outbox:          {outbox_stats['sweeps']} deliver_due sweep(s) completed during the load, {card_updates} "
+    print(f"  outbox:          {outbox_stats['sweeps']} outbox sweep(s) completed during the load, {card_updates} "
           f"card update(s) received by the connector in all; rows {dict(sorted(outbox_counts.items()))}"
           + (f"; errors {dict(outbox_stats['errors'])}" if outbox_stats["errors"] else ""))
     print(f"  shared card:     during the app's concurrent phases ({during['seconds']:.1f} s, {a['requests']} casts) "

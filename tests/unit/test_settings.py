@@ -241,3 +241,17 @@ def test_a_registered_bot_needs_a_ballot_key_for_secret_votes():
     with pytest.raises(SettingsError, match="at least 16"):
         Settings.from_env(registered(VOTE_BALLOT_KEY="short"))
     assert Settings.from_env({}).ballot_key  # local mode works without one
+
+
+# --- MEMBER_CACHE_SECONDS ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("raw", "seconds"), [("", 5), ("0", 0), (" 30 ", 30), ("3600", 3600)])
+def test_member_cache_seconds_is_a_whole_number_of_seconds(raw, seconds):
+    assert Settings.from_env({"MEMBER_CACHE_SECONDS": raw}).member_cache_seconds == seconds
+
+
+@pytest.mark.parametrize("raw", ["-1", "2.5", "3601", "fem"])
+def test_a_bad_member_cache_time_is_refused_naming_the_variable(raw):
+    with pytest.raises(SettingsError, match="MEMBER_CACHE_SECONDS"):
+        Settings.from_env({"MEMBER_CACHE_SECONDS": raw})
