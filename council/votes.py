@@ -254,13 +254,9 @@ def check_cast(vote: Vote, voter: str, choice: Choice, comment: str, now: dateti
     return comment
 
 
-def tally(ballots: Iterable[Ballot], vote: Vote, voted: int | None = None) -> Tally:
-    """Count the current ballots; `voted` (who has voted) defaults to the number of ballots."""
-    return tally_groups(((b.choice, b.comment, 1) for b in ballots), vote, voted)
-
-
 def tally_groups(groups: Iterable[tuple[Choice, str, int]], vote: Vote, voted: int | None = None) -> Tally:
-    """Count ballots summed as (choice, remark, how many), as the database groups them."""
+    """Count ballots summed as (choice, remark, how many), as the database groups them; `voted` (who has
+    voted) defaults to the number of ballots."""
     counts = dict.fromkeys(vote.options, 0)
     comments: list[tuple[Choice, str]] = []
     total = 0

@@ -8,7 +8,7 @@ from sqlalchemy import (Boolean, Column, Date, Integer, String, Table, Text, Tim
 
 from council.themes import Rsvp, ThemeMeeting, ThemeStatus, TopicSuggestion
 from storage.tables import Id, UtcDateTime, metadata
-from storage.upsert import dialect_insert
+from storage.upsert import upsert
 
 theme_meetings = Table(
     "theme_meetings", metadata,
@@ -100,11 +100,8 @@ class SqlThemes:
         current = await self.answer(theme_id, member)
         if current is answer:
             return False
-        stmt = dialect_insert(self._s, theme_rsvps).values(theme_id=theme_id, member=member, answer=answer.value,
-                                                           answered_at=at)
-        await self._s.execute(stmt.on_conflict_do_update(
-            index_elements=["theme_id", "member"],
-            set_={"answer": stmt.excluded.answer, "answered_at": stmt.excluded.answered_at}))
+        await upsert(self._s, theme_rsvps, {"theme_id": theme_id, "member": member, "answer": answer.value,
+                                            "answered_at": at}, ["theme_id", "member"])
         return True
 
     async def answer(self, theme_id: int, member: str) -> Rsvp | None:

@@ -10,14 +10,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from sqlalchemy import Table, bindparam, text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import TextClause
-
-
-def dialect_insert(session: AsyncConnection, table: Table):
-    return (pg_insert if session.dialect.name == "postgresql" else sqlite_insert)(table)
 
 
 async def upsert(session: AsyncConnection, table: Table, values: dict, keys: list[str]) -> None:

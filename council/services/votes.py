@@ -322,11 +322,7 @@ class VoteService:
                 if await uow.outbox.has_pending(_card(vote)):
                     continue  # the next sweep after it has gone
                 original = await uow.outbox.get_by_key(_card(vote))  # gone only if pruned long ago
-                if original is not None:
-                    counted = await self._tally(uow, vote, locked=False)
-                    names = await self._names(uow, vote, counted) if vote.status is VoteStatus.CLOSED else None
-                    card = self._messages.vote_card(vote, visible_tally(vote, counted), names,
-                                                     refresh_ids=await self._refresh_ids(vote))
+                card = await self._draw(uow, vote) if original is not None else None
                 if not await uow.votes.card_shown(vote_id, changes):
                     continue  # someone queued this drawing, or a newer one, meanwhile
                 if original is not None:
@@ -336,6 +332,13 @@ class VoteService:
                     queued += 1
                 await uow.commit()
         return queued
+
+    async def _draw(self, uow: UnitOfWork, vote: Vote) -> dict:
+        """The shared card as of now; who voted what only on a closed named vote."""
+        counted = await self._tally(uow, vote, locked=False)
+        names = await self._names(uow, vote, counted) if vote.status is VoteStatus.CLOSED else None
+        return self._messages.vote_card(vote, visible_tally(vote, counted), names,
+                                        refresh_ids=await self._refresh_ids(vote))
 
     # --- closing --------------------------------------------------------------------------------------------
     async def close(self, actor: Member, vote_id: int) -> Vote:

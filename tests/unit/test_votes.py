@@ -11,9 +11,9 @@ from council.hearings import (Hearing, HearingForm, HearingRules, HearingStatus,
                               set_draft, validate, warnings)
 from council.members import Member, Role
 from council.planning import PlanRules, WorkingCalendar
-from council.votes import (Ballot, Choice, DeadlinePassed, Majority, Outcome, Quorum, Tally, Vote, VoteStatus,
+from council.votes import (Choice, DeadlinePassed, Majority, Outcome, Quorum, Tally, Vote, VoteStatus,
                            ballot_token, cancel, check_cast, check_open, close, close_early, entitled_snapshot, extend,
-                           has_quorum, may_manage, reminder_due_at, result, tally, visible_tally)
+                           has_quorum, may_manage, reminder_due_at, result, tally_groups, visible_tally)
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 DEADLINE = NOW + timedelta(days=3)
@@ -31,7 +31,7 @@ def a_vote(entitled: int = 5, **changes) -> Vote:
 
 
 def counted(vote: Vote, *choices: Choice) -> Tally:
-    return tally([Ballot(vote.id, f"v{n}", c, "merknad" if c is M else "") for n, c in enumerate(choices)], vote)
+    return tally_groups([(c, "merknad" if c is M else "", 1) for c in choices], vote)
 
 
 # --- entitlement ----------------------------------------------------------------------------------------------
@@ -136,12 +136,11 @@ def test_two_thirds_majority_counts_only_the_non_abstaining_votes():
 
 
 def test_tally_counts_each_choice_and_keeps_remarks_without_names_in_a_fixed_order():
-    vote = a_vote()
-    ballots = [Ballot(1, "v3", M, "b"), Ballot(1, "v1", U, "a"), Ballot(1, "v0", M, "a"), Ballot(1, "v2", E)]
-    counted_ = tally(ballots, vote)
-    assert counted_.counts == {E: 1, M: 2, U: 1, A: 0}
-    assert (counted_.voted, counted_.entitled, counted_.in_favour, counted_.against) == (4, 5, 3, 1)
-    assert counted_.comments == ((M, "a"), (M, "b"), (U, "a"))
+    vote = a_vote(entitled=7)
+    counted_ = tally_groups([(M, "b", 1), (U, "a", 1), (M, "a", 1), (E, "", 1), (U, "a", 2)], vote)
+    assert counted_.counts == {E: 1, M: 2, U: 3, A: 0}
+    assert (counted_.voted, counted_.entitled, counted_.in_favour, counted_.against) == (6, 7, 3, 3)
+    assert counted_.comments == ((M, "a"), (M, "b"), (U, "a"), (U, "a"), (U, "a"))  # one line per ballot
     assert Tally.from_dict(counted_.as_dict()) == counted_
 
 
