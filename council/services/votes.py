@@ -314,24 +314,30 @@ class VoteService:
             stale = await uow.votes.stale_cards()
         queued = 0
         for vote_id in stale:
-            async with self._uow() as uow:
-                read = await uow.votes.get_with_changes(vote_id)
-                if read is None:
-                    continue
-                vote, changes = read
-                if await uow.outbox.has_pending(_card(vote)):
-                    continue  # the next sweep after it has gone
-                original = await uow.outbox.get_by_key(_card(vote))  # gone only if pruned long ago
-                card = await self._draw(uow, vote) if original is not None else None
-                if not await uow.votes.card_shown(vote_id, changes):
-                    continue  # someone queued this drawing, or a newer one, meanwhile
-                if original is not None:
-                    version = await uow.counters.next(_card(vote))
-                    await queue(uow, self._clock, key=f"{_card(vote)}:v{version}", operation=Operation.UPDATE,
-                                target=original.target, update_of=_card(vote), activity=card)
-                    queued += 1
-                await uow.commit()
+            try:
+                queued += await self._refresh_card(vote_id)
+            except Exception:  # one vote's card must not hold up the others or the outbox after it
+                log.exception("votes: the card of vote %s was not redrawn; tried again on the next sweep", vote_id)
         return queued
+
+    async def _refresh_card(self, vote_id: int) -> int:
+        async with self._uow() as uow:
+            read = await uow.votes.get_with_changes(vote_id)
+            if read is None:
+                return 0
+            vote, changes = read
+            if await uow.outbox.has_pending(_card(vote)):
+                return 0  # the next sweep after it has gone
+            original = await uow.outbox.get_by_key(_card(vote))  # gone only if pruned long ago
+            card = await self._draw(uow, vote) if original is not None else None
+            if not await uow.votes.card_shown(vote_id, changes):
+                return 0  # someone queued this drawing, or a newer one, meanwhile
+            if original is not None:
+                version = await uow.counters.next(_card(vote))
+                await queue(uow, self._clock, key=f"{_card(vote)}:v{version}", operation=Operation.UPDATE,
+                            target=original.target, update_of=_card(vote), activity=card)
+            await uow.commit()
+            return int(original is not None)
 
     async def _draw(self, uow: UnitOfWork, vote: Vote) -> dict:
         """The shared card as of now; who voted what only on a closed named vote."""

@@ -311,6 +311,26 @@ async def test_casts_that_arrive_together_are_written_in_one_transaction(uow, vo
     assert len(await rows(uow, audit_log, audit_log.c.action == "cast")) == 7
 
 
+async def test_a_card_that_fails_to_draw_does_not_hold_up_the_others(uow, clock, caplog):
+    class Failing(FakeVoteMessages):
+        def vote_card(self, vote, tally, names, refresh_ids=()):
+            if vote.id == 1 and tally.voted:
+                raise ValueError("a drawing bug")
+            return super().vote_card(vote, tally, names, refresh_ids)
+
+    service = VoteService(uow, clock, Failing(), KEY, OSLO)
+    people = await seed(uow, 2)
+    first = await service.open_vote(LEADER, request())
+    second = await service.open_vote(LEADER, request(question="Neste sak?"))
+    for vote in (first, second):
+        await service.cast(people[0], vote.id, E)
+    assert await sweep(uow, service) == 1
+    assert f"the card of vote {first.id} was not redrawn" in caplog.text
+    assert [k for k in await vote_messages(uow, second.id) if ":card:v" in k] == [f"vote:{second.id}:card:v1"]
+    [stored] = await rows(uow, votes, votes.c.id == first.id)
+    assert stored.card_shown < stored.card_changes  # still to be drawn: the next sweep tries again
+
+
 async def test_a_deputy_votes_for_a_member_who_reported_absence(uow, clock, votes_service):
     deputy = Member("d01", "Vara for 01", roles=frozenset({Role.DEPUTY}), deputy_for="m01")
     people = await seed(uow, 3, deputy)
