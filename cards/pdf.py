@@ -131,6 +131,12 @@ def minutes_pdf(meeting: PdfMeeting) -> bytes:
     return _render(meeting, KIND_MINUTES, minutes=True)
 
 
+def record_pdf(meeting: PdfMeeting, kind: str, heading: str) -> bytes:
+    """Another archive record in the same layout (e.g. a vote's result): `kind` goes into the metadata,
+    `heading` above the items; no attendance, no schedule."""
+    return _render(meeting, kind, minutes=True, heading=heading)
+
+
 def _clean(value: str) -> str:
     """Line breaks normalised, tabs as spaces, other control characters dropped."""
     value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
@@ -339,7 +345,7 @@ def _draw_item(doc: _Document, item: PdfItem, with_schedule: bool) -> None:
             doc.body_font()
 
 
-def _render(meeting: PdfMeeting, kind: str, minutes: bool) -> bytes:
+def _render(meeting: PdfMeeting, kind: str, minutes: bool, heading: str | None = None) -> bytes:
     doc = _Document(meeting)
     created = _creation_date(meeting)
     title = ", ".join(_clean(part).strip() for part in (meeting.title, meeting.date_text) if part.strip())
@@ -374,14 +380,14 @@ def _render(meeting: PdfMeeting, kind: str, minutes: bool) -> bytes:
     facts: list[tuple[str, str]] = [(LABEL_DATE, meeting.date_text), (LABEL_TIME, meeting.time_text),
                                     (LABEL_PLACE, meeting.place), (LABEL_CHAIR, meeting.chair),
                                     (LABEL_SECRETARY, meeting.secretary)]
-    if minutes:
+    if minutes and heading is None:
         facts += [(LABEL_PRESENT, _names(meeting.present)), (LABEL_ABSENT, _names(meeting.absent))]
     for label, value in facts:
         value = _clean(value).strip()
         if value:
             doc.fact(label, value)
 
-    doc.section_heading(HEADING_MINUTES_ITEMS if minutes else HEADING_NOTICE_ITEMS)
+    doc.section_heading(heading or (HEADING_MINUTES_ITEMS if minutes else HEADING_NOTICE_ITEMS))
     if not meeting.items:
         doc.paragraph(NO_ITEMS)
     for item in meeting.items:

@@ -24,7 +24,7 @@ from cards.agenda_cards import (action_set, choice_input, columns, date_input, h
                                 text_input, time_input, within_budget)
 from cards.common import card, notice, privacy_notice, text, title
 from cards.exports import _cell
-from cards.pdf import PdfItem, PdfMeeting, _render
+from cards.pdf import PdfItem, PdfMeeting, record_pdf
 from cards.texts import t
 from cards.texts.format import format_date, format_time
 from council.hearings import Hearing
@@ -526,9 +526,9 @@ def vote_result_document(export: VoteExport, tz: ZoneInfo = OSLO) -> PdfMeeting:
 
 
 def vote_result_pdf(export: VoteExport, tz: ZoneInfo = OSLO) -> bytes:
-    """The result document as an archive PDF, drawn by cards.pdf's renderer (document kind 'Resultat av
-    avstemning' in the metadata, where minutes_pdf would say 'Møtereferat')."""
-    return _render(vote_result_document(export, tz), t("votes.doc.kind", NB), minutes=True)
+    """The result document as an archive PDF in the minutes' layout (document kind 'Resultat av avstemning' in
+    the metadata, 'Avstemningen' above its parts)."""
+    return record_pdf(vote_result_document(export, tz), t("votes.doc.kind", NB), t("votes.doc.heading", NB))
 
 
 def vote_result_lines(votes, locale: str | None) -> list[str]:

@@ -129,6 +129,7 @@ TEXTS = {
     "votes.csv.remarks_anonymous": "Comments (without names)",
     "votes.doc.title": "Result of vote – {question}",
     "votes.doc.kind": "Result of vote",
+    "votes.doc.heading": "The vote",
     "votes.doc.counts": "Votes",
     # --- votes: what the service refuses ----------------------------------------------------------------------
     "votes.already_open": "There is already an open vote on this consultation.",

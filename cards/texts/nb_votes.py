@@ -129,6 +129,7 @@ TEXTS = {
     "votes.csv.remarks_anonymous": "Merknader (uten navn)",
     "votes.doc.title": "Resultat av avstemning – {question}",
     "votes.doc.kind": "Resultat av avstemning",
+    "votes.doc.heading": "Avstemningen",
     "votes.doc.counts": "Stemmer",
     # --- votes: what the service refuses ----------------------------------------------------------------------
     "votes.already_open": "Det er allerede en åpen avstemning om denne høringen.",

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from pypdf import PdfReader
 
 import cards.actions as card_actions
 from cards.actions import (HEARING_AGENDA, HEARING_SAVE, HEARING_STATUS, VOTE_CANCEL, VOTE_CAST, VOTE_CLOSE,
@@ -585,6 +586,10 @@ def test_result_pdf_is_rendered_by_cards_pdf():
 
     assert data.startswith(b"%PDF-")
     assert vote_result_pdf(named_export(), OSLO) == data  # stable bytes for the archive
+    reader = PdfReader(io.BytesIO(data))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Avstemningen" in text and "Saker" not in text and "Til stede" not in text  # not a meeting's minutes
+    assert reader.metadata.subject.startswith("Resultat av avstemning")
 
 
 # --- hearings ---------------------------------------------------------------------------------------------------------
