@@ -24,9 +24,18 @@ def build_scheduler(timezone: str, jobs: list[RecurringJob]) -> AsyncIOScheduler
         zone = getattr(job.trigger, "timezone", None)
         if zone is not None and str(zone) != str(scheduler.timezone):
             raise ValueError(f"job {job.id}: trigger in {zone}, not council time {timezone}")
-        scheduler.add_job(job.func, job.trigger, id=job.id, name=job.id, replace_existing=True, coalesce=True,
-                          max_instances=1, misfire_grace_time=job.misfire_grace_time)
+        scheduler.add_job(_awaited(job.func), job.trigger, id=job.id, name=job.id, replace_existing=True,
+                          coalesce=True, max_instances=1, misfire_grace_time=job.misfire_grace_time)
     return scheduler
+
+
+def _awaited(func: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[object]]:
+    """A coroutine function around any job. AsyncIOScheduler awaits only what it recognises as a coroutine
+    function; anything else (a lambda returning a coroutine, say) it runs in a thread, where the coroutine is
+    created and never awaited: the job would silently do nothing."""
+    async def run() -> object:
+        return await func()
+    return run
 
 
 def kick(scheduler: AsyncIOScheduler, job_id: str) -> None:

@@ -2,9 +2,11 @@
 the result is posted and recorded; a secret vote shows counts only."""
 from __future__ import annotations
 
-from datetime import date
+import asyncio
+from datetime import date, datetime, timezone
 
 from app import _votes_sweep
+from tests.e2e.harness import start_bot
 from tests.e2e.teams import (EMMA, INGRID, KARI, OLA, SIGRID, TEAM_ID, card_of, execute, install_in_team, nodes,
                              sent_card, texts_in)
 
@@ -76,7 +78,7 @@ async def test_a_named_vote_on_a_hearing_response_runs_to_its_result(bot):
     updates = [r for r in bot.connector.requests if r.kind == "update"]
     assert updates and "2 av 2 har stemt" in texts_in(updates[-1].body)
 
-    bot.clock.set(__import__("datetime").datetime(2026, 11, 30, 11, 1, tzinfo=__import__("datetime").timezone.utc))
+    bot.clock.set(datetime(2026, 11, 30, 11, 1, tzinfo=timezone.utc))
     await _votes_sweep(bot.container)
     await _votes_sweep(bot.container)  # idempotent
     await bot.deliver()
@@ -96,7 +98,7 @@ async def test_a_named_vote_on_a_hearing_response_runs_to_its_result(bot):
 async def test_a_vote_past_its_deadline_is_refused_before_the_sweep_closes_it(bot):
     await _council(bot)
     vote_id = await _open(bot, None, secret=False)
-    bot.clock.set(__import__("datetime").datetime(2026, 11, 30, 11, 1, tzinfo=__import__("datetime").timezone.utc))
+    bot.clock.set(datetime(2026, 11, 30, 11, 1, tzinfo=timezone.utc))
     late = await _cast(bot, OLA, vote_id, "enig")
     assert "frist" in texts_in(late).lower()
     view = await bot.container.votes.view(await _member(bot, KARI), vote_id)
@@ -109,7 +111,7 @@ async def test_a_secret_vote_shows_counts_only(bot):
     await _cast(bot, OLA, vote_id, "uenig")
     await _cast(bot, INGRID, vote_id, "enig")
     await bot.deliver()
-    bot.clock.set(__import__("datetime").datetime(2026, 11, 30, 11, 1, tzinfo=__import__("datetime").timezone.utc))
+    bot.clock.set(datetime(2026, 11, 30, 11, 1, tzinfo=timezone.utc))
     await _votes_sweep(bot.container)
     await bot.deliver()
     everything = "\n".join(texts_in(sent_card(a)) for a in bot.connector.sent(TEAM_ID))
@@ -131,7 +133,7 @@ async def test_a_closed_vote_is_recorded_in_the_next_meetings_minutes(bot):
     vote_id = await _open(bot, None, secret=False)
     await _cast(bot, OLA, vote_id, "enig")
     await _cast(bot, INGRID, vote_id, "uenig")
-    bot.clock.set(__import__("datetime").datetime(2026, 11, 30, 11, 1, tzinfo=__import__("datetime").timezone.utc))
+    bot.clock.set(datetime(2026, 11, 30, 11, 1, tzinfo=timezone.utc))
     await _votes_sweep(bot.container)
     await bot.post(execute(bot.service_url, KARI, "meeting.add", {"date": "2026-12-08", "start": "09:00",
                                                                  "end": "11:00", "place": "Teams"}))
@@ -142,3 +144,27 @@ async def test_a_closed_vote_is_recorded_in_the_next_meetings_minutes(bot):
     from cards.documents import minutes_markdown
     markdown = minutes_markdown(view, {}, bot.container.meetings.rules, __import__("zoneinfo").ZoneInfo("Europe/Oslo"))
     assert "Avstemninger siden forrige møte" in markdown and "Skal rådet sende høringssvaret?" in markdown
+
+
+async def test_with_the_scheduler_running_the_channel_card_follows_the_votes_by_itself(database_url):
+    """The production wiring: a cast wakes the outbox job, which redraws the card and sends the update; the test
+    calls no sweep (it only waits, up to 10 s, for what the connector receives)."""
+    bot = await start_bot(database_url, start_scheduler=True)
+    try:
+        await _council(bot)
+        vote_id = await _open(bot, None, secret=False)
+        await _cast(bot, OLA, vote_id, "enig")
+        await _cast(bot, INGRID, vote_id, "uenig")
+
+        def shown() -> list[str]:
+            updates = [r for r in bot.connector.requests if r.kind == "update" and 200 <= r.status < 300]
+            return texts_in(updates[-1].body) if updates else []
+
+        for _ in range(200):
+            if "2 av 2 har stemt" in shown():
+                break
+            await asyncio.sleep(0.05)
+        assert "2 av 2 har stemt" in shown(), shown()
+    finally:
+        await bot.close()
+        await bot.connector.stop()

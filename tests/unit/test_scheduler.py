@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -74,7 +75,7 @@ def test_build_scheduler_registers_jobs_under_their_fixed_ids_with_safe_options(
         assert job.name == job.id
         assert job.coalesce is True
         assert job.max_instances == 1
-        assert job.func is noop
+        assert inspect.iscoroutinefunction(job.func)  # awaited on the loop, not run in a thread
     assert registered["outbox.deliver"].misfire_grace_time == 30
     assert registered["housekeeping.prune"].misfire_grace_time == 6 * 3600
     assert scheduler.running is False
@@ -218,3 +219,25 @@ async def test_kick_of_an_unknown_job_is_ignored():
         after = {job.id: job.next_run_time for job in scheduler.get_jobs()}
 
     assert after == before
+
+
+@pytest.mark.parametrize("as_given", ["coroutine function", "lambda returning a coroutine"])
+async def test_a_kicked_job_really_runs_however_it_was_given(as_given):
+    """AsyncIOScheduler runs a plain callable in a thread: a lambda around a coroutine would create the
+    coroutine there and never await it (the votes and meetings sweeps were such lambdas)."""
+    ran = asyncio.Event()
+
+    async def sweep() -> None:
+        ran.set()
+
+    func = sweep if as_given == "coroutine function" else (lambda: sweep())
+    job = RecurringJob("votes.sweep", func, IntervalTrigger(hours=1, timezone=OSLO), misfire_grace_time=60)
+    scheduler = build_scheduler("Europe/Oslo", [job])
+    scheduler.start()
+    try:
+        kick(scheduler, "votes.sweep")
+        await asyncio.wait_for(ran.wait(), timeout=10)
+    finally:
+        scheduler.shutdown(wait=False)
+        await loop_turn()
+    assert ran.is_set()
