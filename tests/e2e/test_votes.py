@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 from datetime import date, datetime, timezone
 
-from app import _votes_sweep
+from app import VOTES_JOB, _votes_sweep
+from scheduler import kick
 from tests.e2e.harness import start_bot
 from tests.e2e.teams import (EMMA, INGRID, KARI, OLA, SIGRID, TEAM_ID, card_of, execute, install_in_team, nodes,
                              sent_card, texts_in)
@@ -146,25 +147,39 @@ async def test_a_closed_vote_is_recorded_in_the_next_meetings_minutes(bot):
     assert "Avstemninger siden forrige møte" in markdown and "Skal rådet sende høringssvaret?" in markdown
 
 
-async def test_with_the_scheduler_running_the_channel_card_follows_the_votes_by_itself(database_url):
-    """The production wiring: a cast wakes the outbox job, which redraws the card and sends the update; the test
-    calls no sweep (it only waits, up to 10 s, for what the connector receives)."""
+async def _until(condition, seconds: float = 10.0) -> None:
+    """Wait for something the running scheduler does (polling; the test itself calls no sweep)."""
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+
+
+async def test_with_the_scheduler_running_the_card_follows_the_votes_and_the_vote_closes_itself(database_url):
+    """The production wiring: a cast wakes the outbox job, which redraws the card and sends the update; at the
+    deadline the votes job closes the vote and the result is posted."""
     bot = await start_bot(database_url, start_scheduler=True)
     try:
         await _council(bot)
         vote_id = await _open(bot, None, secret=False)
         await _cast(bot, OLA, vote_id, "enig")
-        await _cast(bot, INGRID, vote_id, "uenig")
+        await _cast(bot, INGRID, vote_id, "enig")
 
-        def shown() -> list[str]:
+        def shown() -> str:
             updates = [r for r in bot.connector.requests if r.kind == "update" and 200 <= r.status < 300]
-            return texts_in(updates[-1].body) if updates else []
+            return texts_in(updates[-1].body) if updates else ""
 
-        for _ in range(200):
-            if "2 av 2 har stemt" in shown():
-                break
-            await asyncio.sleep(0.05)
+        await _until(lambda: "2 av 2 har stemt" in shown())
         assert "2 av 2 har stemt" in shown(), shown()
+
+        def results() -> list[dict]:
+            return [a for a in bot.connector.sent(TEAM_ID) if a.get("summary", "").startswith("Resultat av")]
+
+        bot.clock.set(datetime(2026, 11, 30, 11, 1, tzinfo=timezone.utc))
+        kick(bot.container.scheduler, VOTES_JOB)
+        await _until(lambda: results() and "Avsluttet" in shown())
+        assert len(results()) == 1 and "Vedtatt" in results()[0]["summary"]
+        assert "Vedtatt" in shown() and "Slik stemte medlemmene" in shown()  # the channel card shows the result
     finally:
         await bot.close()
         await bot.connector.stop()
