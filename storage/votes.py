@@ -16,7 +16,6 @@ from storage.tables import vote_ballot_history, vote_ballots, vote_secret_ballot
 from storage.upsert import insert_rows
 
 
-
 def _to_vote(row) -> Vote:
     return Vote(
         id=row.id, question=row.question, proposal=row.proposal, deadline=row.deadline,
