@@ -210,19 +210,20 @@ class VoteService:
             for cast in self._queued.pop(vote_id, ()):  # only if cancelled (shutdown): nobody will write these
                 cast.answer.cancel()
 
-    async def _write(self, vote_id: int, batch: list[_Cast]) -> None:
+    async def _write(self, vote_id: int, batch: list[_Cast], retry: bool = True) -> None:
         """Answer every cast of the batch: its ballot, its rule violation, or the failure of its transaction.
-        A batch whose transaction fails is retried one cast at a time, so one bad cast cannot fail the rest."""
+        A batch whose transaction fails is written again one cast at a time: one bad cast cannot fail the rest,
+        and a passing failure (a connection the database dropped when it restarted) costs no answer."""
         try:
             answers = await self._record_batch(vote_id, batch)
         except DomainError as error:  # the vote is gone: the same answer for all
             answers = [error] * len(batch)
         except Exception as error:
-            if len(batch) > 1:
-                log.warning("votes: a batch of %d casts on vote %s failed (%s); writing them one by one",
+            if retry:
+                log.warning("votes: a batch of %d cast(s) on vote %s failed (%s); writing them one by one",
                             len(batch), vote_id, type(error).__name__)
                 for cast in batch:
-                    await self._write(vote_id, [cast])
+                    await self._write(vote_id, [cast], retry=False)
                 return
             answers = [error]
         except BaseException:

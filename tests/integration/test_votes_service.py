@@ -22,11 +22,12 @@ from council.services.cases import PiiWarning
 from council.services.hearings import HearingService
 from council.services.votes import VoteRequest, VoteService
 from council.votes import Choice, DeadlinePassed, Majority, Outcome, VoteStatus
-from storage.db import make_engine
+from storage.db import make_engine, migrate
 from storage.tables import (audit_log, conversations, metadata, outbox, vote_ballot_history, vote_secret_ballots,
                             vote_voters, votes)
 from storage.uow import unit_of_work_factory
 from storage.votes import SqlVotes
+from tests.databases import POSTGRES_URL, require_postgres, reset_postgres
 from tests.unit.test_pii import make_id
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -581,3 +582,38 @@ async def test_migration_0005_matches_the_table_definitions(engine):
     assert counts == 0
     mentioned = [d for d in differences if ours & set(str(d).replace("'", " ").replace("(", " ").split())]
     assert mentioned == []
+
+
+# --- a database restart ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def postgres_uow():
+    """PostgreSQL only: a restart drops the server side of every pooled connection."""
+    await require_postgres()
+    await reset_postgres()
+    engine = make_engine(POSTGRES_URL)
+    await migrate(engine)
+    yield unit_of_work_factory(engine)
+    await engine.dispose()
+
+
+async def test_a_cast_after_a_database_restart_is_stored_and_answered(postgres_uow, clock):
+    import asyncpg
+
+    uow = postgres_uow
+    service = VoteService(uow, clock, FakeVoteMessages(), KEY, OSLO)
+    people = await seed(uow, 3)
+    vote = await service.open_vote(LEADER, request())
+    assert (await service.cast(people[0], vote.id, E)).changed  # the pool now holds live connections
+    killer = await asyncpg.connect(POSTGRES_URL.replace("+asyncpg", ""))
+    try:  # what a restart does to them
+        await killer.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                             "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+    finally:
+        await killer.close()
+
+    mine = await service.cast(people[1], vote.id, U)  # the first try meets a dropped connection
+
+    assert mine.changed and mine.tally.voted == 2
+    assert (await service.view(LEADER, vote.id)).tally.counts == {E: 1, M: 0, U: 1, A: 0}
