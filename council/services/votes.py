@@ -308,9 +308,9 @@ class VoteService:
 
         A card whose previous drawing is still waiting to go out (Teams' per-conversation pacing) is drawn
         again only once that one has gone, so there is never more than one drawing in the queue and no work
-        drawn to be superseded. The card is drawn before anything is written, so the write (compare-and-set on
-        `card_shown`, which also keeps an older drawing from another process from replacing a newer one) holds
-        the vote briefly."""
+        drawn to be superseded. The card is drawn before anything is written and queued under a compare-and-set
+        on `card_shown` as the last statement, which keeps an older drawing from another process from
+        replacing a newer one and holds the vote's row only for the commit."""
         async with self._uow() as uow:
             stale = await uow.votes.stale_cards()
         queued = 0
@@ -330,13 +330,14 @@ class VoteService:
             if await uow.outbox.has_pending(_card(vote)):
                 return 0  # the next sweep after it has gone
             original = await uow.outbox.get_by_key(_card(vote))  # gone only if pruned long ago
-            card = await self._draw(uow, vote) if original is not None else None
-            if not await uow.votes.card_shown(vote_id, changes):
-                return 0  # someone queued this drawing, or a newer one, meanwhile
             if original is not None:
+                card = await self._draw(uow, vote)
                 version = await uow.counters.next(_card(vote))
                 await queue(uow, self._clock, key=f"{_card(vote)}:v{version}", operation=Operation.UPDATE,
                             target=original.target, update_of=_card(vote), activity=card)
+            # last, so the vote's row is held only until the commit that follows: casts wait on it
+            if not await uow.votes.card_shown(vote_id, changes):
+                return 0  # someone queued this drawing, or a newer one, meanwhile: ours is rolled back
             await uow.commit()
             return int(original is not None)
 
