@@ -1,6 +1,7 @@
 """Membership use cases: learn people from Teams, resolve the actor, let the leader assign roles."""
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -39,6 +40,7 @@ class MemberService:
         self._cache_seconds = cache_seconds
         self._monotonic = monotonic
         self._directory: tuple[float, dict[str, Member]] | None = None  # (valid until, members by AAD id)
+        self._reading = asyncio.Lock()  # one read when the copy expires, however many requests ask at once
 
     @property
     def units(self) -> tuple[str, ...]:
@@ -46,13 +48,21 @@ class MemberService:
 
     async def directory(self) -> dict[str, Member]:
         """Every known person by AAD id, as of at most `cache_seconds` ago (see the class)."""
-        now = self._monotonic()
-        if self._directory is not None and now < self._directory[0]:
+        if (known := self._fresh()) is not None:
+            return known
+        async with self._reading:
+            if (known := self._fresh()) is not None:  # read by whoever held the lock before us
+                return known
+            now = self._monotonic()
+            async with self._uow() as uow:
+                people = {m.aad_object_id: m for m in await uow.members.all()}
+            self._directory = (now + self._cache_seconds, people)
+            return people
+
+    def _fresh(self) -> dict[str, Member] | None:
+        if self._directory is not None and self._monotonic() < self._directory[0]:
             return self._directory[1]
-        async with self._uow() as uow:
-            people = {m.aad_object_id: m for m in await uow.members.all()}
-        self._directory = (now + self._cache_seconds, people)
-        return people
+        return None
 
     async def resolve_actor(self, person: PersonInfo) -> Member:
         """The member behind an activity, stored or refreshed only when something changed."""

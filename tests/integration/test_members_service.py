@@ -2,6 +2,7 @@
 members, refreshed after MEMBER_CACHE_SECONDS and dropped at once when this process changes someone."""
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 import pytest
@@ -76,3 +77,19 @@ async def test_what_teams_tells_anew_is_stored_even_while_the_copy_is_fresh(uow,
         stored = await u.members.get(OLA.aad_object_id)
     assert (stored.name, stored.locale) == ("Ola Nordmann", "en-US")
     assert (await members.directory())[OLA.aad_object_id].name == "Ola Nordmann"
+
+
+async def test_many_requests_at_once_read_the_members_once(uow, ticks, monkeypatch):
+    members = service(uow, ticks)
+    await members.resolve_actor(OLA)
+    reads = []
+    original = members._uow
+
+    def counting():
+        reads.append(1)
+        return original()
+
+    monkeypatch.setattr(members, "_uow", counting)
+    ticks.now += 5  # the copy has expired
+    found = await asyncio.gather(*(members.resolve_actor(OLA) for _ in range(20)))
+    assert {m.aad_object_id for m in found} == {OLA.aad_object_id} and len(reads) == 1
