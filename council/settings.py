@@ -115,10 +115,10 @@ class Settings:
             units=_units(get("COUNCIL_UNITS")),
             limits=_limits(env),
             deadlines=DeadlineRules(
-                submission_days_before=_days(env, "COUNCIL_SUBMISSION_DEADLINE_DAYS", 14),
-                notice_days_before=_days(env, "COUNCIL_NOTICE_DAYS", 7),
-                minutes_days_after=_days(env, "COUNCIL_MINUTES_DAYS", 7)),
-            case_flag_days=_days(env, "COUNCIL_CASE_FLAG_DAYS", 30),
+                submission_days_before=_whole(env, "COUNCIL_SUBMISSION_DEADLINE_DAYS", 14),
+                notice_days_before=_whole(env, "COUNCIL_NOTICE_DAYS", 7),
+                minutes_days_after=_whole(env, "COUNCIL_MINUTES_DAYS", 7)),
+            case_flag_days=_whole(env, "COUNCIL_CASE_FLAG_DAYS", 30),
             triage_to_channel=_triage_to(get("COUNCIL_TRIAGE_TO")),
             pask_ics=get("PASK_ICS"),
             pask_graph=_graph(get),
@@ -126,11 +126,11 @@ class Settings:
             plan=_plan(get),
             number_format=_number_format(get("COUNCIL_CASE_NUMBER_FORMAT")),
             ballot_key=_ballot_key(get("VOTE_BALLOT_KEY"), get("MICROSOFT_APP_ID")),
-            vote_reminder_hours=_days(env, "VOTE_REMINDER_HOURS", 24),
-            hearing_internal_days=_days(env, "HEARING_INTERNAL_WORKING_DAYS", 10),
+            vote_reminder_hours=_whole(env, "VOTE_REMINDER_HOURS", 24, "hours"),
+            hearing_internal_days=_whole(env, "HEARING_INTERNAL_WORKING_DAYS", 10),
             public_base_url=_base_url(get("PUBLIC_BASE_URL")),
             export_signing_key=get("EXPORT_SIGNING_KEY"),
-            member_cache_seconds=_seconds(env, "MEMBER_CACHE_SECONDS", 5),
+            member_cache_seconds=_whole(env, "MEMBER_CACHE_SECONDS", 5, "seconds", 3600),
             log_level=(get("LOG_LEVEL") or "INFO").upper(),
         )
         settings.validate()
@@ -248,21 +248,13 @@ def _base_url(raw: str) -> str:
     return raw.rstrip("/")
 
 
-def _seconds(env: Mapping[str, str], name: str, default: int) -> int:
+def _whole(env: Mapping[str, str], name: str, default: int, unit: str = "days", maximum: int = 365) -> int:
+    """A whole number of `unit` from 0 to `maximum`; unset means `default`."""
     raw = (env.get(name) or "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or int(raw) > 3600:
-        raise SettingsError(f"{name}={raw!r} must be a whole number of seconds between 0 and 3600.")
-    return int(raw)
-
-
-def _days(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = (env.get(name) or "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit() or int(raw) > 365:
-        raise SettingsError(f"{name}={raw!r} must be a whole number of days between 0 and 365.")
+    if not raw.isdigit() or int(raw) > maximum:
+        raise SettingsError(f"{name}={raw!r} must be a whole number of {unit} between 0 and {maximum}.")
     return int(raw)
 
 
