@@ -36,7 +36,7 @@ import signal
 import sys
 import tempfile
 import time
-from bench.databases import fresh_postgres
+from bench.databases import bench_database
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
@@ -253,12 +253,7 @@ async def _bench(args: argparse.Namespace) -> int:
 
     bench_started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="radsbot-fanout-"))
-    if args.database == "postgres":
-        url = await fresh_postgres(POSTGRES_BENCH_DB)
-        where = f"PostgreSQL, database {POSTGRES_BENCH_DB} (dropped and recreated)"
-    else:
-        url = f"sqlite+aiosqlite:///{workdir}/radsbot.db"
-        where = f"SQLite, {workdir}/radsbot.db"
+    url, where = await bench_database(args.database, POSTGRES_BENCH_DB, workdir)
     engine = make_engine(url)
     await migrate(engine)
     uow = unit_of_work_factory(engine)

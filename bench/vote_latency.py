@@ -49,7 +49,7 @@ import statistics
 import sys
 import tempfile
 import time
-from bench.databases import fresh_postgres
+from bench.databases import bench_database
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -409,12 +409,7 @@ async def _bench(args: argparse.Namespace) -> int:
     logging.getLogger("msrest.serialization").setLevel(logging.ERROR)  # as app.main: noisy about Teams fields
     bench_started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="radsbot-votes-"))
-    if args.database == "postgres":
-        url = await fresh_postgres(POSTGRES_BENCH_DB)
-        where = f"PostgreSQL, database {POSTGRES_BENCH_DB} (dropped and recreated)"
-    else:
-        url = f"sqlite+aiosqlite:///{workdir}/radsbot.db"
-        where = f"SQLite, {workdir}/radsbot.db"
+    url, where = await bench_database(args.database, POSTGRES_BENCH_DB, workdir)
     voters = _voters(args.voters)
     bot = await start_bot(url)
     echo_runner, echo_url = await _serve(_echo_app())
