@@ -19,12 +19,6 @@ async def upsert(session: AsyncConnection, table: Table, values: dict, keys: lis
     await insert_rows(session, table, [values], keys, update=True)
 
 
-async def upsert_changed(session: AsyncConnection, table: Table, values: dict, keys: list[str],
-                         compare: list[str]) -> bool:
-    """Insert, or overwrite only when one of the `compare` columns differs; True when a row was written."""
-    return bool(await insert_rows(session, table, [values], keys, update=True, compare=compare, returning=keys[-1]))
-
-
 async def insert_new(session: AsyncConnection, table: Table, values: dict, keys: list[str]) -> bool:
     """Insert unless a row with the same keys exists; True when inserted."""
     return bool(await insert_rows(session, table, [values], keys, returning=keys[-1]))

@@ -11,7 +11,7 @@ from sqlalchemy import select, text
 from storage.db import make_engine, migrate
 from storage.tables import counters, outbox, vote_ballots, votes
 from storage.uow import unit_of_work_factory
-from storage.upsert import insert_new, insert_rows, upsert, upsert_changed
+from storage.upsert import insert_new, insert_rows, upsert
 
 T0 = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
@@ -48,12 +48,7 @@ async def test_many_rows_in_one_statement_return_exactly_the_rows_written(uow):
 
 
 async def test_single_row_helpers_keep_their_meaning(uow):
-    await seed_vote(uow)
     async with uow() as u:
-        assert await upsert_changed(u.session, vote_ballots, ballot("a", "enig"), ["vote_id", "voter"],
-                                    ["choice", "comment"])
-        assert not await upsert_changed(u.session, vote_ballots, ballot("a", "enig"), ["vote_id", "voter"],
-                                        ["choice", "comment"])
         row = {"delivery_key": "k1", "operation": "send", "target": "19:c", "activity": {"text": "Hei, æøå"},
                "update_of": None, "status": "pending", "attempts": 0, "created_at": T0, "next_attempt_at": T0}
         assert await insert_new(u.session, outbox, row, ["delivery_key"])
