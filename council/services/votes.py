@@ -601,15 +601,13 @@ def _distinct_voters(writes: list[tuple[int, str]], batch: list[_Cast]) -> list[
     """Split the writes, in order, into parts without a voter twice (one statement may not update a row
     twice); a voter's later cast lands in a later part."""
     parts: list[list[tuple[int, str]]] = []
-    voters: list[set[str]] = []
+    last: dict[str, int] = {}  # voter -> the part holding their latest cast
     for n, comment in writes:
-        voter = batch[n].voter
-        at = next((i + 1 for i in range(len(parts) - 1, -1, -1) if voter in voters[i]), 0)
+        at = last.get(batch[n].voter, -1) + 1
         if at == len(parts):
             parts.append([])
-            voters.append(set())
         parts[at].append((n, comment))
-        voters[at].add(voter)
+        last[batch[n].voter] = at
     return parts
 
 
