@@ -261,13 +261,12 @@ class VotesFeature:
 
     async def _own_view(self, ctx: ActionContext, vote_id: int, error: str | None = None) -> dict:
         try:
-            view = await self._votes.view(ctx.actor, vote_id)
+            mine = await self._votes.mine(ctx.actor, vote_id)
         except NotAllowed:
             return await self._not_entitled(ctx, vote_id)
-        if ctx.actor.aad_object_id not in view.vote.entitled:
-            return not_entitled_card(view, ctx.locale, self._viewer(ctx))
-        mine = await self._votes.mine(ctx.actor, vote_id)
-        return my_vote_card(mine, view, self._viewer(ctx), ctx.locale, error=error,
+        if not mine.entitled:
+            return not_entitled_card(mine.view, ctx.locale, self._viewer(ctx))
+        return my_vote_card(mine, mine.view, self._viewer(ctx), ctx.locale, error=error,
                             is_manager=ctx.actor.is_organiser)
 
     async def _not_entitled(self, ctx: ActionContext, vote_id: int) -> dict:

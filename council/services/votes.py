@@ -74,7 +74,7 @@ class MyBallot:
     comment: str
     changed: bool  # False for a redelivery or the same choice again
     tally: Tally
-    view: VoteView | None = None  # the shared card's data as of this cast (saves the caller a second read)
+    view: VoteView | None = None  # the vote as read with this ballot (saves the caller a second read)
 
 
 @dataclass(frozen=True)
@@ -485,14 +485,18 @@ class VoteService:
             return VoteView(vote, visible_tally(vote, counted), await self._names(uow, vote, counted))
 
     async def mine(self, actor: Member, vote_id: int) -> MyBallot:
-        """The actor's own standing: entitled, voted, and (named votes) their current choice."""
+        """The actor's own standing (entitled, voted, and for named votes their current choice) with the vote as
+        `view` shows it, read together: what a card refresh needs. Someone outside the council: NotAllowed."""
         async with self._uow() as uow:
             vote = await _load(uow, vote_id)
+            _council(actor, vote)
             counted = await self._tally(uow, vote, locked=False)
+            shown = visible_tally(vote, counted)
             voted = actor.aad_object_id in await uow.votes.voters(vote.id)
             ballot = None if vote.secret else await uow.votes.ballot(vote.id, actor.aad_object_id)
             return MyBallot(vote, vote.may_vote(actor.aad_object_id), voted, ballot.choice if ballot else None,
-                            ballot.comment if ballot else "", False, visible_tally(vote, counted))
+                            ballot.comment if ballot else "", False, shown,
+                            VoteView(vote, shown, await self._names(uow, vote, counted)))
 
     async def open_votes(self) -> list[Vote]:
         async with self._uow() as uow:
