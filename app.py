@@ -12,6 +12,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from botbuilder.core import ConversationState
 
 from bot.adapter import build_adapter
+from bot.auth import BotConnectorTokens, SigningKeys
 from bot.cases import CasesFeature
 from bot.exports import ROUTES as EXPORT_ROUTES
 from bot.exports import ExportLinks, LinkSigner, export_handlers
@@ -85,6 +86,7 @@ class Container:
     calendar_writer: GraphCalendarWriter | None = None
     handler: RaadsbotHandler | None = None
     adapter: object = None
+    tokens: BotConnectorTokens | None = None
     scheduler: object = None
 
     async def sweep_outbox(self):
@@ -105,6 +107,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     app.cleanup_ctx.append(_database(container))
     app.cleanup_ctx.append(_bot(container))
     app.cleanup_ctx.append(_scheduler(container))
+    app.on_shutdown.append(_stop_token_checks(container))
 
     async def messages(request: web.Request) -> web.Response:
         return await app[MESSAGES](request)
@@ -162,6 +165,7 @@ def _bot(c: Container):
                                       deadlines=s.deadlines, plan_rules=s.plan)
         c.calendar_writer = _calendar_writer(s)
         c.adapter = build_adapter(s)
+        c.tokens = None if s.anonymous else BotConnectorTokens(s.app_id, SigningKeys(s.openid_metadata_url))
         c.outbox.notifier = TeamsNotifier(c.adapter, s.app_id)
         state = ConversationState(DatabaseStorage(c.uow, c.clock))
         app[EXPORT] = export_handlers(signer, members=c.members, cases=c.cases, meetings=c.meetings,
@@ -172,12 +176,22 @@ def _bot(c: Container):
             meetings=MeetingsFeature(c.meetings, c.agenda, c.minutes, c.members, c.pask, links),
             votes=VotesFeature(c.hearings, c.votes, c.meetings, c.members, links, s.tz),
             themes=ThemesFeature(c.themes), reminders=RemindersFeature(c.reminders))
-        app[MESSAGES] = messages_route(c.adapter, c.handler.on_turn, s.anonymous, s.tenant_allow_list)
+        app[MESSAGES] = messages_route(c.adapter, c.handler.on_turn, c.tokens, s.tenant_allow_list)
         yield
+        if c.tokens is not None:
+            await c.tokens.close()
         await c.pask.close()
         if c.calendar_writer is not None:
             await c.calendar_writer.aclose()
     return ctx
+
+
+def _stop_token_checks(c: Container):
+    """On shutdown, before aiohttp waits for open requests: token checks waiting for keys answer 503 now."""
+    async def stop(app: web.Application) -> None:
+        if c.tokens is not None:
+            await c.tokens.close()
+    return stop
 
 
 def _pask_sources(s: Settings) -> dict:

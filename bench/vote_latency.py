@@ -126,7 +126,7 @@ def _echo_app():
 
     echo = EchoBot()
     app = web.Application(client_max_size=256 * 1024)
-    app.router.add_post("/api/messages", messages_route(build_adapter(Settings()), echo.on_turn, True, frozenset()))
+    app.router.add_post("/api/messages", messages_route(build_adapter(Settings()), echo.on_turn, None, frozenset()))
     return app
 
 

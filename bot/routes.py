@@ -11,6 +11,7 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, ErrorResponseException
 from msrest.exceptions import ClientRequestError, DeserializationError
 
+from bot.auth import BotConnectorTokens, KeysUnavailable, Overloaded, request_result
 from bot.identity import tenant_of
 
 log = logging.getLogger(__name__)
@@ -48,9 +49,12 @@ def _parse(raw: bytes) -> Activity | web.Response:
     return activity
 
 
-def messages_route(adapter: CloudAdapter, logic: Callable[[TurnContext], Awaitable], anonymous: bool,
-                   allowed_tenants: frozenset[str]):
-    """POST /api/messages: 400 for bad input, 401 for bad tokens, 403 for foreign tenants, invokes 200."""
+def messages_route(adapter: CloudAdapter, logic: Callable[[TurnContext], Awaitable],
+                   tokens: BotConnectorTokens | None, allowed_tenants: frozenset[str]):
+    """POST /api/messages: 400 for bad input, 401 for bad tokens, 403 for foreign tenants, invokes 200.
+
+    `tokens` None is anonymous local mode: no token is needed and any Authorization header is ignored (the
+    SDK would try to check it against the internet, on the event loop)."""
 
     async def messages(request: web.Request) -> web.Response:
         if request.content_type != "application/json":
@@ -61,15 +65,18 @@ def messages_route(adapter: CloudAdapter, logic: Callable[[TurnContext], Awaitab
         if isinstance(activity, web.Response):
             return activity
         auth = request.headers.get("Authorization", "")
-        if not anonymous and not auth:
+        if tokens is not None and not auth:
             return _bad("missing bearer token", 401)
         try:
-            result = await adapter.bot_framework_authentication.authenticate_request(activity, auth)
-        except (PermissionError, ValueError, KeyError, TypeError) as error:
-            log.info("refused request: %s", type(error).__name__)
-            return _bad("unauthorized", 401)
-        except Exception as error:  # jwt and key-fetch errors vary; none may become a 500
-            log.warning("token validation failed: %s", type(error).__name__)
+            if tokens is None:
+                result = await adapter.bot_framework_authentication.authenticate_request(activity, "")
+            else:
+                result = request_result(await tokens.identity(auth, activity), adapter.bot_framework_authentication)
+        except (KeysUnavailable, Overloaded) as error:
+            log.warning("token not checked: %s", type(error).__name__)
+            return _bad("the token cannot be checked now; try again shortly", 503)
+        except PermissionError as error:
+            log.info("refused request: %s", error)
             return _bad("unauthorized", 401)
         if allowed_tenants and tenant_of(activity) not in allowed_tenants:
             log.warning("refused activity from a tenant that is not allowed")

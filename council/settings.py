@@ -52,6 +52,8 @@ class Settings:
     app_password: str = ""
     app_tenant_id: str = ""
     app_type: str = "SingleTenant"
+    # Where the Bot Connector publishes its token signing keys (tests point it at a local fake).
+    openid_metadata_url: str = "https://login.botframework.com/v1/.well-known/openidconfiguration"
     allowed_tenant_ids: frozenset[str] = frozenset()
     timezone: str = "Europe/Oslo"
     leaders: frozenset[str] = frozenset()

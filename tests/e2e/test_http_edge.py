@@ -9,10 +9,10 @@ import jwt
 import pytest
 from aiohttp import web
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
-from botframework.connector.auth import jwt_token_extractor
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tests.e2e.harness import start_bot
+from tests.fakes.openid import FakeOpenId
 from tests.e2e.teams import EMMA, KARI, TENANT, card_of, execute, message, personal_conversation, sent_card, \
     texts_in
 
@@ -332,17 +332,24 @@ async def test_other_http_methods_are_not_allowed(bot):
 
 # --- 3. Tokens, when an app id is configured --------------------------------------------------------------
 
-@pytest.fixture
-async def secured_bot(database_url):
-    harness = await start_bot(database_url, app_id=APP_ID, app_password="secret", app_tenant_id=TENANT)
-    assert not harness.settings.anonymous
-    yield harness
-    await _stop(harness)
-
-
 @pytest.fixture(scope="module")
 def rsa_key():
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+@pytest.fixture
+async def secured_bot(database_url, rsa_key):
+    """An app id set; the Bot Connector's published keys (a local fake) hold our key as kid "trusted".
+
+    This separates "the signature is wrong" from "the keys could not be fetched" (which answers 503)."""
+    keys = await FakeOpenId().start()
+    keys.publish("trusted", rsa_key)
+    harness = await start_bot(database_url, app_id=APP_ID, app_password="secret", app_tenant_id=TENANT,
+                              openid_metadata_url=keys.metadata_url)
+    assert not harness.settings.anonymous
+    yield harness
+    await _stop(harness)
+    await keys.stop()
 
 
 def _claims(service_url: str, **overrides) -> dict:
@@ -405,18 +412,8 @@ async def test_a_missing_or_forged_token_answers_401_quickly_and_does_nothing(se
 
 
 @pytest.fixture
-def trusted_key(monkeypatch, rsa_key):
-    """Pretend the Bot Framework's published signing keys (OpenID metadata) contain our key as kid "trusted".
-
-    This separates "the signature is wrong" from "the metadata could not be fetched" (the socket guard refuses
-    the internet, so without this every RS256 token fails for the second reason)."""
-
-    async def keys(self, key_id):
-        if key_id == "trusted":
-            return jwt_token_extractor._OpenIdConfig(rsa_key.public_key(), [])
-        return None
-
-    monkeypatch.setattr(jwt_token_extractor._OpenIdMetadata, "get", keys)
+def trusted_key(rsa_key):
+    """The key the fake publishes as "trusted" (see secured_bot)."""
     return rsa_key
 
 
