@@ -8,12 +8,19 @@ from council.services.members import PersonInfo
 
 
 def tenant_of(activity: Activity) -> str | None:
-    """Teams puts the tenant on the conversation and in channelData; either may be missing."""
-    if activity.conversation and activity.conversation.tenant_id:
-        return activity.conversation.tenant_id
-    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
-    tenant = data.get("tenant") if isinstance(data.get("tenant"), dict) else {}
-    return tenant.get("id")
+    """The tenant, from conversation.tenantId (botbuilder's model reads only `tenantID`, so Teams' spelling
+    lands in additional_properties) or channelData.tenant.id; any may be missing. Different values mean
+    none: neither can be trusted over the other."""
+    named = {tenant for tenant in _tenants_named(activity) if isinstance(tenant, str) and tenant}
+    return named.pop() if len(named) == 1 else None
+
+
+def _tenants_named(activity: Activity) -> tuple[object, ...]:
+    conversation = activity.conversation
+    extra = (getattr(conversation, "additional_properties", None) or {}) if conversation else {}
+    tenant = _channel_data(activity).get("tenant")
+    return (conversation.tenant_id if conversation else None, extra.get("tenantId"),
+            tenant.get("id") if isinstance(tenant, dict) else None)
 
 
 def _clean(value: object, limit: int) -> str | None:

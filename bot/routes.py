@@ -55,6 +55,9 @@ def messages_route(adapter: CloudAdapter, logic: Callable[[TurnContext], Awaitab
 
     `tokens` None is anonymous local mode: no token is needed and any Authorization header is ignored (the
     SDK would try to check it against the internet, on the event loop)."""
+    if tokens is None:
+        log.warning("anonymous local mode: no token is checked, so the tenant of an activity is not authenticated"
+                    "%s", " (ALLOWED_TENANT_IDS filters on what the sender claims)" if allowed_tenants else "")
 
     async def messages(request: web.Request) -> web.Response:
         if request.content_type != "application/json":

@@ -11,6 +11,8 @@ from aiohttp import web
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from bot.auth import BotConnectorTokens, SigningKeys
+from bot.routes import messages_route
 from tests.e2e.harness import start_bot
 from tests.fakes.openid import FakeOpenId
 from tests.e2e.teams import EMMA, KARI, TENANT, card_of, execute, message, personal_conversation, sent_card, \
@@ -495,9 +497,47 @@ async def test_a_message_from_the_allowed_tenant_is_answered(fenced_bot):
     assert "Dette kan du gjøre" in texts_in(sent_card(reply))
 
 
+async def test_the_allowed_tenant_may_come_only_in_the_conversation(fenced_bot):
+    """Teams spells it conversation.tenantId; botbuilder's model reads only tenantID."""
+    bot = fenced_bot
+    activity = _in_tenant(message(bot.service_url, EMMA, "hjelp"), None)
+    activity["conversation"]["tenantId"] = OTHER_TENANT
+    status, _ = await bot.post(activity)
+    assert status == 201
+
+
+async def test_two_different_tenants_in_one_activity_answer_403(fenced_bot):
+    bot = fenced_bot
+    activity = _in_tenant(message(bot.service_url, EMMA, "hjelp"), OTHER_TENANT)
+    activity["channelData"]["tenant"] = {"id": TENANT}
+    status, _ = await bot.post(activity)
+    assert status == 403
+    _no_outbound(bot)
+
+
 async def test_the_allowed_tenant_may_come_only_in_channel_data(fenced_bot):
     bot = fenced_bot
     activity = _in_tenant(message(bot.service_url, EMMA, "hjelp"), None)
     activity["channelData"]["tenant"] = {"id": OTHER_TENANT}
     status, _ = await bot.post(activity)
     assert status == 201
+
+
+async def test_anonymous_mode_says_once_at_start_that_tenants_are_not_authenticated(database_url, caplog):
+    caplog.set_level("WARNING", logger="bot.routes")
+    harness = await start_bot(database_url)
+    try:
+        lines = [r.getMessage() for r in caplog.records if "not authenticated" in r.getMessage()]
+        assert len(lines) == 1 and "anonymous local mode" in lines[0]
+        await harness.post(message(harness.service_url, EMMA, "hjelp"))
+        assert len([r for r in caplog.records if "not authenticated" in r.getMessage()]) == 1
+    finally:
+        await _stop(harness)
+
+
+def test_with_an_app_id_nothing_is_said_about_unauthenticated_tenants(caplog):
+    caplog.set_level("WARNING", logger="bot.routes")
+    messages_route(None, None, BotConnectorTokens(APP_ID, SigningKeys("http://127.0.0.1:9/")), frozenset())
+    assert not caplog.records
+    messages_route(None, None, None, frozenset())
+    assert ["anonymous local mode" in r.getMessage() for r in caplog.records] == [True]
