@@ -11,6 +11,7 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, ErrorResponseException
 from msrest.exceptions import ClientRequestError, DeserializationError
 
+from bot.adapter import ChannelUnreachable
 from bot.auth import BotConnectorTokens, KeysUnavailable, Overloaded, request_result
 from bot.identity import tenant_of
 
@@ -86,6 +87,10 @@ def messages_route(adapter: CloudAdapter, logic: Callable[[TurnContext], Awaitab
             return _bad("tenant not allowed", 403)
         try:
             response = await adapter.process_activity(result, activity, logic)
+        except ChannelUnreachable as error:
+            log.warning("serviceUrl %s is unreachable%s", error.service_url,
+                        " — start the Agents Playground or ./chat" if tokens is None else "")
+            return _bad(f"the bot could not reach the channel at serviceUrl {error.service_url}", 502)
         except (ErrorResponseException, ClientRequestError, OSError) as error:
             log.warning("could not answer through serviceUrl: %s", type(error).__name__)
             return _bad("the bot could not reach the channel at serviceUrl", 502)
