@@ -13,10 +13,12 @@ the run a background task calls ``container.sweep_outbox()`` in a loop (0.1 s pa
 ``VoteService.wake`` -> ``kick`` does in production), so the card UPDATEs flow as in production; only invoke
 latency is measured.
 
-The echo bot: a botbuilder ``ActivityHandler`` whose ``on_adaptive_card_invoke`` returns a small
-``AdaptiveCardInvokeResponse`` card (``on_message`` echoes), behind the app's own route
-(``bot.routes.messages_route``) and an anonymous ``bot.adapter.build_adapter(Settings())``, on 127.0.0.1 with the
+The echo bot: ``bench.echo.stock_echo_app``, a botbuilder ``ActivityHandler`` whose ``on_adaptive_card_invoke``
+returns a small ``AdaptiveCardInvokeResponse`` card (``on_message`` echoes), on the **stock** SDK adapter
+(``CloudAdapter(ConfigurationBotFrameworkAuthentication(...))``, anonymous; invokes through ``process_activity``
+with the body serialised once, since the SDK's ``CloudAdapter.process`` answers them 500), on 127.0.0.1 with the
 same fake connector as serviceUrl, in the same process and event loop as the app, the connector and the outbox loop.
+A speed-up of our own adapter (``bot/adapter.py``) therefore counts in the app's favour.
 
 Load (identical for both): Teams-shaped ``adaptiveCard/action`` invokes (``vote.cast`` from the channel card,
 distinct activity ids) over one aiohttp session (connection limit >= 2N), sent by a child process
@@ -105,29 +107,9 @@ class Server:
 
 
 def _echo_app():
-    from aiohttp import web
-    from botbuilder.core import ActivityHandler, MessageFactory, TurnContext
-    from botbuilder.schema import AdaptiveCardInvokeResponse
+    from bench.echo import stock_echo_app
 
-    from bot.adapter import build_adapter
-    from bot.routes import messages_route
-    from council.settings import Settings
-
-    class EchoBot(ActivityHandler):
-        async def on_message_activity(self, turn_context: TurnContext) -> None:
-            await turn_context.send_activity(MessageFactory.text(turn_context.activity.text or ""))
-
-        async def on_adaptive_card_invoke(self, turn_context: TurnContext, invoke_value):
-            data = invoke_value.action.get("data") or {}
-            card = {"type": "AdaptiveCard", "version": "1.5", "body": [
-                {"type": "TextBlock", "text": f"Du har stemt {data.get('choice', '')}", "wrap": True}]}
-            return AdaptiveCardInvokeResponse(status_code=200, type="application/vnd.microsoft.card.adaptive",
-                                              value=card)
-
-    echo = EchoBot()
-    app = web.Application(client_max_size=256 * 1024)
-    app.router.add_post("/api/messages", messages_route(build_adapter(Settings()), echo.on_turn, None, frozenset()))
-    return app
+    return stock_echo_app()
 
 
 async def _serve(app) -> tuple[object, str]:
