@@ -21,6 +21,7 @@ class Status(str, Enum):
     FAILED = "failed"  # permanent for this recipient (blocked, gone, attempts exhausted)
     UNCERTAIN = "uncertain"  # the process died mid-request; not resent, to never send two copies
     SUPERSEDED = "superseded"  # a card update overtaken by a newer one for the same card: never sent
+    DISMISSED = "dismissed"  # an uncertain message a leader marked as handled: never resent
 
 
 @dataclass
@@ -41,6 +42,32 @@ class OutboxMessage:
     conversation_id: str | None = None
     delivered_at: datetime | None = None
     id: int | None = None
+
+
+class RecipientKind(str, Enum):
+    PERSON = "person"  # a 1:1 chat with a member (the name is the member's)
+    CHANNEL = "channel"  # a team channel (the name is the team's, when known)
+    GROUP = "group"  # a group chat
+    UNKNOWN = "unknown"  # no stored conversation or member any more
+
+
+@dataclass(frozen=True)
+class Undelivered:
+    """An `uncertain` message as a leader sees it: what (its preview text), to whom, since when. The preview
+    may hold case text, so it is shown on cards only, never logged."""
+
+    id: int
+    summary: str
+    recipient: RecipientKind
+    recipient_name: str
+    queued_at: datetime
+
+
+def summary_of(activity: dict) -> str:
+    """The preview Teams would show for a queued activity (its summary, else its text), shortened."""
+    raw = activity.get("summary") or activity.get("text") or ""
+    text = " ".join(str(raw).split())
+    return text if len(text) <= 120 else text[:119] + "…"
 
 
 class DeliveryError(Exception):

@@ -120,6 +120,44 @@ class SqlOutbox:
                     lease_owner=None, lease_until=None))
         return requeued.rowcount, uncertain.rowcount
 
+    async def uncertain(self, limit: int) -> list[OutboxMessage]:
+        """Messages that may not have reached Teams (in flight at a crash), oldest first."""
+        rows = await self._s.execute(select(outbox).where(outbox.c.status == Status.UNCERTAIN.value)
+                                     .order_by(outbox.c.created_at, outbox.c.id).limit(limit))
+        return [_to_message(r) for r in rows]
+
+    async def get(self, message_id: int) -> OutboxMessage | None:
+        row = (await self._s.execute(select(outbox).where(outbox.c.id == message_id))).first()
+        return _to_message(row) if row else None
+
+    async def resend_uncertain(self, message_id: int, now: datetime) -> bool:
+        """An uncertain message goes back to the queue (compare-and-set: one resend however often pressed);
+        the lost attempt counts."""
+        result = await self._s.execute(
+            update(outbox).where(outbox.c.id == message_id, outbox.c.status == Status.UNCERTAIN.value)
+            .values(status=Status.PENDING.value, next_attempt_at=now, last_error="resent_after_uncertain",
+                    attempts=outbox.c.attempts + 1, lease_owner=None, lease_until=None))
+        return result.rowcount == 1
+
+    async def revive_latest_update(self, update_of: str) -> bool:
+        """The newest update of a card that failed because its first send was uncertain is queued again, so
+        the resent card shows its latest state (it waits until the resend is delivered)."""
+        newest = (await self._s.execute(
+            select(func.max(outbox.c.id)).where(outbox.c.update_of == update_of,
+                                                outbox.c.status == Status.FAILED.value,
+                                                outbox.c.last_error == "original_not_delivered"))).scalar()
+        if newest is None:
+            return False
+        await self._s.execute(update(outbox).where(outbox.c.id == newest).values(
+            status=Status.PENDING.value, last_error=None, lease_owner=None, lease_until=None))
+        return True
+
+    async def dismiss_uncertain(self, message_id: int) -> bool:
+        result = await self._s.execute(
+            update(outbox).where(outbox.c.id == message_id, outbox.c.status == Status.UNCERTAIN.value)
+            .values(status=Status.DISMISSED.value))
+        return result.rowcount == 1
+
     async def next_due(self) -> datetime | None:
         """When the earliest pending message falls due (a retry waiting out Retry-After, say)."""
         return (await self._s.execute(select(func.min(outbox.c.next_attempt_at))
