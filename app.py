@@ -34,7 +34,7 @@ from cards.themes import CardThemeMessages
 from cards.vote_messages import CardVoteMessages
 from council.hearings import HearingRules
 from council.clock import Clock, SystemClock
-from council.outbox import Status
+from council.outbox import Status, shared_rate
 from council.owners import owner_alive, process_owner
 from council.pask import PaskFilter
 from council.services.agenda import AgendaService
@@ -55,6 +55,7 @@ from council.services.votes import VoteService
 from council.settings import Settings, SettingsError, ensure_sqlite_folder
 from scheduler import RecurringJob, build_scheduler, describe, kick
 from storage.db import make_engine, migrate, ping
+from storage.pacing import shared_budget
 from storage.uow import unit_of_work_factory
 
 log = logging.getLogger("radsbot")
@@ -145,7 +146,9 @@ def _bot(c: Container):
         c.members = MemberService(c.uow, c.clock, s.leaders, s.units, cache_seconds=s.member_cache_seconds)
         c.conversations = ConversationService(c.uow, c.clock)
         c.outbox = OutboxService(c.uow, c.clock, s.limits, c.owner, linger=s.outbox_linger_seconds,
-                                 owner_alive=owner_alive)
+                                 owner_alive=owner_alive, budget=shared_budget(
+                                     c.engine, f"teams-app:{s.app_id or 'local'}",
+                                     shared_rate(s.limits.per_app_per_second)))
         c.housekeeping = HousekeepingService(c.uow, c.clock)
         signer = LinkSigner(s.base_url, s.export_signing_key, clock=lambda: c.clock.now().timestamp())
         links = ExportLinks(signer)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import (JSON, BigInteger, Boolean, Column, Date, DateTime, Index, Integer, MetaData, String, Table,
-                        Text, Time, UniqueConstraint)
+from sqlalchemy import (JSON, BigInteger, Boolean, Column, Date, DateTime, Float, Index, Integer, MetaData, String,
+                        Table, Text, Time, UniqueConstraint)
 from sqlalchemy.types import TypeDecorator
 
 
@@ -80,6 +80,12 @@ outbox = Table(
     Column("lease_owner", String(100)),
     Column("lease_until", UtcDateTime()),
     Index("ix_outbox_due", "status", "next_attempt_at"),
+)
+
+pacing = Table(  # shared request budgets (PostgreSQL, several processes): the next free slot, database time
+    "pacing", metadata,
+    Column("name", String(100), primary_key=True),
+    Column("next_at", Float(precision=53), nullable=False),  # seconds since the epoch
 )
 
 audit_log = Table(

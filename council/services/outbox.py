@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from council.clock import Clock
 from council.conversations import ConversationRef
 from council.outbox import DeliveryError, GiveUp, Operation, OutboxMessage, Pacer, Status, after_failure
-from council.services.ports import Notifier, UnitOfWork, UnitOfWorkFactory
+from council.services.ports import Notifier, RequestBudget, UnitOfWork, UnitOfWorkFactory
 from council.settings import Limits
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,7 @@ class OutboxService:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, limits: Limits, owner: str, *,
                  batch: int = 200, concurrency: int = 32, lease: timedelta = timedelta(minutes=2),
                  linger: float = 0.0, owner_alive: Callable[[str], bool] | None = None,
+                 budget: RequestBudget | None = None,
                  monotonic: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self._uow = uow
@@ -66,6 +67,7 @@ class OutboxService:
         self._sleep = sleep
         self._pacer = Pacer(limits.per_app_per_second, limits.per_conversation_per_second,
                             limits.per_conversation_per_30s)
+        self._budget = budget  # shared with other processes; replaces the in-process app pacer when set
         self.notifier: Notifier | None = None
 
     async def enqueue(self, **message) -> bool:
@@ -141,9 +143,7 @@ class OutboxService:
                 if not await uow.outbox.mark_sending(message.id, self._owner):
                     return  # the lease was lost to another process, which now owns it
                 await uow.commit()
-            delay = self._pacer.request_delay(self._monotonic())
-            if delay > 0:
-                await self._sleep(delay)
+            await self._request_slot()
             if message.operation is Operation.UPDATE:
                 await self.notifier.update(ref, activity_id, message.activity)
                 sent_id = activity_id
@@ -168,10 +168,23 @@ class OutboxService:
             report.delivered += 1
 
     async def _pace(self, conversation_id: str) -> None:
+        """The conversation's limits, then (one process) the app's: a slot reserved before the database work."""
         delay = self._pacer.conversation_delay(conversation_id, self._monotonic())
         if delay > 0:
             await self._sleep(delay)
-        delay = self._pacer.app_delay(self._monotonic())
+        if self._budget is None:
+            delay = self._pacer.app_delay(self._monotonic())
+            if delay > 0:
+                await self._sleep(delay)
+
+    async def _request_slot(self) -> None:
+        """Right before a request: the shared budget's slot (several processes), then this process's sliding
+        window, which a stall between reservation and request could otherwise overrun."""
+        if self._budget is not None:
+            delay = await self._budget.reserve()
+            if delay > 0:
+                await self._sleep(delay)
+        delay = self._pacer.request_delay(self._monotonic())
         if delay > 0:
             await self._sleep(delay)
 
@@ -192,6 +205,7 @@ class OutboxService:
         if member is None or not member.teams_user_id or via is None:
             raise DeliveryError(404, code="unknown_user")
         await self._pace(f"create:{member.aad_object_id}")
+        await self._request_slot()
         ref = await self.notifier.open_personal(member, via)
         async with self._uow() as uow:
             await uow.conversations.save(ref, self._clock.now())

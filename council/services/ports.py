@@ -122,6 +122,14 @@ class UnitOfWorkFactory(Protocol):
     def __call__(self) -> UnitOfWork: ...
 
 
+class RequestBudget(Protocol):
+    """The app's request budget shared by every process (storage/pacing.py on PostgreSQL)."""
+
+    async def reserve(self) -> float:
+        """Take the next slot; returns the seconds to wait before using it."""
+        ...
+
+
 class Notifier(Protocol):
     """Sends what the outbox holds; raises council.outbox.DeliveryError on a channel error."""
 
