@@ -34,7 +34,7 @@ from cards.themes import CardThemeMessages
 from cards.vote_messages import CardVoteMessages
 from council.hearings import HearingRules
 from council.clock import Clock, SystemClock
-from council.outbox import Status, shared_rate
+from council.outbox import SharedWindow, Status
 from council.owners import owner_alive, process_owner
 from council.pask import PaskFilter
 from council.services.agenda import AgendaService
@@ -145,10 +145,10 @@ def _bot(c: Container):
         s = c.settings
         c.members = MemberService(c.uow, c.clock, s.leaders, s.units, cache_seconds=s.member_cache_seconds)
         c.conversations = ConversationService(c.uow, c.clock)
+        budget = shared_budget(c.engine, f"teams-app:{s.app_id or 'local'}",
+                               SharedWindow.for_rate(s.limits.per_app_per_second))
         c.outbox = OutboxService(c.uow, c.clock, s.limits, c.owner, linger=s.outbox_linger_seconds,
-                                 owner_alive=owner_alive, budget=shared_budget(
-                                     c.engine, f"teams-app:{s.app_id or 'local'}",
-                                     shared_rate(s.limits.per_app_per_second)))
+                                 owner_alive=owner_alive, budget=budget)
         c.housekeeping = HousekeepingService(c.uow, c.clock)
         signer = LinkSigner(s.base_url, s.export_signing_key, clock=lambda: c.clock.now().timestamp())
         links = ExportLinks(signer)
@@ -183,6 +183,8 @@ def _bot(c: Container):
             reminders=RemindersFeature(c.reminders, UndeliveredFeature(c.undelivered, s.tz)))
         app[MESSAGES] = messages_route(c.adapter, c.handler.on_turn, s.anonymous, s.tenant_allow_list)
         yield
+        if budget is not None:
+            await budget.close()
         await c.pask.close()
         if c.calendar_writer is not None:
             await c.calendar_writer.aclose()

@@ -110,16 +110,27 @@ def after_failure(error: DeliveryError, attempts: int, max_attempts: int,
     return Retry(base + jitter)
 
 
-SHARED_MARGIN = 1.1
-"""Several processes share the app's budget through the database (storage/pacing.py). A slot is reserved right
-before its request, but the request still leaves a little later (the database's answer, the event loop, the HTTP
-client), by a different amount in each process, which can bunch requests. Spacing slots by 1.1/rate keeps any
-1-s window within the limit as long as that lag varies by less than 0.1 s."""
+SHARED_LAG = 0.05  # how much later than its grant a request may reach Teams without ever being counted twice
+SHARED_SPREAD = 1.25
 
 
-def shared_rate(per_app_per_second: float) -> float:
-    """The rate the shared budget hands out slots at (see SHARED_MARGIN)."""
-    return per_app_per_second / SHARED_MARGIN
+@dataclass(frozen=True)
+class SharedWindow:
+    """The app's budget when several processes share it (storage/pacing.py): at most `limit` requests in any
+    `span` seconds, each at least `gap` after the previous one, counted on the database's clock when a request
+    is granted. The request reaches Teams a little later (the answer, the event loop, the HTTP client): if that
+    lag varies by at most SHARED_LAG, the requests Teams sees in any 1-s window were granted within 1 +
+    SHARED_LAG seconds, so span = 1 + SHARED_LAG keeps them at `limit` (48 of 50: two to spare for a longer
+    lag, e.g. a process or the network stalling for a moment).
+    The gap spreads requests out (bursts at most 1.25 x the rate), so the lag rarely matters at all."""
+
+    limit: int
+    span: float
+    gap: float
+
+    @classmethod
+    def for_rate(cls, per_second: float) -> "SharedWindow":
+        return cls(max(1, int(per_second * 0.96)), 1.0 + SHARED_LAG, 1.0 / (per_second * SHARED_SPREAD))
 
 
 class AppPacer:

@@ -68,6 +68,7 @@ class OutboxService:
         self._pacer = Pacer(limits.per_app_per_second, limits.per_conversation_per_second,
                             limits.per_conversation_per_30s)
         self._budget = budget  # shared with other processes; replaces the in-process app pacer when set
+        self._budget_turn = asyncio.Lock()
         self.notifier: Notifier | None = None
 
     async def enqueue(self, **message) -> bool:
@@ -178,12 +179,12 @@ class OutboxService:
                 await self._sleep(delay)
 
     async def _request_slot(self) -> None:
-        """Right before a request: the shared budget's slot (several processes), then this process's sliding
+        """Right before a request: the shared window's consent (several processes), then this process's sliding
         window, which a stall between reservation and request could otherwise overrun."""
         if self._budget is not None:
-            delay = await self._budget.reserve()
-            if delay > 0:
-                await self._sleep(delay)
+            async with self._budget_turn:  # one request of this process asks at a time, in order
+                while (delay := await self._budget.reserve()) > 0:
+                    await self._sleep(delay)
         delay = self._pacer.request_delay(self._monotonic())
         if delay > 0:
             await self._sleep(delay)

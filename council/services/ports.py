@@ -126,7 +126,7 @@ class RequestBudget(Protocol):
     """The app's request budget shared by every process (storage/pacing.py on PostgreSQL)."""
 
     async def reserve(self) -> float:
-        """Take the next slot; returns the seconds to wait before using it."""
+        """0: a request may go now (and is counted); otherwise the seconds to wait before asking again."""
         ...
 
 

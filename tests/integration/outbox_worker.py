@@ -14,7 +14,7 @@ import sys
 from bot.adapter import build_adapter
 from bot.notifier import TeamsNotifier
 from council.clock import SystemClock
-from council.outbox import shared_rate
+from council.outbox import SharedWindow
 from council.services.outbox import OutboxService
 from council.settings import Limits, Settings
 from storage.db import make_engine
@@ -25,13 +25,15 @@ from storage.uow import unit_of_work_factory
 async def main(database_url: str, rate: float, lease: float, batch: int) -> None:
     engine = make_engine(database_url)
     limits = Limits(per_app_per_second=rate, per_conversation_per_second=7, per_conversation_per_30s=60)
+    budget = shared_budget(engine, "teams-app:test", SharedWindow.for_rate(rate))
     outbox = OutboxService(unit_of_work_factory(engine), SystemClock(), limits,
-                           owner=f"worker-{os.getpid()}", batch=batch, lease=timedelta(seconds=lease),
-                           budget=shared_budget(engine, "teams-app:test", shared_rate(rate)))
+                           owner=f"worker-{os.getpid()}", batch=batch, lease=timedelta(seconds=lease), budget=budget)
     outbox.notifier = TeamsNotifier(build_adapter(Settings()), "")
     print("ready", flush=True)
     report = await outbox.deliver_due()
     print(f"delivered {report.delivered}", flush=True)
+    if budget is not None:
+        await budget.close()
     await engine.dispose()
 
 

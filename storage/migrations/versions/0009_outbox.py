@@ -1,5 +1,5 @@
-"""Shared pacing: one row per request budget (the Teams app's 50 requests/s), so several app processes on one
-PostgreSQL database together stay within it.
+"""Shared pacing: one row per request budget (the Teams app's 50 requests/s) holding the instants of its last
+requests, so several app processes on one PostgreSQL database together stay within it (storage/pacing.py).
 
 Revision ID: 0009_outbox
 Revises: 0007_vote_cards
@@ -18,7 +18,7 @@ def upgrade() -> None:
     op.create_table(
         "pacing",
         sa.Column("name", sa.String(100), primary_key=True),
-        sa.Column("next_at", sa.Float(precision=53), nullable=False),
+        sa.Column("recent", sa.ARRAY(sa.Float(precision=53)).with_variant(sa.JSON(), "sqlite"), nullable=False),
     )
 
 
