@@ -175,10 +175,21 @@ class SlidingWindow:
     """At most `limit` events in any `span` seconds, checked right before each request: the GCRA pacer
     reserves slots earlier, and a stall between reservation and request could otherwise bunch requests."""
 
-    def __init__(self, limit: int, span: float = 1.0) -> None:
+    def __init__(self, limit: int, span: float = 1.0, times: list[float] | None = None) -> None:
         self._limit = limit
         self._span = span
-        self._times: deque = deque()
+        self._times: deque = deque(times or ())
+
+    def wait(self, now: float) -> float:
+        """How long until one more event fits in the window (nothing is recorded)."""
+        while self._times and self._times[0] <= now - self._span:
+            self._times.popleft()
+        if len(self._times) < self._limit:
+            return 0.0
+        return max(0.0, self._times[-self._limit] + self._span - now)
+
+    def record(self, at: float) -> None:
+        self._times.append(at)
 
     def delay(self, now: float) -> float:
         """How long to wait so an event at now + delay keeps the window; the event is recorded."""
@@ -191,6 +202,9 @@ class SlidingWindow:
         return slot - now
 
 
+CONVERSATION_HORIZON = 30.0  # seconds: the longest per-conversation window (60 per 30 s)
+
+
 class Pacer:
     """Per-app and per-conversation pacing, computed on a monotonic clock (pure, no sleeping)."""
 
@@ -200,6 +214,21 @@ class Pacer:
         self._window = SlidingWindow(max(1, int(per_app_per_second)))
         self._conversation_limits = ((per_conversation_per_second, 1.0), (per_conversation_per_30s, 30.0))
         self._conversations: dict[str, ConversationWindow] = {}
+        self._finished: dict[str, SlidingWindow] = {}
+
+    def knows(self, conversation_id: str, now: float) -> bool:
+        """Whether this process sent to the conversation within the longest window."""
+        window = self._conversations.get(conversation_id)
+        horizon = max(span for _, span in self._conversation_limits)
+        return window is not None and bool(window.times) and window.times[-1] > now - horizon
+
+    def seed(self, conversation_id: str, sent_at: list[float]) -> None:
+        """Another process's recent requests to a conversation this one takes over (monotonic instants)."""
+        window = ConversationWindow(self._conversation_limits)
+        window.times.extend(sorted(sent_at))
+        self._conversations[conversation_id] = window
+        count, span = self._conversation_limits[0]
+        self._finished[conversation_id] = SlidingWindow(count, span, sorted(sent_at))
 
     def conversation_delay(self, conversation_id: str, now: float) -> float:
         window = self._conversations.setdefault(conversation_id, ConversationWindow(self._conversation_limits))
@@ -210,3 +239,18 @@ class Pacer:
 
     def request_delay(self, now: float) -> float:
         return self._window.delay(now)
+
+    def conversation_request_delay(self, conversation_id: str, now: float) -> float:
+        """Right before a request: how long until the conversation's per-second window (over when its earlier
+        requests *finished*) has room. A request reaches Teams before it finishes, so this holds however late
+        a request left after its reservation, and however long it took; a conversation's requests go one at a
+        time (in order), so none of its requests is unfinished here."""
+        window = self._finished.get(conversation_id)
+        return window.wait(now) if window is not None else 0.0
+
+    def conversation_request_done(self, conversation_id: str, now: float) -> None:
+        window = self._finished.get(conversation_id)
+        if window is None:
+            count, span = self._conversation_limits[0]
+            window = self._finished[conversation_id] = SlidingWindow(count, span)
+        window.record(now)

@@ -111,3 +111,32 @@ async def test_two_senders_together_stay_within_the_apps_rate_and_lose_or_double
     received = Counter(a["text"] for a in connector.sent())
     assert sorted(received) == sorted(texts) and max(received.values()) == 1
     assert all(int(out.split("delivered ")[1]) > 0 for out in outputs), "one sender did all the work"
+
+
+@pytest.mark.postgres
+async def test_two_senders_keep_each_conversations_limit_and_order(database_url, uow):
+    """Each conversation is served by one process at a time, and a process taking one over counts the other's
+    recent requests to it: 7 per second per conversation and the queue's order hold across processes."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("several app processes share PostgreSQL; SQLite is the single-process embedded default")
+    connector = FakeConnector(limits=RateLimits(per_app_per_second=50, per_conversation_per_second=7))
+    await connector.start()
+    try:
+        texts = await seed(uow, connector.url, conversations=3, per_conversation=12)
+        first, second = await _spawn(database_url, rate=40, batch=4), await _spawn(database_url, rate=40, batch=4)
+        for worker in (first, second):
+            await _finish(worker)
+    finally:
+        await connector.stop()
+
+    assert connector.throttled == 0
+    by_conversation: dict[str, list[str]] = {}
+    for record in connector.requests:
+        if record.kind == "send":
+            by_conversation.setdefault(record.conversation_id, []).append(record)
+    assert len(by_conversation) == 3
+    for conversation, records in by_conversation.items():
+        assert _busiest_second([r.at for r in records]) <= 7, conversation
+        numbers = [int(r.body["text"].split("-")[1]) for r in records]
+        assert numbers == sorted(numbers) == list(range(12)), conversation
+    assert sorted(a["text"] for a in connector.sent()) == sorted(texts)
