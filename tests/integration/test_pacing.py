@@ -37,11 +37,6 @@ async def test_consecutive_requests_of_all_processes_keep_the_gap(postgres_engin
         await second.close()
 
 
-def test_the_apps_window_keeps_two_requests_to_spare_and_a_twentieth_of_a_second_for_lag():
-    assert SharedWindow.for_rate(50) == SharedWindow(limit=48, span=1.05, gap=0.016)
-    assert SharedWindow.for_rate(10).limit == 9
-
-
 async def test_sqlite_has_no_shared_window(engine, database_url):
     if database_url.startswith("postgresql"):
         pytest.skip("SQLite only")
