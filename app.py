@@ -19,6 +19,7 @@ from bot.exports import ExportLinks, LinkSigner, export_handlers
 from bot.handler import RaadsbotHandler
 from bot.meetings import MeetingsFeature
 from bot.reminders import RemindersFeature
+from bot.undelivered import UndeliveredFeature
 from bot.themes import ThemesFeature
 from bot.votes import VotesFeature
 from bot.notifier import TeamsNotifier
@@ -34,6 +35,7 @@ from cards.themes import CardThemeMessages
 from cards.vote_messages import CardVoteMessages
 from council.hearings import HearingRules
 from council.clock import Clock, SystemClock
+from council.outbox import SharedWindow, Status
 from council.owners import owner_alive, process_owner
 from council.pask import PaskFilter
 from council.services.agenda import AgendaService
@@ -49,10 +51,12 @@ from council.services.outbox import OutboxService
 from council.services.pask import PaskService
 from council.services.reminders import ReminderService
 from council.services.themes import ThemeService
+from council.services.undelivered import UndeliveredService
 from council.services.votes import VoteService
 from council.settings import Settings, SettingsError, ensure_sqlite_folder
 from scheduler import RecurringJob, build_scheduler, describe, kick
 from storage.db import make_engine, migrate, ping
+from storage.pacing import shared_budget
 from storage.uow import unit_of_work_factory
 
 log = logging.getLogger("radsbot")
@@ -83,6 +87,7 @@ class Container:
     votes: VoteService | None = None
     themes: ThemeService | None = None
     reminders: ReminderService | None = None
+    undelivered: UndeliveredService | None = None
     calendar_writer: GraphCalendarWriter | None = None
     handler: RaadsbotHandler | None = None
     adapter: object = None
@@ -143,8 +148,10 @@ def _bot(c: Container):
         s = c.settings
         c.members = MemberService(c.uow, c.clock, s.leaders, s.units, cache_seconds=s.member_cache_seconds)
         c.conversations = ConversationService(c.uow, c.clock)
+        budget = shared_budget(c.engine, f"teams-app:{s.app_id or 'local'}",
+                               SharedWindow.for_rate(s.limits.per_app_per_second))
         c.outbox = OutboxService(c.uow, c.clock, s.limits, c.owner, linger=s.outbox_linger_seconds,
-                                 owner_alive=owner_alive)
+                                 owner_alive=owner_alive, budget=budget)
         c.housekeeping = HousekeepingService(c.uow, c.clock)
         signer = LinkSigner(s.base_url, s.export_signing_key, clock=lambda: c.clock.now().timestamp())
         links = ExportLinks(signer)
@@ -161,7 +168,8 @@ def _bot(c: Container):
         c.themes = ThemeService(c.uow, c.clock, s.tz, s.plan, CardThemeMessages())
         c.votes = VoteService(c.uow, c.clock, CardVoteMessages(s.tz), s.ballot_key.encode(), s.tz,
                               reminder_hours=s.vote_reminder_hours, directory=c.members.directory)
-        c.reminders = ReminderService(c.uow, c.clock, s.tz, CardReminderMessages(), votes=c.votes,
+        c.undelivered = UndeliveredService(c.uow, c.clock)
+        c.reminders = ReminderService(c.uow, c.clock, s.tz, CardReminderMessages(s.tz), votes=c.votes,
                                       deadlines=s.deadlines, plan_rules=s.plan)
         c.calendar_writer = _calendar_writer(s)
         c.adapter = build_adapter(s)
@@ -175,11 +183,14 @@ def _bot(c: Container):
             conversation_state=state, cases=CasesFeature(c.cases, c.meetings, s.units, s.case_flag_days, links),
             meetings=MeetingsFeature(c.meetings, c.agenda, c.minutes, c.members, c.pask, links),
             votes=VotesFeature(c.hearings, c.votes, c.meetings, c.members, links, s.tz),
-            themes=ThemesFeature(c.themes), reminders=RemindersFeature(c.reminders))
+            themes=ThemesFeature(c.themes),
+            reminders=RemindersFeature(c.reminders, UndeliveredFeature(c.undelivered, s.tz)))
         app[MESSAGES] = messages_route(c.adapter, c.handler.on_turn, c.tokens, s.tenant_allow_list)
         yield
         if c.tokens is not None:
             await c.tokens.close()
+        if budget is not None:
+            await budget.close()
         await c.pask.close()
         if c.calendar_writer is not None:
             await c.calendar_writer.aclose()
@@ -254,7 +265,7 @@ def _scheduler(c: Container):
                                      IntervalTrigger(minutes=5, timezone=tz), misfire_grace_time=300))
         c.scheduler = build_scheduler(c.settings.timezone, jobs)
         c.scheduler.start()
-        for service in (c.cases, c.meetings, c.agenda, c.minutes, c.votes, c.themes, c.reminders):
+        for service in (c.cases, c.meetings, c.agenda, c.minutes, c.votes, c.themes, c.reminders, c.undelivered):
             service.wake = lambda: kick(c.scheduler, OUTBOX_JOB)
         kick(c.scheduler, OUTBOX_JOB)  # catch up on whatever fell due while the bot was down
         kick(c.scheduler, VOTES_JOB)  # votes whose deadline passed while the bot was down close now
@@ -267,10 +278,22 @@ def _scheduler(c: Container):
 def _healthz(c: Container):
     async def healthz(request: web.Request) -> web.Response:
         database = await ping(c.engine)
+        counts = await c.outbox.counts() if database else None
         body = {"status": "ok" if database else "degraded", "database": "ok" if database else "unreachable",
-                "scheduler": describe(c.scheduler), "outbox": await c.outbox.counts() if database else None}
+                "scheduler": describe(c.scheduler), "outbox": counts, "warnings": _warnings(counts or {})}
         return web.json_response(body, status=200 if database else 503)
     return healthz
+
+
+def _warnings(outbox_counts: dict[str, int]) -> list[dict]:
+    """Things an operator should look at that do not make the bot unhealthy (the status stays 200)."""
+    uncertain = outbox_counts.get(Status.UNCERTAIN.value, 0)
+    if not uncertain:
+        return []
+    return [{"code": "outbox_uncertain", "count": uncertain,
+             "message": f"{uncertain} message(s) were in flight when a process stopped and may not have been "
+                        "delivered; they are not resent automatically. A leader can resend or dismiss them with "
+                        "the command 'usendte meldinger'."}]
 
 
 def main() -> None:

@@ -37,6 +37,7 @@ import sys
 import tempfile
 import time
 from bench.databases import bench_database
+from bisect import bisect_left
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
@@ -60,19 +61,21 @@ async def _sender(args: argparse.Namespace) -> None:
     from bot.adapter import build_adapter
     from bot.notifier import TeamsNotifier
     from council.clock import SystemClock
-    from council.outbox import Status
+    from council.outbox import SharedWindow, Status
     from council.owners import owner_alive, process_owner
     from council.services.outbox import OutboxService
     from council.settings import Limits, Settings
     from storage.db import make_engine
+    from storage.pacing import shared_budget
     from storage.uow import unit_of_work_factory
 
     engine = make_engine(args.worker)
     limits = Limits(per_app_per_second=APP_RATE, per_conversation_per_second=CONV_PER_SECOND,
                     per_conversation_per_30s=CONV_PER_30S)
+    budget = shared_budget(engine, "teams-app:bench", SharedWindow.for_rate(APP_RATE))
     outbox = OutboxService(unit_of_work_factory(engine), SystemClock(), limits,
                            owner=process_owner(), batch=args.batch, concurrency=args.concurrency,
-                           lease=timedelta(seconds=args.lease), owner_alive=owner_alive)
+                           lease=timedelta(seconds=args.lease), owner_alive=owner_alive, budget=budget)
     outbox.notifier = TeamsNotifier(build_adapter(Settings()), "")
     started = time.monotonic()
     print(f"start {started!r}", flush=True)
@@ -90,6 +93,8 @@ async def _sender(args: argparse.Namespace) -> None:
         next_tick = started + math.ceil((ended - started) / SWEEP_SECONDS + 1e-9) * SWEEP_SECONDS
         await asyncio.sleep(max(0.0, next_tick - time.monotonic()))
     print(f"done {time.monotonic()!r} sweeps {sweeps}", flush=True)
+    if budget is not None:
+        await budget.close()
     await engine.dispose()
 
 
@@ -158,7 +163,7 @@ async def _spawn(url: str, args: argparse.Namespace, workdir: Path, n: int) -> S
     command = [sys.executable, "-m", "bench.fanout", "--worker", url, "--lease", str(args.lease),
                "--batch", str(args.batch), "--concurrency", str(args.concurrency)]
     if args.profile:
-        command += ["--profile", f"{args.profile}.{n}" if args.kill else args.profile]
+        command += ["--profile", f"{args.profile}.{n}" if args.kill or args.processes > 1 else args.profile]
     stderr_path = workdir / f"sender-{n}.stderr"
     with stderr_path.open("wb") as stderr:
         process = await asyncio.create_subprocess_exec(*command, cwd=ROOT, stdout=asyncio.subprocess.PIPE,
@@ -208,7 +213,8 @@ async def _drive(args: argparse.Namespace, url: str, connector, workdir: Path, d
     run: dict = {"senders": [], "kill_at": None, "kill_count": None, "restart_ready": None, "finished": False}
     senders: list[Sender] = run["senders"]
     try:
-        senders.append(await _spawn(url, args, workdir, 1))
+        for n in range(1, args.processes + 1):
+            senders.append(await _spawn(url, args, workdir, n))
         if args.kill:
             target = math.ceil(args.recipients * args.kill_at)
             seen = 0
@@ -232,7 +238,8 @@ async def _drive(args: argparse.Namespace, url: str, connector, workdir: Path, d
                 senders.append(await _spawn(url, args, workdir, 2))
                 await asyncio.wait_for(senders[1].ready.wait(), 30)
                 run["restart_ready"] = senders[1].started
-        run["finished"] = await senders[-1].wait(max(1.0, deadline - time.monotonic())) == 0
+        exits = [await sender.wait(max(1.0, deadline - time.monotonic())) for sender in senders[-args.processes:]]
+        run["finished"] = all(code == 0 for code in exits)
     finally:
         for sender in senders:  # never leave a sender behind (timeout, Ctrl-C)
             if sender.process.returncode is None:
@@ -253,7 +260,7 @@ async def _bench(args: argparse.Namespace) -> int:
 
     bench_started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="radsbot-fanout-"))
-    url, where = await bench_database(args.database, POSTGRES_BENCH_DB, workdir)
+    url, where = await bench_database(args.database, args.postgres_db, workdir)
     engine = make_engine(url)
     await migrate(engine)
     uow = unit_of_work_factory(engine)
@@ -293,7 +300,8 @@ async def _bench(args: argparse.Namespace) -> int:
     uncertain_received = sum(1 for text in uncertain if text in received)
     retried_rows = sum(1 for r in rows if r.attempts > 0)
 
-    first = senders[0].started if senders and senders[0].started else seeded
+    starts = [sender.started for sender in senders if sender.started]
+    first = min(starts) if starts else seeded
     last = max((r.at for r in delivered_records), default=time.monotonic())
     first_request = min((r.at for r in writes), default=last)
     first_try: dict[str, float] = {}
@@ -302,6 +310,9 @@ async def _bench(args: argparse.Namespace) -> int:
             first_try.setdefault((r.body or {}).get("text"), r.at)
     last_first_try = max(first_try.values(), default=last)
     completion = last - first
+    busiest, busiest_at = busiest_second([r.at for r in writes])
+    per_second = Counter(int(r.at - first) for r in writes)
+    over_limit = busiest > APP_RATE
     gap = (restart_ready - kill_at) if (kill_at is not None and restart_ready is not None) else 0.0
     requests_per_recipient = 2 if args.create_chats else 1
     minimum = args.recipients * requests_per_recipient / APP_RATE
@@ -319,7 +330,9 @@ async def _bench(args: argparse.Namespace) -> int:
     print(f"  recipients:           {args.recipients} ({mode})")
     print(f"  limits:               {APP_RATE:g} req/s per app, {CONV_PER_SECOND}/s and {CONV_PER_30S}/30 s per "
           "conversation (the connector enforces them, the sender paces to them)")
-    print(f"  sender:               separate process, batch {args.batch}, concurrency {args.concurrency}, "
+    senders_text = "separate process" if args.processes == 1 else (
+        f"{args.processes} separate processes sharing the app's budget through PostgreSQL (storage/pacing.py)")
+    print(f"  sender:               {senders_text}, batch {args.batch}, concurrency {args.concurrency}, "
           f"lease {args.lease:g} s, deliver_due every {SWEEP_SECONDS:g} s")
     print(f"  theoretical minimum:  {minimum:.2f} s  (= {args.recipients} x {requests_per_recipient} request(s) "
           f"/ {APP_RATE:g} per s)")
@@ -329,6 +342,11 @@ async def _bench(args: argparse.Namespace) -> int:
     print(f"  requests:             {len(writes)} writes ({len(delivered_records)} sends delivered"
           + (f", {creates_ok} chats created" if args.create_chats else "") + ")")
     print(f"  429s received:        {connector.throttled}")
+    print(f"  busiest 1-s window:   {busiest} write requests (limit {APP_RATE:g}), starting {busiest_at - first:.2f} s "
+          "after the start (sliding: every window [t, t + 1 s) that starts at a request, all senders together"
+          + ("; OVER THE LIMIT" if over_limit else "") + ")")
+    print(f"    per whole second:   max {max(per_second.values(), default=0)}, "
+          f"{sum(1 for n in per_second.values() if n > APP_RATE)} second(s) over {APP_RATE:g}")
     if last > last_first_try + 0.001:
         print(f"    every message had been tried once {last_first_try - first:.2f} s after the start; "
               f"retries after 429 added {last - last_first_try:.2f} s")
@@ -365,13 +383,14 @@ async def _bench(args: argparse.Namespace) -> int:
     print(f"  duplicated:           {duplicates}")
     print(f"  benchmark wall time:  {time.monotonic() - bench_started:.1f} s (set-up and seeding "
           f"{seeded - bench_started:.1f} s)")
-    failed = bool(missing or duplicates or not run["finished"])
+    failed = bool(missing or duplicates or not run["finished"] or over_limit)
     if not run["finished"]:
         print("  THE SENDER DID NOT FINISH (timed out or crashed); its stderr ends with:")
         print(senders[-1].stderr_tail() if senders else "(no sender)")
     if failed:
         print("  FAIL: " + ", ".join(what for what, bad in (
-            ("messages lost", missing), ("duplicates", duplicates), ("sender did not finish", not run["finished"]))
+            ("messages lost", missing), ("duplicates", duplicates), ("sender did not finish", not run["finished"]),
+            ("over the app's rate limit", over_limit))
             if bad) + f" (files in {workdir})")
     else:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -379,10 +398,25 @@ async def _bench(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def busiest_second(times: list[float]) -> tuple[int, float]:
+    """The most requests in any window [t, t + 1 s) that starts at a request, and that window's start."""
+    times = sorted(times)
+    best, at = 0, times[0] if times else 0.0
+    for i, start in enumerate(times):
+        count = bisect_left(times, start + 1.0) - i
+        if count > best:
+            best, at = count, start
+    return best, at
+
+
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.fanout", description=__doc__.split("\n\n")[0])
     parser.add_argument("--recipients", type=int, default=1000)
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--processes", type=int, default=1,
+                        help="sender processes at once (more than 1 needs --database postgres, as the app does)")
+    parser.add_argument("--postgres-db", default=POSTGRES_BENCH_DB,
+                        help=f"the PostgreSQL database to drop and recreate ({POSTGRES_BENCH_DB})")
     parser.add_argument("--kill", action="store_true", help="SIGKILL the sender at ~40%% (mid-batch) and restart it")
     parser.add_argument("--kill-at", type=float, default=0.43,
                         help="fraction received when the sender is killed (0.43: ~40 %%, mid-batch)")
@@ -396,7 +430,14 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--profile", metavar="FILE", help="write the sender's cProfile stats to FILE")
     parser.add_argument("--dump", metavar="FILE", help="write the connector's request log (JSON lines) to FILE")
     parser.add_argument("--worker", metavar="DATABASE_URL", help=argparse.SUPPRESS)
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.processes < 1:
+        parser.error("--processes must be at least 1")
+    if args.processes > 1 and not args.worker and args.database != "postgres":
+        parser.error("--processes > 1 needs --database postgres (SQLite serves one process)")
+    if args.processes > 1 and args.kill:
+        parser.error("--kill runs one sender (it kills and restarts it)")
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,10 +1,12 @@
-"""Reminder settings in Teams: the leader's «Påminnelser» card."""
+"""Reminder settings in Teams: the leader's «Påminnelser» card, and (composed in) the «Usendte meldinger» card
+that the weekly digest links to."""
 from __future__ import annotations
 
 from botbuilder.core import TurnContext
 
 from bot.actions import ActionContext, ActionRegistry
 from bot.turns import card_activity
+from bot.undelivered import UndeliveredFeature
 from cards.actions import REMINDERS_SAVE, REMINDERS_SHOW
 from cards.reminders import reminder_settings_card, settings_changes
 from cards.texts import t
@@ -14,15 +16,19 @@ from council.services.reminders import ReminderService
 
 
 class RemindersFeature:
-    def __init__(self, reminders: ReminderService) -> None:
+    def __init__(self, reminders: ReminderService, undelivered: UndeliveredFeature | None = None) -> None:
         self._reminders = reminders
+        self._undelivered = undelivered
 
     def register(self, actions: ActionRegistry) -> None:
         actions.register(REMINDERS_SHOW, self.show)
         actions.register(REMINDERS_SAVE, self.save)
+        if self._undelivered is not None:
+            self._undelivered.register(actions)
 
     def commands(self) -> dict:
-        return {"påminnelser": self._command, "paminnelser": self._command, "reminders": self._command}
+        extra = self._undelivered.commands() if self._undelivered is not None else {}
+        return {"påminnelser": self._command, "paminnelser": self._command, "reminders": self._command, **extra}
 
     async def card(self, actor: Member, locale: str | None, message: str | None = None) -> dict:
         if not actor.is_leader:

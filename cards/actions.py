@@ -135,3 +135,8 @@ THEMES_CANCEL = "themes.cancel"  # {theme_id}
 # Reminder settings (leader)
 REMINDERS_SHOW = "reminders.show"
 REMINDERS_SAVE = "reminders.save"  # inputs enabled_<rule> ("true"/"false"), offset_<rule>, at_<rule> ("HH:MM")
+
+# Messages that may not have been delivered (leader)
+OUTBOX_UNDELIVERED = "outbox.undelivered"  # the list
+OUTBOX_RESEND = "outbox.resend"  # {message_id, confirmed?: "true"}; without confirmed: the confirmation card
+OUTBOX_DISMISS = "outbox.dismiss"  # {message_id}: «Marker som håndtert»

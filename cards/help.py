@@ -24,7 +24,8 @@ def help_card(member: Member, locale: str | None) -> dict:
     if member.has(Role.NETWORK) or member.is_organiser:
         body += _section(t("help.network", locale), ["cmd.themes", "cmd.suggest_topic"], locale)
     if member.is_leader:
-        body += _section(t("help.leader", locale), ["cmd.roles", "cmd.set_role", "cmd.reminders"], locale)
+        body += _section(t("help.leader", locale), ["cmd.roles", "cmd.set_role", "cmd.reminders",
+                                                     "cmd.undelivered"], locale)
         actions.append(execute(t("roles.title", locale), ROLES_SHOW))
     body.append(text(t("help.tip", locale), size="Small", isSubtle=True))
     return card(body, actions)

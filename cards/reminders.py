@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 from datetime import date
+from zoneinfo import ZoneInfo
 
-from cards.actions import ATTENDANCE_ABSENT, ATTENDANCE_PRESENT, REMINDERS_SAVE, execute
+from cards.actions import ATTENDANCE_ABSENT, ATTENDANCE_PRESENT, OUTBOX_UNDELIVERED, REMINDERS_SAVE, execute
 from cards.case_messages import activity
 from cards.common import card, notice, text, title
 from cards.labels import meeting_label
 from cards.texts import t
 from cards.texts.format import format_date, format_time
+from cards.undelivered import undelivered_line
 from council.cases import Case
 from council.meetings import Meeting
 from council.minutes import ActionItem
@@ -22,6 +24,9 @@ def _message(body: str, heading: str | None = None) -> dict:
 
 class CardReminderMessages:
     """The ReminderMessages port, implemented with cards. Channel posts are bokmål; 1:1s follow the locale."""
+
+    def __init__(self, tz: ZoneInfo = ZoneInfo("Europe/Oslo")) -> None:
+        self._tz = tz
 
     def submission_deadline(self, meeting: Meeting, deadline: date) -> dict:
         return _message(t("reminders.submission_deadline", None, meeting=meeting_label(meeting, None),
@@ -70,7 +75,14 @@ class CardReminderMessages:
                       owner=a.owner_name) for a in digest.overdue]
         body.append(text("\n".join(f"- {line}" for line in overdue) if overdue
                          else t("reminders.digest_no_overdue", locale)))
-        return activity(card(body), heading)
+        actions = []
+        if digest.undelivered_total:  # only when there is something to decide
+            body.append(text(t("reminders.digest_undelivered", locale, count=digest.undelivered_total),
+                             weight="Bolder", color="Warning"))
+            lines = [undelivered_line(item, self._tz, locale) for item in digest.undelivered]
+            body.append(text("\n".join(f"- {line}" for line in lines)))
+            actions.append(execute(t("reminders.digest_undelivered_open", locale), OUTBOX_UNDELIVERED))
+        return activity(card(body, actions), heading)
 
 
 def _deadline_line(deadline, locale: str | None) -> str:

@@ -16,6 +16,7 @@ from council.cases import OPEN, Case
 from council.errors import InvalidInput
 from council.meetings import DeadlineRules, Meeting, MeetingStatus
 from council.minutes import ActionItem, ActionStatus, MinutesStatus
+from council.outbox import Undelivered
 from council.planning import WorkingCalendar, job_time_allowed, local_instant
 
 
@@ -321,11 +322,15 @@ class Digest:
     average_days: int | None
     deadlines: tuple[Deadline, ...]
     overdue: tuple[ActionItem, ...]
+    undelivered: tuple[Undelivered, ...] = ()  # messages that may not have reached Teams (oldest first)
+    undelivered_total: int = 0  # all of them (the card lists at most a few)
 
 
 def build_digest(today: date, cases: list[Case], meetings: list[Meeting], actions: list[ActionItem],
-                 deadlines: DeadlineRules, days_ahead: int = 14) -> Digest:
-    """Queue age, deadlines in the next `days_ahead` days (today included) and overdue action items."""
+                 deadlines: DeadlineRules, days_ahead: int = 14, undelivered: list[Undelivered] | None = None,
+                 undelivered_total: int = 0) -> Digest:
+    """Queue age, deadlines in the next `days_ahead` days (today included), overdue action items and the
+    messages that may not have been delivered."""
     waiting = [c.age_days(today) for c in cases if c.status in OPEN]
     last = today + timedelta(days=days_ahead)
     upcoming: list[Deadline] = []
@@ -343,4 +348,5 @@ def build_digest(today: date, cases: list[Case], meetings: list[Meeting], action
         week=week_label(today), today=today, open_cases=len(waiting), oldest_days=max(waiting, default=None),
         average_days=round(sum(waiting) / len(waiting)) if waiting else None,
         deadlines=tuple(sorted(upcoming, key=lambda d: (d.on, order[d.kind]))),
-        overdue=tuple(sorted((a for a in open_actions if a.overdue(today)), key=lambda a: (a.due, a.id or 0))))
+        overdue=tuple(sorted((a for a in open_actions if a.overdue(today)), key=lambda a: (a.due, a.id or 0))),
+        undelivered=tuple(undelivered or ()), undelivered_total=max(undelivered_total, len(undelivered or ())))

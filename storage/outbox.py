@@ -10,6 +10,9 @@ from storage.tables import outbox
 from storage.upsert import insert_new
 
 
+CLAIM_LOCK = 0x7261647362_01  # pg_advisory_xact_lock key for outbox claims ("radsb" + 1)
+
+
 def _to_message(row) -> OutboxMessage:
     return OutboxMessage(
         id=row.id, delivery_key=row.delivery_key, operation=Operation(row.operation), target=row.target,
@@ -40,7 +43,14 @@ class SqlOutbox:
                .where(outbox.c.status == Status.PENDING.value, outbox.c.next_attempt_at <= now, free)
                .order_by(outbox.c.id).limit(limit))
         if self._s.dialect.name == "postgresql":
-            due = due.with_for_update(skip_locked=True)
+            # One conversation is served by one process at a time, so its per-conversation limits (paced in
+            # that process) and its order hold across processes: targets another live process holds are left
+            # to it. Claims take turns (a transaction lock), so each sees the others' committed leases.
+            await self._s.execute(select(func.pg_advisory_xact_lock(CLAIM_LOCK)))
+            held = select(outbox.c.target).where(
+                outbox.c.lease_owner.is_not(None), outbox.c.lease_owner != owner, outbox.c.lease_until >= now,
+                outbox.c.status.in_([Status.PENDING.value, Status.SENDING.value]))
+            due = due.where(outbox.c.target.not_in(held)).with_for_update(skip_locked=True)
         ids = [row.id for row in await self._s.execute(due)]
         if not ids:
             return []
@@ -119,6 +129,51 @@ class SqlOutbox:
             .values(status=Status.UNCERTAIN.value, last_error="in_flight_at_crash",
                     lease_owner=None, lease_until=None))
         return requeued.rowcount, uncertain.rowcount
+
+    async def uncertain(self, limit: int) -> list[OutboxMessage]:
+        """Messages that may not have reached Teams (in flight at a crash), oldest first."""
+        rows = await self._s.execute(select(outbox).where(outbox.c.status == Status.UNCERTAIN.value)
+                                     .order_by(outbox.c.created_at, outbox.c.id).limit(limit))
+        return [_to_message(r) for r in rows]
+
+    async def get(self, message_id: int) -> OutboxMessage | None:
+        row = (await self._s.execute(select(outbox).where(outbox.c.id == message_id))).first()
+        return _to_message(row) if row else None
+
+    async def resend_uncertain(self, message_id: int, now: datetime) -> bool:
+        """An uncertain message goes back to the queue (compare-and-set: one resend however often pressed);
+        the lost attempt counts."""
+        result = await self._s.execute(
+            update(outbox).where(outbox.c.id == message_id, outbox.c.status == Status.UNCERTAIN.value)
+            .values(status=Status.PENDING.value, next_attempt_at=now, last_error="resent_after_uncertain",
+                    attempts=outbox.c.attempts + 1, lease_owner=None, lease_until=None))
+        return result.rowcount == 1
+
+    async def revive_latest_update(self, update_of: str) -> bool:
+        """The newest update of a card that failed because its first send was uncertain is queued again, so
+        the resent card shows its latest state (it waits until the resend is delivered)."""
+        newest = (await self._s.execute(
+            select(func.max(outbox.c.id)).where(outbox.c.update_of == update_of,
+                                                outbox.c.status == Status.FAILED.value,
+                                                outbox.c.last_error == "original_not_delivered"))).scalar()
+        if newest is None:
+            return False
+        await self._s.execute(update(outbox).where(outbox.c.id == newest).values(
+            status=Status.PENDING.value, last_error=None, lease_owner=None, lease_until=None))
+        return True
+
+    async def dismiss_uncertain(self, message_id: int) -> bool:
+        result = await self._s.execute(
+            update(outbox).where(outbox.c.id == message_id, outbox.c.status == Status.UNCERTAIN.value)
+            .values(status=Status.DISMISSED.value))
+        return result.rowcount == 1
+
+    async def recent_deliveries(self, targets: list[str], since: datetime) -> list[tuple[str, datetime]]:
+        """(target, delivered_at) of the messages delivered to these targets since `since`."""
+        rows = await self._s.execute(select(outbox.c.target, outbox.c.delivered_at).where(
+            outbox.c.target.in_(targets), outbox.c.status == Status.DELIVERED.value,
+            outbox.c.delivered_at >= since))
+        return [(r.target, r.delivered_at) for r in rows]
 
     async def next_due(self) -> datetime | None:
         """When the earliest pending message falls due (a retry waiting out Retry-After, say)."""

@@ -48,4 +48,33 @@ TEXTS = {
     "reminders.quiet_hours": "The reminder “{rule}” cannot be sent between 01:00 and 03:59.",
     "reminders.unknown_rule": "Unknown reminder: {rule}.",
     "reminders.invalid": "Invalid value for “{rule}”.",
+    # --- messages that may not have been delivered (leader) -----------------------------------------------------
+    "cmd.undelivered": "**usendte meldinger** – messages that may not have arrived; resend them or mark them as "
+                       "handled (leader)",
+    "reminders.digest_undelivered": "Messages that may not have arrived: {count}",
+    "reminders.digest_undelivered_open": "Show undelivered messages",
+    "undelivered.title": "Undelivered messages",
+    "undelivered.intro": "{count} message(s) were on their way out when the bot stopped, and we do not know whether "
+                         "they arrived. They are not resent automatically, because the recipient may already have "
+                         "them. Check with the recipient, then resend or mark as handled.",
+    "undelivered.more": "Showing the {shown} oldest of {total}.",
+    "undelivered.none": "No messages are waiting for a decision. Everything else is delivered or queued.",
+    "undelivered.line": "{when} to {to}: “{what}”",
+    "undelivered.no_preview": "(no text)",
+    "undelivered.to_channel": "the council's channel",
+    "undelivered.to_channel_named": "the channel in {team}",
+    "undelivered.to_group": "a group chat",
+    "undelivered.to_unknown": "unknown recipient",
+    "undelivered.to_person": "a person",
+    "undelivered.resend": "Send anyway …",
+    "undelivered.dismiss": "Mark as handled",
+    "undelivered.confirm_title": "Send the message again?",
+    "undelivered.confirm": "The recipient may already have this message. If you send it anyway, it may arrive "
+                           "twice.",
+    "undelivered.resend_confirmed": "Send anyway",
+    "undelivered.back": "Back",
+    "undelivered.resent": "The message is queued and will be sent again.",
+    "undelivered.dismissed": "The message is marked as handled and will not be sent.",
+    "undelivered.not_found": "The message was not found.",
+    "undelivered.already_handled": "The message has already been resent or marked as handled.",
 }

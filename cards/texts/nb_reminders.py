@@ -48,4 +48,33 @@ TEXTS = {
     "reminders.quiet_hours": "Påminnelsen «{rule}» kan ikke sendes mellom kl. 01.00 og 03.59.",
     "reminders.unknown_rule": "Ukjent påminnelse: {rule}.",
     "reminders.invalid": "Ugyldig verdi for «{rule}».",
+    # --- messages that may not have been delivered (leader) -----------------------------------------------------
+    "cmd.undelivered": "**usendte meldinger** – meldinger som kanskje ikke kom fram; send på nytt eller marker som "
+                       "håndtert (leder)",
+    "reminders.digest_undelivered": "Meldinger som kanskje ikke kom fram: {count}",
+    "reminders.digest_undelivered_open": "Vis usendte meldinger",
+    "undelivered.title": "Usendte meldinger",
+    "undelivered.intro": "{count} melding(er) var på vei ut da boten stoppet, og vi vet ikke om de kom fram. De "
+                         "sendes ikke på nytt av seg selv, for mottakeren kan allerede ha fått dem. Sjekk med "
+                         "mottakeren, og send på nytt eller marker som håndtert.",
+    "undelivered.more": "Viser de {shown} eldste av {total}.",
+    "undelivered.none": "Ingen meldinger venter på en avgjørelse. Alt annet er levert eller står i kø.",
+    "undelivered.line": "{when} til {to}: «{what}»",
+    "undelivered.no_preview": "(uten tekst)",
+    "undelivered.to_channel": "rådets kanal",
+    "undelivered.to_channel_named": "kanalen i {team}",
+    "undelivered.to_group": "en gruppechat",
+    "undelivered.to_unknown": "ukjent mottaker",
+    "undelivered.to_person": "en person",
+    "undelivered.resend": "Send likevel …",
+    "undelivered.dismiss": "Marker som håndtert",
+    "undelivered.confirm_title": "Sende meldingen på nytt?",
+    "undelivered.confirm": "Mottakeren kan allerede ha fått denne meldingen. Sender du likevel, kan den komme "
+                           "fram to ganger.",
+    "undelivered.resend_confirmed": "Send likevel",
+    "undelivered.back": "Tilbake",
+    "undelivered.resent": "Meldingen er lagt i kø og sendes på nytt.",
+    "undelivered.dismissed": "Meldingen er markert som håndtert og sendes ikke.",
+    "undelivered.not_found": "Fant ikke meldingen.",
+    "undelivered.already_handled": "Meldingen er allerede sendt på nytt eller markert som håndtert.",
 }

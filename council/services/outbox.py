@@ -11,8 +11,9 @@ from datetime import datetime, timedelta
 
 from council.clock import Clock
 from council.conversations import ConversationRef
-from council.outbox import DeliveryError, GiveUp, Operation, OutboxMessage, Pacer, Status, after_failure
-from council.services.ports import Notifier, UnitOfWork, UnitOfWorkFactory
+from council.outbox import (CONVERSATION_HORIZON, DeliveryError, GiveUp, Operation, OutboxMessage, Pacer, Status,
+                            after_failure)
+from council.services.ports import Notifier, RequestBudget, UnitOfWork, UnitOfWorkFactory
 from council.settings import Limits
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ class OutboxService:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, limits: Limits, owner: str, *,
                  batch: int = 200, concurrency: int = 32, lease: timedelta = timedelta(minutes=2),
                  linger: float = 0.0, owner_alive: Callable[[str], bool] | None = None,
+                 budget: RequestBudget | None = None,
                  monotonic: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self._uow = uow
@@ -66,6 +68,8 @@ class OutboxService:
         self._sleep = sleep
         self._pacer = Pacer(limits.per_app_per_second, limits.per_conversation_per_second,
                             limits.per_conversation_per_30s)
+        self._budget = budget  # shared with other processes; replaces the in-process app pacer when set
+        self._budget_turn = asyncio.Lock()
         self.notifier: Notifier | None = None
 
     async def enqueue(self, **message) -> bool:
@@ -97,6 +101,8 @@ class OutboxService:
         while True:
             await self.recover()
             claimed = await self._claim()
+            if claimed and self._budget is not None:
+                await self._take_over(claimed)
             if not claimed:
                 wait = await self._next_due_within(self._linger) if not lingered else None
                 if wait is None:
@@ -128,6 +134,22 @@ class OutboxService:
             await uow.commit()
             return claimed
 
+    async def _take_over(self, claimed: list[OutboxMessage]) -> None:
+        """Several processes: a conversation another process served until a moment ago continues here (claims
+        give each conversation to one process at a time), so its recent requests count in this process's
+        windows. Their delivery times are a little later than the requests: the windows err on the safe side."""
+        now, wall = self._monotonic(), self._clock.now()
+        new = sorted({m.target for m in claimed if not self._pacer.knows(m.target, now)})
+        if not new:
+            return
+        async with self._uow() as uow:
+            recent = await uow.outbox.recent_deliveries(new, wall - timedelta(seconds=CONVERSATION_HORIZON))
+        sent: dict[str, list[float]] = defaultdict(list)
+        for target, at in recent:
+            sent[target].append(now - (wall - at).total_seconds())
+        for target, times in sent.items():
+            self._pacer.seed(target, times)
+
     async def _deliver_in_order(self, messages: list[OutboxMessage], report: DeliveryReport) -> None:
         async with self._concurrency:
             for message in messages:
@@ -136,19 +158,20 @@ class OutboxService:
     async def _deliver(self, message: OutboxMessage, report: DeliveryReport) -> None:
         try:
             ref, activity_id = await self._resolve(message)
-            await self._pace(ref.conversation_id)
+            await self._pace(message.target)  # one target is one conversation (keyed so before it is resolved)
             async with self._uow() as uow:
                 if not await uow.outbox.mark_sending(message.id, self._owner):
                     return  # the lease was lost to another process, which now owns it
                 await uow.commit()
-            delay = self._pacer.request_delay(self._monotonic())
-            if delay > 0:
-                await self._sleep(delay)
-            if message.operation is Operation.UPDATE:
-                await self.notifier.update(ref, activity_id, message.activity)
-                sent_id = activity_id
-            else:
-                sent_id = await self.notifier.send(ref, message.activity)
+            await self._request_slot(message.target)
+            try:
+                if message.operation is Operation.UPDATE:
+                    await self.notifier.update(ref, activity_id, message.activity)
+                    sent_id = activity_id
+                else:
+                    sent_id = await self.notifier.send(ref, message.activity)
+            finally:
+                self._pacer.conversation_request_done(message.target, self._monotonic())
         except _Superseded:
             async with self._uow() as uow:
                 await uow.outbox.mark_superseded(message.id)
@@ -168,10 +191,28 @@ class OutboxService:
             report.delivered += 1
 
     async def _pace(self, conversation_id: str) -> None:
+        """The conversation's limits, then (one process) the app's: a slot reserved before the database work."""
         delay = self._pacer.conversation_delay(conversation_id, self._monotonic())
         if delay > 0:
             await self._sleep(delay)
-        delay = self._pacer.app_delay(self._monotonic())
+        if self._budget is None:
+            delay = self._pacer.app_delay(self._monotonic())
+            if delay > 0:
+                await self._sleep(delay)
+
+    async def _request_slot(self, conversation: str | None = None) -> None:
+        """Right before a request: the conversation's and the app's windows over actual requests (a stall
+        between the reservation and the request could otherwise overrun them): the shared one when several
+        processes share the budget, then this process's own."""
+        if conversation is not None:
+            delay = self._pacer.conversation_request_delay(conversation, self._monotonic())
+            if delay > 0:
+                await self._sleep(delay)
+        if self._budget is not None:
+            async with self._budget_turn:  # one request of this process asks at a time, in order
+                while (delay := await self._budget.reserve()) > 0:
+                    await self._sleep(delay)
+        delay = self._pacer.request_delay(self._monotonic())
         if delay > 0:
             await self._sleep(delay)
 
@@ -192,6 +233,7 @@ class OutboxService:
         if member is None or not member.teams_user_id or via is None:
             raise DeliveryError(404, code="unknown_user")
         await self._pace(f"create:{member.aad_object_id}")
+        await self._request_slot()
         ref = await self.notifier.open_personal(member, via)
         async with self._uow() as uow:
             await uow.conversations.save(ref, self._clock.now())

@@ -20,16 +20,18 @@ from council.errors import NotAllowed
 from council.meetings import DeadlineRules, Meeting
 from council.members import Member, Role
 from council.minutes import ActionItem
-from council.outbox import Operation
+from council.outbox import Operation, Status
 from council.planning import PlanRules, WorkingCalendar
 from council.reminders import (Digest, Planned, ReminderSettings, Rule, action_reminder_useful, build_digest,
                                case_reminder_useful, meeting_reminder_useful, must_report_attendance, plan_action,
                                plan_case, plan_digest, plan_meeting)
 from council.services.outbox import queue
+from council.services.undelivered import undelivered
 
 log = logging.getLogger(__name__)
 
 ATTENDING_ROLES = (Role.LEADER, Role.SECRETARY, Role.MEMBER)  # who gets the meeting-tomorrow 1:1
+DIGEST_UNDELIVERED = 10  # undelivered messages listed in the digest; the card «usendte meldinger» has them all
 
 
 class ReminderRecord(Protocol):
@@ -240,7 +242,9 @@ class ReminderService:
                           for leader in await uow.members.with_role(Role.LEADER)]
         if kind == "digest":
             digest = build_digest(today, await uow.cases.with_status(OPEN), await uow.meetings.from_date(today),
-                                  await uow.agenda.actions(open_only=True), self._deadlines)
+                                  await uow.agenda.actions(open_only=True), self._deadlines,
+                                  undelivered=await undelivered(uow, DIGEST_UNDELIVERED),
+                                  undelivered_total=(await uow.outbox.counts()).get(Status.UNCERTAIN.value, 0))
             return None, [_Send(Operation.SEND_PERSONAL, leader.aad_object_id,
                                 self._messages.digest(digest, leader.locale), f":to:{leader.aad_object_id}")
                           for leader in await uow.members.with_role(Role.LEADER)]

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from council.outbox import AppPacer, ConversationWindow, DeliveryError, GiveUp, Pacer, Retry, after_failure
+from council.outbox import (AppPacer, ConversationWindow, DeliveryError, GiveUp, Pacer, Retry, SharedWindow,
+                            after_failure)
 
 MAX = 8
 
@@ -193,3 +194,29 @@ def test_conversation_window_never_exceeds_either_limit_for_any_arrival_pattern(
     assert all(later >= earlier - 1e-9 for earlier, later in zip(slots, slots[1:], strict=False))
     assert most_in_any_window(slots, 1.0) <= per_second
     assert most_in_any_window(slots, 30.0) <= per_30s
+
+
+def test_a_conversations_next_request_waits_for_a_second_after_its_seventh_last_finished():
+    pacer = Pacer(50, 7, 60)
+    assert pacer.conversation_request_delay("c", 0.0) == 0.0
+    for n in range(7):  # each request took a while: what counts is when it finished
+        pacer.conversation_request_done("c", 0.2 + n * 0.01)
+    assert pacer.conversation_request_delay("c", 0.5) == pytest.approx(0.7)
+    assert pacer.conversation_request_delay("c", 1.25) == 0.0
+    assert pacer.conversation_request_delay("other", 0.5) == 0.0
+
+
+def test_a_conversation_taken_over_from_another_process_counts_its_recent_requests():
+    pacer = Pacer(50, 7, 60)
+    assert not pacer.knows("c", 10.0)
+    pacer.seed("c", [9.5 + n * 0.05 for n in range(7)])  # the other process's last second
+    assert pacer.knows("c", 10.0)
+    assert pacer.conversation_request_delay("c", 10.0) == pytest.approx(0.5)
+    assert pacer.conversation_delay("c", 10.0) == pytest.approx(0.501)
+    assert not pacer.knows("c", 41.0)  # nothing within the 30-s window any more
+
+
+def test_the_shared_window_keeps_two_to_spare_spans_a_little_over_a_second_and_spreads_requests():
+    window = SharedWindow.for_rate(50)
+    assert (window.limit, window.span, window.gap) == (48, 1.05, pytest.approx(0.016))
+    assert SharedWindow.for_rate(10).limit == 9
