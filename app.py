@@ -157,7 +157,7 @@ def _bot(c: Container):
                                                                         s.hearing_internal_days), s.plan)
         c.themes = ThemeService(c.uow, c.clock, s.tz, s.plan, CardThemeMessages())
         c.votes = VoteService(c.uow, c.clock, CardVoteMessages(s.tz), s.ballot_key.encode(), s.tz,
-                              reminder_hours=s.vote_reminder_hours, directory=c.members.directory)
+                              directory=c.members.directory)
         c.reminders = ReminderService(c.uow, c.clock, s.tz, CardReminderMessages(), votes=c.votes,
                                       deadlines=s.deadlines, plan_rules=s.plan)
         c.calendar_writer = _calendar_writer(s)

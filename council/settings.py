@@ -66,7 +66,6 @@ class Settings:
     plan: PlanRules = field(default_factory=PlanRules)
     number_format: str = "Sak {nr:02d}/{yy}"
     ballot_key: str = "local-development-ballot-key"  # VOTE_BALLOT_KEY: the same in every process
-    vote_reminder_hours: float = 24.0
     hearing_internal_days: int = 10
     public_base_url: str = ""
     export_signing_key: str = ""
@@ -126,7 +125,6 @@ class Settings:
             plan=_plan(get),
             number_format=_number_format(get("COUNCIL_CASE_NUMBER_FORMAT")),
             ballot_key=_ballot_key(get("VOTE_BALLOT_KEY"), get("MICROSOFT_APP_ID")),
-            vote_reminder_hours=_whole(env, "VOTE_REMINDER_HOURS", 24, "hours"),
             hearing_internal_days=_whole(env, "HEARING_INTERNAL_WORKING_DAYS", 10),
             public_base_url=_base_url(get("PUBLIC_BASE_URL")),
             export_signing_key=get("EXPORT_SIGNING_KEY"),

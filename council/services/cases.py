@@ -10,6 +10,7 @@ from council.cases import (OPEN, Case, CaseFilter, CaseStatus, CaseType, Escalat
                            record_dlg_outcome, triage, withdraw)
 from council.clock import Clock
 from council.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from council.forms import FormErrors, PiiWarning
 from council.members import Member, Role, require_organiser
 from council.outbox import Operation
 from council.services.meetings import MeetingService
@@ -18,16 +19,6 @@ from council.services.ports import CaseMessages, UnitOfWork, UnitOfWorkFactory
 from council.submission import FIRST_AVAILABLE, Draft, parse_links, pii_fields, validate
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class FormErrors:
-    errors: dict[str, str]
-
-
-@dataclass(frozen=True)
-class PiiWarning:
-    fields: list[str]
 
 
 @dataclass(frozen=True)
@@ -235,11 +226,3 @@ class CaseService:
         require_organiser(actor)
         async with self._uow() as uow:
             return await uow.cases.search(filters)
-
-    async def get_for(self, actor: Member, case_id: int) -> Case:
-        async with self._uow() as uow:
-            case = await self._load(uow, case_id)
-        if case.submitted_by != actor.aad_object_id and not actor.is_organiser:
-            raise NotAllowed("cases.not_yours")
-        return case
-

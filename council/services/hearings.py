@@ -15,7 +15,7 @@ from council.meetings import Meeting, MeetingStatus
 from council.members import Member, Role, require_organiser
 from council.pii import scan_fields
 from council.planning import PlanRules, WorkingCalendar
-from council.services.cases import FormErrors, PiiWarning
+from council.forms import FormErrors, PiiWarning
 from council.services.ports import UnitOfWork, UnitOfWorkFactory
 from council.submission import parse_links
 

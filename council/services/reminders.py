@@ -32,28 +32,6 @@ log = logging.getLogger(__name__)
 ATTENDING_ROLES = (Role.LEADER, Role.SECRETARY, Role.MEMBER)  # who gets the meeting-tomorrow 1:1
 
 
-class ReminderRecord(Protocol):
-    id: int
-    rule: Rule
-    subject: str
-    delivery_key: str
-    due_at: datetime
-    expires_at: datetime
-    detail: dict
-    status: str
-
-
-class ReminderRepository(Protocol):
-    async def settings(self) -> dict | None: ...
-    async def save_settings(self, data: dict, by: str, at: datetime) -> None: ...
-    async def plan(self, planned: Planned, now: datetime) -> bool: ...
-    async def due(self, now: datetime, limit: int) -> list[int]: ...
-    async def claim(self, reminder_id: int) -> ReminderRecord | None: ...
-    async def decide(self, reminder_id: int, status: str, reason: str | None, at: datetime,
-                     sent_count: int = 0) -> bool: ...
-    async def cancel_planned(self, rule: Rule, reason: str, at: datetime) -> int: ...
-
-
 class ReminderMessages(Protocol):
     """Presentation for what the reminder service queues (implemented by cards/reminders.py, injected)."""
 

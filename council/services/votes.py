@@ -25,7 +25,8 @@ from council.members import Member, Role, require_organiser
 from council.minutes import Attendance
 from council.outbox import Operation
 from council.pii import scan_fields
-from council.services.cases import PiiWarning
+from council.reminders import DEFAULTS, Rule
+from council.forms import PiiWarning
 from council.services.outbox import queue
 from council.services.ports import UnitOfWork, UnitOfWorkFactory, VoteMessages
 from council.votes import (DEFAULT_OPTIONS, Ballot, Choice, Majority, Outcome, Quorum, Tally, Vote, VoterLine,
@@ -101,7 +102,6 @@ class _Cast:
 
 class VoteService:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, messages: VoteMessages, ballot_key: bytes, tz,
-                 reminder_hours: float = 24,
                  directory: Callable[[], Awaitable[dict[str, Member]]] | None = None) -> None:
         """`directory`: the members by AAD id for names and Teams ids on cards (MemberService.directory, which
         caches); by default read from the database each time."""
@@ -112,7 +112,6 @@ class VoteService:
         self._messages = messages
         self._key = ballot_key
         self._tz = tz
-        self._reminder = timedelta(hours=reminder_hours)
         self._directory = directory or self._read_members
         self.wake = lambda: None  # set by the app: deliver queued messages now
         self._queued: defaultdict[int, list[_Cast]] = defaultdict(list)  # per vote: casts waiting for a batch
@@ -451,10 +450,11 @@ class VoteService:
         return cancelled
 
     # --- reminders ------------------------------------------------------------------------------------------
-    async def remind_due(self, hours: float | None = None) -> int:
+    async def remind_due(self, hours: float = DEFAULTS[Rule.VOTE_CLOSING].offset) -> int:
         """A 1:1 reminder, once, to each entitled voter who has not voted, `hours` before the deadline (never
-        earlier than halfway through a short vote). Returns how many reminders were queued now."""
-        before = timedelta(hours=hours) if hours is not None else self._reminder
+        earlier than halfway through a short vote). Returns how many reminders were queued now. The reminder
+        engine passes the leader's setting for the rule «vote closing» (council.reminders)."""
+        before = timedelta(hours=hours)
         now = self._clock.now()
         sent = 0
         async with self._uow() as uow:

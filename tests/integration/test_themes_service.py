@@ -13,13 +13,13 @@ from bot.actions import ActionContext
 from bot.themes import ThemesFeature
 from cards import themes as theme_cards
 from cards.texts import CATALOGUES, en_themes, nb_themes
-from council.clock import ManualClock
+from tests.fakes.clock import ManualClock
 from council.errors import Conflict, InvalidInput, NotAllowed
 from council.meetings import Meeting
 from council.members import Member, Role
 from council.outbox import Operation
 from council.pask import PaskMeeting
-from council.services.cases import PiiWarning
+from council.forms import PiiWarning
 from council.services.themes import ThemeService, invite_key
 from council.themes import Rsvp, ThemeStatus
 from storage.tables import audit_log, metadata, outbox
