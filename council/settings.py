@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
@@ -99,7 +99,8 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> "Settings":
         """Read and validate the environment; raise SettingsError naming the bad variable."""
-        get = lambda name: (env.get(name) or "").strip()  # noqa: E731
+        def get(name: str) -> str:
+            return (env.get(name) or "").strip()
         settings = cls(
             port=_port(get("PORT") or "3978"),
             host=get("HOST") or "127.0.0.1",
@@ -191,18 +192,18 @@ def _database_url(raw: str) -> str:
     )
 
 
-def _graph(get) -> tuple[str, str, str, str] | None:
+def _graph(get: Callable[[str], str]) -> tuple[str, str, str, str] | None:
     names = ("PASK_GRAPH_TENANT_ID", "PASK_GRAPH_CLIENT_ID", "PASK_GRAPH_CLIENT_SECRET", "PASK_GRAPH_MAILBOX")
-    values = tuple(get(name) for name in names)
+    tenant, client_id, secret, mailbox = values = tuple(get(name) for name in names)
     if not any(values):
         return None
     missing = [name for name, value in zip(names, values, strict=True) if not value]
     if missing:
         raise SettingsError(f"The PASK Graph calendar needs all of {', '.join(names)}; missing: {', '.join(missing)}.")
-    return values
+    return tenant, client_id, secret, mailbox
 
 
-def _plan(get) -> PlanRules:
+def _plan(get: Callable[[str], str]) -> PlanRules:
     try:
         start = time.fromisoformat(get("COUNCIL_MEETING_START") or "09:00")
         minutes = int(get("COUNCIL_MEETING_MINUTES") or "120")

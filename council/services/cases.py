@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -11,6 +12,7 @@ from council.cases import (OPEN, Case, CaseFilter, CaseStatus, CaseType, Escalat
 from council.clock import Clock
 from council.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from council.forms import FormErrors, PiiWarning
+from council.ids import stored_id
 from council.members import Member, Role, require_organiser
 from council.outbox import Operation
 from council.services.meetings import MeetingService
@@ -48,14 +50,14 @@ class CaseService:
         self._messages = messages
         self._units = units
         self._triage_to_channel = triage_to_channel
-        self.wake = lambda: None  # set by the app: deliver queued messages now
+        self.wake: Callable[[], None] = lambda: None  # set by the app: deliver queued messages now
 
     async def submit(self, actor: Member, draft: Draft, pii_confirmed: bool = False
                      ) -> FormErrors | PiiWarning | Submitted:
         """Validate, guard against patient IDs, then store once per submission key."""
         if not draft.submission_key:
             raise InvalidInput("error.invalid_input")
-        open_meetings = {m.id for m in await self._meetings.open_for_submissions()}
+        open_meetings = {stored_id(m.id) for m in await self._meetings.open_for_submissions()}
         errors = validate(draft, self._units, open_meetings)
         if errors:
             return FormErrors(errors)

@@ -6,6 +6,7 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
+from typing import Any
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -68,7 +69,7 @@ class OutboxService:
                             limits.per_conversation_per_30s)
         self.notifier: Notifier | None = None
 
-    async def enqueue(self, **message) -> bool:
+    async def enqueue(self, **message: Any) -> bool:
         async with self._uow() as uow:
             added = await queue(uow, self._clock, **message)
             await uow.commit()

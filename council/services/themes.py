@@ -9,9 +9,10 @@ Delivery keys (the outbox sends each once):
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 import logging
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Protocol
 
 from council.audit import SYSTEM, AuditEntry
@@ -23,6 +24,7 @@ from council.outbox import Operation
 from council.pii import scan_fields
 from council.planning import PlanRules, WorkingCalendar, quiet_weeks
 from council.forms import PiiWarning
+from council.ids import stored_id
 from council.services.outbox import queue
 from council.services.ports import UnitOfWork, UnitOfWorkFactory
 from council.themes import (AttendanceLine, Rsvp, ThemeMeeting, ThemeRules, ThemeStatus, TopicSuggestion,
@@ -73,7 +75,7 @@ def summary_key(theme_id: int, aad: str) -> str:
 
 
 class ThemeService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, tz, plan_rules: PlanRules | None = None,
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, tz: tzinfo, plan_rules: PlanRules | None = None,
                  messages: ThemeMessages | None = None, rules: ThemeRules | None = None) -> None:
         self._uow = uow
         self._clock = clock
@@ -81,7 +83,14 @@ class ThemeService:
         self.plan_rules = plan_rules or PlanRules()
         self.messages = messages
         self.rules = rules or ThemeRules()
-        self.wake = lambda: None  # set by the app: deliver queued messages now
+        self.wake: Callable[[], None] = lambda: None  # set by the app: deliver queued messages now
+
+    @property
+    def _say(self) -> ThemeMessages:
+        """The presentation port; the app always connects it (some tests leave it out)."""
+        if self.messages is None:
+            raise RuntimeError("ThemeService.messages is not connected")
+        return self.messages
 
     def today(self) -> date:
         return self._clock.now().astimezone(self._tz).date()
@@ -140,12 +149,12 @@ class ThemeService:
                 raise InvalidInput("themes.council_meeting_day")
             theme = await uow.themes.add(ThemeMeeting(None, topic, day, start, end, place,
                                                         created_by=actor.aad_object_id, created_at=now))
-            await uow.themes.mark_used(list(suggestion_ids), theme.id)
+            await uow.themes.mark_used(list(suggestion_ids), stored_id(theme.id))
             await self._audit(uow, actor.aad_object_id, "theme", theme.id, "plan", None, theme.snapshot())
             for member in await uow.members.with_role(Role.NETWORK):
-                await queue(uow, self._clock, key=invite_key(theme.id, member.aad_object_id),
+                await queue(uow, self._clock, key=invite_key(stored_id(theme.id), member.aad_object_id),
                             operation=Operation.SEND_PERSONAL, target=member.aad_object_id,
-                            activity=self.messages.invitation(theme, None, member.locale))
+                            activity=self._say.invitation(theme, None, member.locale))
             await uow.commit()
         self.wake()
         return theme
@@ -194,7 +203,7 @@ class ThemeService:
             raise NotAllowed("themes.network_only")
         async with self._uow() as uow:
             themes = await uow.themes.from_date(self.today())
-            return [(t, await uow.themes.answer(t.id, actor.aad_object_id)) for t in themes]
+            return [(t, await uow.themes.answer(stored_id(t.id), actor.aad_object_id)) for t in themes]
 
     async def get(self, theme_id: int) -> ThemeMeeting:
         async with self._uow() as uow:
@@ -211,17 +220,18 @@ class ThemeService:
             for theme in await uow.themes.from_date(today):
                 if theme.date > horizon:
                     continue
-                answers = await uow.themes.answers(theme.id)
+                answers = await uow.themes.answers(stored_id(theme.id))
                 for member in await uow.members.with_role(Role.NETWORK):
                     aad = member.aad_object_id
                     if aad in answers:
                         continue
-                    invitation = await uow.outbox.get_by_key(invite_key(theme.id, aad))
+                    invitation = await uow.outbox.get_by_key(invite_key(stored_id(theme.id), aad))
                     if invitation is None or invitation.created_at > now - timedelta(
                             hours=self.rules.remind_after_hours):
                         continue
-                    if await queue(uow, self._clock, key=remind_key(theme.id, aad), operation=Operation.SEND_PERSONAL,
-                                   target=aad, activity=self.messages.reminder(theme, member.locale)):
+                    if await queue(uow, self._clock, key=remind_key(stored_id(theme.id), aad),
+                                   operation=Operation.SEND_PERSONAL,
+                                   target=aad, activity=self._say.reminder(theme, member.locale)):
                         sent += 1
             if sent:
                 await uow.audit.add(AuditEntry(SYSTEM, "theme", "*", "remind", now, None, {"count": sent}))
@@ -300,7 +310,7 @@ class ThemeService:
             for member in await uow.members.with_role(Role.NETWORK):
                 await queue(uow, self._clock, key=summary_key(theme_id, member.aad_object_id),
                             operation=Operation.SEND_PERSONAL, target=member.aad_object_id,
-                            activity=self.messages.summary(held, member.locale))
+                            activity=self._say.summary(held, member.locale))
             for member in await self._invited(uow, theme_id):
                 await self._update_invitation(uow, held, member, answers.get(member.aad_object_id))
             await uow.commit()
@@ -319,13 +329,13 @@ class ThemeService:
     async def _update_invitation(self, uow: UnitOfWork, theme: ThemeMeeting, member: Member,
                                  answer: Rsvp | None) -> None:
         """One UPDATE of the member's own invitation card per change, numbered per card (the newest wins)."""
-        key = invite_key(theme.id, member.aad_object_id)
+        key = invite_key(stored_id(theme.id), member.aad_object_id)
         original = await uow.outbox.get_by_key(key)
         if original is None:
             return  # not invited (joined the network later): nothing to update
         version = await uow.counters.next(key)
         await queue(uow, self._clock, key=f"{key}:v{version}", operation=Operation.UPDATE, target=original.target,
-                    update_of=key, activity=self.messages.invitation(theme, answer, member.locale))
+                    update_of=key, activity=self._say.invitation(theme, answer, member.locale))
 
     async def _save(self, uow: UnitOfWork, actor_id: str, before: ThemeMeeting, after: ThemeMeeting,
                     action: str) -> None:

@@ -17,6 +17,7 @@ from datetime import datetime
 from council.audit import AuditEntry
 from council.clock import Clock
 from council.errors import DomainError, NotFound
+from council.ids import stored_id
 from council.services.ports import UnitOfWork, UnitOfWorkFactory
 from council.services.vote_cards import MyBallot, VoteView
 from council.votes import Ballot, Choice, Tally, Vote, ballot_token, check_cast, visible_tally
@@ -114,7 +115,7 @@ class CastBatches:
                     accepted.append((n, check_cast(vote, cast.voter, cast.choice, cast.comment, now)))
                 except DomainError as error:
                     outcomes[n] = error
-            keys = {_activity_key(batch[n]) for n, _ in accepted} - {None}
+            keys = {key for n, _ in accepted if (key := _activity_key(batch[n])) is not None}
             new_keys = await uow.activities.remember_all(sorted(keys), now) if keys else set()
             writes = []
             for n, comment in accepted:
@@ -123,8 +124,8 @@ class CastBatches:
                     new_keys.discard(key)  # the same invoke twice in one batch counts once
                     writes.append((n, comment))
             for part in _distinct_voters(writes, batch):
-                changed = await self._store(uow, vote, [(batch[n].voter, batch[n].choice, c) for n, c in part], now)
-                for (n, comment), was_changed in zip(part, changed, strict=True):
+                stored = await self._store(uow, vote, [(batch[n].voter, batch[n].choice, c) for n, c in part], now)
+                for (n, comment), was_changed in zip(part, stored, strict=True):
                     outcomes[n] = (comment, was_changed)
             counted = await self._tally(uow, vote)
             await uow.commit()
@@ -146,13 +147,14 @@ class CastBatches:
                      now: datetime) -> list[bool]:
         """Store ballots of distinct voters (and, where one changed, its history and audit entry); for each,
         whether it changed."""
+        vote_id = stored_id(vote.id)
         if vote.secret:
-            await uow.votes.mark_voted(vote.id, [voter for voter, _, _ in ballots], now)
+            await uow.votes.mark_voted(vote_id, [voter for voter, _, _ in ballots], now)
             salt = vote.ballot_salt or ""
-            changed = await uow.votes.record_secret(vote.id, [
-                (ballot_token(self._key, salt, vote.id, voter), choice, comment) for voter, choice, comment in ballots])
+            changed = await uow.votes.record_secret(vote_id, [
+                (ballot_token(self._key, salt, vote_id, voter), choice, comment) for voter, choice, comment in ballots])
         else:
-            named = [Ballot(vote.id, voter, choice, comment, now) for voter, choice, comment in ballots]
+            named = [Ballot(vote_id, voter, choice, comment, now) for voter, choice, comment in ballots]
             written = await uow.votes.record(named)
             changed = [b.voter in written for b in named]
             await uow.votes.add_history([b for b, was in zip(named, changed, strict=True) if was])

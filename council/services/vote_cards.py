@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from council.clock import Clock
+from council.ids import stored_id
 from council.members import Member
 from council.outbox import Operation
 from council.services.outbox import queue
@@ -81,6 +82,8 @@ class VoteCards:
 
     async def result_post(self, uow: UnitOfWork, vote: Vote) -> dict[str, Any]:
         """The result posted once the vote is closed, with the names for a named vote."""
+        if vote.final is None or vote.outcome is None:
+            raise ValueError(f"vote {vote.id} has no result to post")
         return self._messages.result_post(vote, vote.final, vote.outcome, await self.names(uow, vote, vote.final))
 
     async def refresh_cards(self) -> int:
@@ -137,11 +140,11 @@ class VoteCards:
         if vote.final is not None:
             return vote.final
         if vote.status is not VoteStatus.OPEN or (vote.secret and not locked):
-            return Tally({}, await uow.votes.voted_count(vote.id), len(vote.entitled), hidden=True)
+            return Tally({}, await uow.votes.voted_count(stored_id(vote.id)), len(vote.entitled), hidden=True)
         if not vote.secret:
-            return tally_groups(await uow.votes.counts(vote.id), vote)
-        counted = tally_groups(await uow.votes.anonymous_counts(vote.id), vote,
-                               voted=await uow.votes.voted_count(vote.id))
+            return tally_groups(await uow.votes.counts(stored_id(vote.id)), vote)
+        counted = tally_groups(await uow.votes.anonymous_counts(stored_id(vote.id)), vote,
+                               voted=await uow.votes.voted_count(stored_id(vote.id)))
         if sum(counted.counts.values()) != counted.voted:
             raise RuntimeError(f"vote {vote.id}: secret ballots and voters disagree; every process must use the "
                                "same ballot key")
@@ -152,7 +155,7 @@ class VoteCards:
         if vote.secret:
             return None
         reveal = counted is not None and not visible_tally(vote, counted).hidden
-        ballots = {b.voter: b for b in await uow.votes.ballots(vote.id)}
+        ballots = {b.voter: b for b in await uow.votes.ballots(stored_id(vote.id))}
         members = await self._directory()
         lines = []
         for voter in vote.entitled:
@@ -169,8 +172,8 @@ class VoteCards:
         if not vote.is_open:
             return ()
         members = await self._directory()
-        return tuple(members[voter].teams_user_id for voter in vote.entitled
-                     if voter in members and members[voter].teams_user_id)
+        ids = (members[voter].teams_user_id for voter in vote.entitled if voter in members)
+        return tuple(teams_id for teams_id in ids if teams_id)
 
     async def _read_members(self) -> dict[str, Member]:
         async with self._uow() as uow:

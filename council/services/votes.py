@@ -11,13 +11,14 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from council.audit import SYSTEM, AuditEntry
 from council.clock import Clock
 from council.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound
 from council.forms import PiiWarning
 from council.hearings import VOTABLE, Hearing, HearingStatus, move
+from council.ids import stored_id
 from council.meetings import MeetingStatus
 from council.members import Member, Role, require_organiser
 from council.minutes import Attendance
@@ -56,7 +57,7 @@ class VoteRequest:
 
 
 class VoteService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, messages: VoteMessages, ballot_key: bytes, tz,
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, messages: VoteMessages, ballot_key: bytes, tz: tzinfo,
                  directory: Callable[[], Awaitable[dict[str, Member]]] | None = None) -> None:
         """`directory`: the members by AAD id for names and Teams ids on cards (MemberService.directory, which
         caches); by default read from the database each time."""
@@ -168,7 +169,7 @@ class VoteService:
         for candidate in due:
             try:
                 async with self._uow() as uow:
-                    vote = await uow.votes.lock(candidate.id)
+                    vote = await uow.votes.lock(stored_id(candidate.id))
                     if vote is None or not vote.is_open or vote.deadline > now:
                         continue
                     done = close(vote, await self._cards.tally(uow, vote), vote.deadline, SYSTEM)
@@ -186,7 +187,7 @@ class VoteService:
         if not await uow.votes.save(closed, before.version):
             raise Conflict("votes.closed", status=before.status.value)
         if closed.secret:
-            await uow.votes.forget_secret_ballots(closed.id)
+            await uow.votes.forget_secret_ballots(stored_id(closed.id))
         await self._record_on_hearing(uow, closed, actor_id)
         await self._audit(uow, actor_id, closed, action, before)
         card = await uow.outbox.get_by_key(card_key(closed))
@@ -240,7 +241,7 @@ class VoteService:
             if not await uow.votes.save(cancelled, vote.version):
                 raise Conflict("votes.closed", status=vote.status.value)
             if cancelled.secret:
-                await uow.votes.forget_secret_ballots(cancelled.id)
+                await uow.votes.forget_secret_ballots(stored_id(cancelled.id))
             await self._record_on_hearing(uow, cancelled, actor.aad_object_id)
             await self._audit(uow, actor.aad_object_id, cancelled, "cancel", vote)
             await uow.commit()
@@ -259,7 +260,7 @@ class VoteService:
             for vote in await uow.votes.open_votes():
                 if not reminder_due_at(vote, before) <= now < vote.deadline:
                     continue
-                voted = await uow.votes.voters(vote.id)
+                voted = await uow.votes.voters(stored_id(vote.id))
                 for voter in vote.entitled:
                     if voter in voted or await uow.outbox.get_by_key(f"vote:{vote.id}:remind:{voter}"):
                         continue
@@ -290,8 +291,8 @@ class VoteService:
             _council(actor, vote)
             counted = await self._cards.tally(uow, vote, locked=False)
             shown = visible_tally(vote, counted)
-            voted = actor.aad_object_id in await uow.votes.voters(vote.id)
-            ballot = None if vote.secret else await uow.votes.ballot(vote.id, actor.aad_object_id)
+            voted = actor.aad_object_id in await uow.votes.voters(stored_id(vote.id))
+            ballot = None if vote.secret else await uow.votes.ballot(stored_id(vote.id), actor.aad_object_id)
             return MyBallot(vote, vote.may_vote(actor.aad_object_id), voted, ballot.choice if ballot else None,
                             ballot.comment if ballot else "", False, shown,
                             VoteView(vote, shown, await self._cards.names(uow, vote, counted)))
@@ -316,7 +317,7 @@ class VoteService:
             names = await self._cards.names(uow, vote, vote.final) or ()
             people = {line.aad_object_id: line.name for line in names}
             history = tuple(VoterLine(b.voter or "", people.get(b.voter or "", b.voter or ""), True, b.choice,
-                                      b.comment, b.cast_at) for b in await uow.votes.history(vote.id))
+                                      b.comment, b.cast_at) for b in await uow.votes.history(stored_id(vote.id)))
             return VoteExport(vote, vote.final, vote.outcome, names, history)
 
     async def closed_between(self, first: date, last: date) -> list[VoteView]:
@@ -325,7 +326,7 @@ class VoteService:
         end = datetime.combine(last + timedelta(days=1), time(0), self._tz)
         async with self._uow() as uow:
             return [VoteView(v, v.final, await self._cards.names(uow, v, v.final))
-                    for v in await uow.votes.closed_between(start, end)]
+                    for v in await uow.votes.closed_between(start, end) if v.final is not None]
 
     # --- shared ---------------------------------------------------------------------------------------------
     async def _managed(self, uow: UnitOfWork, actor: Member, vote_id: int) -> Vote:
