@@ -48,10 +48,10 @@ from council.services.pask import PaskService
 from council.services.reminders import ReminderService
 from council.services.themes import ThemeService
 from council.services.votes import VoteService
-from council.settings import Settings, SettingsError, ensure_sqlite_folder
+from council.settings import Settings, SettingsError
 from scheduler import build_scheduler, describe, kick
 from scheduler.jobs import CALENDAR_JOB, OUTBOX_JOB, REMINDERS_JOB, VOTES_JOB, bind, catch_up
-from storage.db import make_engine, migrate, ping
+from storage.db import ensure_sqlite_folder, make_engine, migrate, ping
 from storage.uow import unit_of_work_factory
 
 log = logging.getLogger("radsbot")

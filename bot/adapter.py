@@ -16,8 +16,18 @@ from council.settings import Settings
 log = logging.getLogger(__name__)
 
 
+def bot_configuration(settings: Settings) -> object:
+    """The attribute names botbuilder's configuration factories read (anonymous = no credentials)."""
+    return type("BotConfig", (), {
+        "APP_ID": settings.app_id,
+        "APP_PASSWORD": settings.app_password,
+        "APP_TYPE": "MultiTenant" if settings.anonymous else settings.app_type,
+        "APP_TENANTID": settings.app_tenant_id,
+    })()
+
+
 def build_adapter(settings: Settings) -> CloudAdapter:
-    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(settings.as_bot_configuration()))
+    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(bot_configuration(settings)))
     adapter.on_turn_error = _on_turn_error
     return adapter
 

@@ -6,7 +6,6 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import time
-from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from council.meetings import DeadlineRules
@@ -161,15 +160,6 @@ class Settings:
                 "use your Entra tenant id."
             )
 
-    def as_bot_configuration(self) -> object:
-        """The attribute names botbuilder's configuration factories read (anonymous = no credentials)."""
-        return type("BotConfig", (), {
-            "APP_ID": self.app_id,
-            "APP_PASSWORD": self.app_password,
-            "APP_TYPE": "MultiTenant" if self.anonymous else self.app_type,
-            "APP_TENANTID": self.app_tenant_id,
-        })()
-
 
 def _port(raw: str) -> int:
     if not raw.isdigit() or not 0 < int(raw) < 65536:
@@ -296,9 +286,3 @@ def _limits(env: Mapping[str, str]) -> Limits:
         raise problem
     return limits
 
-
-def ensure_sqlite_folder(database_url: str) -> None:
-    """Create ./data/ (or the folder in the URL) so the embedded default starts on a fresh clone."""
-    prefix = "sqlite+aiosqlite:///"
-    if database_url.startswith(prefix) and ":memory:" not in database_url:
-        Path(database_url[len(prefix):]).parent.mkdir(parents=True, exist_ok=True)

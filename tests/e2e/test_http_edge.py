@@ -12,6 +12,7 @@ from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFramewo
 from botframework.connector.auth import jwt_token_extractor
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from bot.adapter import bot_configuration
 from tests.e2e.harness import start_bot
 from tests.e2e.teams import EMMA, KARI, TENANT, card_of, execute, message, personal_conversation, sent_card, \
     texts_in
@@ -60,7 +61,7 @@ async def test_the_help_button_answers_http_200_with_the_universal_actions_card_
 
 async def test_botbuilders_own_cloud_adapter_process_answers_500_for_the_same_invoke(bot):
     """Why bot/routes.py exists: 4.17.1's CloudAdapter.process cannot serialize the invoke answer."""
-    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(bot.settings.as_bot_configuration()))
+    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(bot_configuration(bot.settings)))
     handler = bot.container.handler
 
     async def sdk_route(request: web.Request) -> web.Response:
