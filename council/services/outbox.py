@@ -6,7 +6,6 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from typing import Any
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -68,12 +67,6 @@ class OutboxService:
         self._pacer = Pacer(limits.per_app_per_second, limits.per_conversation_per_second,
                             limits.per_conversation_per_30s)
         self.notifier: Notifier | None = None
-
-    async def enqueue(self, **message: Any) -> bool:
-        async with self._uow() as uow:
-            added = await queue(uow, self._clock, **message)
-            await uow.commit()
-            return added
 
     async def recover(self) -> tuple[int, int]:
         """After a crash: unsent claims go back to the queue; in-flight sends become 'uncertain'."""

@@ -58,9 +58,6 @@ class AttendanceView:
     theme: ThemeMeeting
     lines: tuple[AttendanceLine, ...]  # every invited member (and anyone who answered), by name
 
-    def with_answer(self, answer: Rsvp | None) -> tuple[AttendanceLine, ...]:
-        return tuple(line for line in self.lines if line.answer is answer)
-
 
 def invite_key(theme_id: int, aad: str) -> str:
     return f"theme:{theme_id}:invite:{aad}"
