@@ -5,10 +5,9 @@ import logging
 import os
 import sys
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from aiohttp import web
-from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.interval import IntervalTrigger
 from botbuilder.core import ConversationState
 
 from bot.adapter import build_adapter
@@ -53,16 +52,14 @@ from council.services.reminders import ReminderService
 from council.services.themes import ThemeService
 from council.services.undelivered import UndeliveredService
 from council.services.votes import VoteService
-from council.settings import Settings, SettingsError, ensure_sqlite_folder
-from scheduler import RecurringJob, build_scheduler, describe, kick
-from storage.db import make_engine, migrate, ping
+from council.settings import Settings, SettingsError
+from scheduler import build_scheduler, describe, kick
+from scheduler.jobs import CALENDAR_JOB, OUTBOX_JOB, REMINDERS_JOB, VOTES_JOB, bind, catch_up
+from storage.db import ensure_sqlite_folder, make_engine, migrate, ping
 from storage.pacing import shared_budget
 from storage.uow import unit_of_work_factory
 
 log = logging.getLogger("radsbot")
-OUTBOX_JOB = "outbox.sweep"
-VOTES_JOB = "votes.sweep"
-REMINDERS_JOB = "reminders.sweep"
 
 
 @dataclass
@@ -167,7 +164,7 @@ def _bot(c: Container):
                                                                         s.hearing_internal_days), s.plan)
         c.themes = ThemeService(c.uow, c.clock, s.tz, s.plan, CardThemeMessages())
         c.votes = VoteService(c.uow, c.clock, CardVoteMessages(s.tz), s.ballot_key.encode(), s.tz,
-                              reminder_hours=s.vote_reminder_hours, directory=c.members.directory)
+                              directory=c.members.directory)
         c.undelivered = UndeliveredService(c.uow, c.clock)
         c.reminders = ReminderService(c.uow, c.clock, s.tz, CardReminderMessages(s.tz), votes=c.votes,
                                       deadlines=s.deadlines, plan_rules=s.plan)
@@ -239,37 +236,24 @@ async def _votes_sweep(c: Container) -> None:
 
 
 def _scheduler(c: Container):
+    """The job table is scheduler/jobs.py; here each job id gets what it runs."""
     async def ctx(app: web.Application):
         if not c.settings.start_scheduler:
             yield
             return
-        tz = c.settings.tz
-        jobs = [
-            RecurringJob(OUTBOX_JOB, c.sweep_outbox,
-                         IntervalTrigger(seconds=c.settings.outbox_sweep_seconds, timezone=tz), misfire_grace_time=30),
-            RecurringJob("housekeeping.prune", c.housekeeping.prune, CronTrigger(hour=6, minute=15, timezone=tz),
-                         misfire_grace_time=6 * 3600),
-            RecurringJob("meetings.sweep", lambda: _meetings_sweep(c),
-                         CronTrigger(hour="4-23", minute="*/5", timezone=tz), misfire_grace_time=600),
-            RecurringJob("pask.sync", c.pask.sync, CronTrigger(hour=6, minute=30, timezone=tz),
-                         misfire_grace_time=6 * 3600),
-            RecurringJob(VOTES_JOB, lambda: _votes_sweep(c), IntervalTrigger(minutes=1, timezone=tz),
-                         misfire_grace_time=120),
-            RecurringJob(REMINDERS_JOB, c.reminders.sweep, IntervalTrigger(minutes=15, timezone=tz),
-                         misfire_grace_time=900),
-            RecurringJob("themes.remind", c.themes.remind_non_responders, CronTrigger(hour=9, minute=0, timezone=tz),
-                         misfire_grace_time=6 * 3600),
-        ]
-        if c.calendar_writer is not None:  # meetings whose Outlook event is missing or stale, every 5 minutes
-            jobs.append(RecurringJob("meetings.calendar", lambda: c.meetings.sync_calendar(c.calendar_writer),
-                                     IntervalTrigger(minutes=5, timezone=tz), misfire_grace_time=300))
+        funcs = {OUTBOX_JOB: c.sweep_outbox, "housekeeping.prune": c.housekeeping.prune,
+                 "meetings.sweep": lambda: _meetings_sweep(c), "pask.sync": c.pask.sync,
+                 VOTES_JOB: lambda: _votes_sweep(c), REMINDERS_JOB: c.reminders.sweep,
+                 "themes.remind": c.themes.remind_non_responders}
+        if c.calendar_writer is not None:  # meetings whose Outlook event is missing or stale
+            funcs[CALENDAR_JOB] = lambda: c.meetings.sync_calendar(c.calendar_writer)
+        jobs = bind(c.settings.tz, funcs,
+                    intervals={OUTBOX_JOB: timedelta(seconds=c.settings.outbox_sweep_seconds)})
         c.scheduler = build_scheduler(c.settings.timezone, jobs)
         c.scheduler.start()
         for service in (c.cases, c.meetings, c.agenda, c.minutes, c.votes, c.themes, c.reminders, c.undelivered):
             service.wake = lambda: kick(c.scheduler, OUTBOX_JOB)
-        kick(c.scheduler, OUTBOX_JOB)  # catch up on whatever fell due while the bot was down
-        kick(c.scheduler, VOTES_JOB)  # votes whose deadline passed while the bot was down close now
-        kick(c.scheduler, REMINDERS_JOB)  # reminders due while the bot was down: sent if still useful, else dropped
+        catch_up(c.scheduler, c.clock.now(), c.settings.tz)  # whatever fell due while the bot was down
         yield
         c.scheduler.shutdown(wait=False)
     return ctx

@@ -16,6 +16,7 @@ def stock_echo_app():
     from botbuilder.schema import Activity, AdaptiveCardInvokeResponse
     from msrest.serialization import Model
 
+    from bot.adapter import bot_configuration
     from council.settings import Settings
 
     class EchoBot(ActivityHandler):
@@ -30,7 +31,7 @@ def stock_echo_app():
                                               value=card)
 
     echo = EchoBot()
-    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(Settings().as_bot_configuration()))
+    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(bot_configuration(Settings())))
 
     async def messages(request: web.Request) -> web.Response:
         body = await request.json()

@@ -43,8 +43,18 @@ class ChannelUnreachable(Exception):
         self.service_url = service_url
 
 
+def bot_configuration(settings: Settings) -> object:
+    """The attribute names botbuilder's configuration factories read (anonymous = no credentials)."""
+    return type("BotConfig", (), {
+        "APP_ID": settings.app_id,
+        "APP_PASSWORD": settings.app_password,
+        "APP_TYPE": "MultiTenant" if settings.anonymous else settings.app_type,
+        "APP_TENANTID": settings.app_tenant_id,
+    })()
+
+
 def build_adapter(settings: Settings) -> CloudAdapter:
-    sdk = ConfigurationBotFrameworkAuthentication(settings.as_bot_configuration())
+    sdk = ConfigurationBotFrameworkAuthentication(bot_configuration(settings))
     adapter = CloudAdapter(CachingAuthentication(sdk, local=settings.anonymous))
     adapter.on_turn_error = _on_turn_error
     return adapter

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 
 from botbuilder.core import ConversationState, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
-from botbuilder.dialogs import DialogSet, DialogTurnStatus
+from botbuilder.dialogs import DialogSet
 from botbuilder.schema import ChannelAccount, InvokeResponse
 from botbuilder.schema.teams import TeamInfo, TeamsChannelAccount
 
@@ -153,9 +153,7 @@ class RaadsbotHandler(TeamsActivityHandler):
             return
         dialog = await self._dialogs.create_context(turn)
         await dialog.cancel_all_dialogs()
-        result = await dialog.begin_dialog(SetRoleDialog.ID)
-        if result.status == DialogTurnStatus.Complete:
-            return
+        await dialog.begin_dialog(SetRoleDialog.ID)
 
     # --- card actions (Action.Execute) ----------------------------------------------------------
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:

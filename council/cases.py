@@ -140,7 +140,7 @@ def triage(case: Case, decision: Triage, at: datetime, *, meeting_id: int | None
     elif decision is Triage.REJECT:
         if not (reason or "").strip():
             raise InvalidInput("cases.reason_required")
-        changes.update(reason=reason.strip())
+        changes.update(reason=(reason or "").strip())
     elif decision is Triage.DUPLICATE:
         if duplicate_of is None or duplicate_of == case.id:
             raise InvalidInput("cases.duplicate_needs_case")
@@ -148,7 +148,7 @@ def triage(case: Case, decision: Triage, at: datetime, *, meeting_id: int | None
     elif decision is Triage.ASK_INFO:
         if not (question or "").strip():
             raise InvalidInput("cases.question_required")
-        changes.update(question=question.strip(), answer=None)
+        changes.update(question=(question or "").strip(), answer=None)
     elif decision is Triage.ESCALATE:
         if escalation is None or not escalation.reference.strip():
             raise InvalidInput("cases.escalation_needs_reference")

@@ -25,7 +25,3 @@ class ConversationRef:
     user_aad_id: str | None = None
     team_name: str | None = None
 
-    @property
-    def root_conversation_id(self) -> str:
-        """A channel thread id looks like '<channel>;messageid=<root>'; posts go to the channel."""
-        return self.conversation_id.split(";messageid=")[0]

@@ -6,6 +6,9 @@ from datetime import date, datetime, time, timedelta
 from enum import Enum
 
 
+Day = date  # for annotations inside classes whose field `date` hides the type
+
+
 class MeetingStatus(str, Enum):
     PLANNED = "planlagt"
     CANCELLED = "avlyst"
@@ -44,14 +47,14 @@ class Meeting:
     def minutes_locked(self) -> bool:
         return self.minutes_status == "godkjent"
 
-    def submission_deadline(self, rules: DeadlineRules) -> date:
+    def submission_deadline(self, rules: DeadlineRules) -> Day:
         return self.date - timedelta(days=rules.submission_days_before)
 
-    def notice_date(self, rules: DeadlineRules) -> date:
+    def notice_date(self, rules: DeadlineRules) -> Day:
         return self.date - timedelta(days=rules.notice_days_before)
 
-    def minutes_due(self, rules: DeadlineRules) -> date:
+    def minutes_due(self, rules: DeadlineRules) -> Day:
         return self.date + timedelta(days=rules.minutes_days_after)
 
-    def open_for_submissions(self, today: date, rules: DeadlineRules) -> bool:
+    def open_for_submissions(self, today: Day, rules: DeadlineRules) -> bool:
         return self.status is MeetingStatus.PLANNED and today <= self.submission_deadline(rules)

@@ -42,10 +42,6 @@ class PaskMeeting:
         """The calendar date on which the meeting starts, seen in `tz` (the council's time zone)."""
         return self.start.astimezone(tz).date()
 
-    def local_times(self, tz: tzinfo) -> tuple[time, time]:
-        """Start and end wall-clock times in `tz`, e.g. (10:00, 12:00)."""
-        return self.start.astimezone(tz).time(), self.end.astimezone(tz).time()
-
 
 @dataclass(frozen=True)
 class PaskFilter:

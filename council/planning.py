@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from council.meetings import Meeting
+from council.meetings import Day, Meeting
 
 SUMMER_WEEKS = range(27, 33)  # uke 27–32 get a warning (rule 8)
 ROMJUL = ((12, 27), (12, 31))  # "the week between Christmas and New Year"
@@ -104,7 +104,7 @@ class ProposedMeeting:
     date: date
     start: time
     end: time
-    pask_date: date | None
+    pask_date: Day | None
     notes: tuple[str, ...] = ()
 
     def to_meeting(self) -> Meeting:

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import time
-from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from council.meetings import DeadlineRules
@@ -68,7 +67,6 @@ class Settings:
     plan: PlanRules = field(default_factory=PlanRules)
     number_format: str = "Sak {nr:02d}/{yy}"
     ballot_key: str = "local-development-ballot-key"  # VOTE_BALLOT_KEY: the same in every process
-    vote_reminder_hours: float = 24.0
     hearing_internal_days: int = 10
     public_base_url: str = ""
     export_signing_key: str = ""
@@ -102,7 +100,8 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> "Settings":
         """Read and validate the environment; raise SettingsError naming the bad variable."""
-        get = lambda name: (env.get(name) or "").strip()  # noqa: E731
+        def get(name: str) -> str:
+            return (env.get(name) or "").strip()
         settings = cls(
             port=_port(get("PORT") or "3978"),
             host=get("HOST") or "127.0.0.1",
@@ -128,7 +127,6 @@ class Settings:
             plan=_plan(get),
             number_format=_number_format(get("COUNCIL_CASE_NUMBER_FORMAT")),
             ballot_key=_ballot_key(get("VOTE_BALLOT_KEY"), get("MICROSOFT_APP_ID")),
-            vote_reminder_hours=_whole(env, "VOTE_REMINDER_HOURS", 24, "hours"),
             hearing_internal_days=_whole(env, "HEARING_INTERNAL_WORKING_DAYS", 10),
             public_base_url=_base_url(get("PUBLIC_BASE_URL")),
             export_signing_key=get("EXPORT_SIGNING_KEY"),
@@ -164,15 +162,6 @@ class Settings:
                 "use your Entra tenant id."
             )
 
-    def as_bot_configuration(self) -> object:
-        """The attribute names botbuilder's configuration factories read (anonymous = no credentials)."""
-        return type("BotConfig", (), {
-            "APP_ID": self.app_id,
-            "APP_PASSWORD": self.app_password,
-            "APP_TYPE": "MultiTenant" if self.anonymous else self.app_type,
-            "APP_TENANTID": self.app_tenant_id,
-        })()
-
 
 def _port(raw: str) -> int:
     if not raw.isdigit() or not 0 < int(raw) < 65536:
@@ -195,18 +184,18 @@ def _database_url(raw: str) -> str:
     )
 
 
-def _graph(get) -> tuple[str, str, str, str] | None:
+def _graph(get: Callable[[str], str]) -> tuple[str, str, str, str] | None:
     names = ("PASK_GRAPH_TENANT_ID", "PASK_GRAPH_CLIENT_ID", "PASK_GRAPH_CLIENT_SECRET", "PASK_GRAPH_MAILBOX")
-    values = tuple(get(name) for name in names)
+    tenant, client_id, secret, mailbox = values = tuple(get(name) for name in names)
     if not any(values):
         return None
     missing = [name for name, value in zip(names, values, strict=True) if not value]
     if missing:
         raise SettingsError(f"The PASK Graph calendar needs all of {', '.join(names)}; missing: {', '.join(missing)}.")
-    return values
+    return tenant, client_id, secret, mailbox
 
 
-def _plan(get) -> PlanRules:
+def _plan(get: Callable[[str], str]) -> PlanRules:
     try:
         start = time.fromisoformat(get("COUNCIL_MEETING_START") or "09:00")
         minutes = int(get("COUNCIL_MEETING_MINUTES") or "120")
@@ -299,9 +288,3 @@ def _limits(env: Mapping[str, str]) -> Limits:
         raise problem
     return limits
 
-
-def ensure_sqlite_folder(database_url: str) -> None:
-    """Create ./data/ (or the folder in the URL) so the embedded default starts on a fresh clone."""
-    prefix = "sqlite+aiosqlite:///"
-    if database_url.startswith(prefix) and ":memory:" not in database_url:
-        Path(database_url[len(prefix):]).parent.mkdir(parents=True, exist_ok=True)

@@ -32,7 +32,8 @@ class Draft:
 
     @classmethod
     def from_data(cls, data: dict) -> "Draft":
-        text = lambda key: str(data.get(key) or "").strip()  # noqa: E731
+        def text(key: str) -> str:
+            return str(data.get(key) or "").strip()
         return cls(title=text("title"), description=text("description"), unit=text("unit"),
                    case_type=text("case_type"), meeting=text("meeting") or FIRST_AVAILABLE, links=text("links"),
                    urgent=text("urgent").lower() in ("true", "1", "on", "yes"),

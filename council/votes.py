@@ -111,10 +111,6 @@ class Tally:
         return self.count(Choice.DISAGREE)
 
     @property
-    def abstained(self) -> int:
-        return self.count(Choice.ABSTAIN)
-
-    @property
     def non_abstaining(self) -> int:
         return self.in_favour + self.against
 

@@ -56,6 +56,13 @@ def _upgrade(connection) -> None:
     command.upgrade(config, "heads")  # feature branches of the schema may meet; all are applied
 
 
+def ensure_sqlite_folder(database_url: str) -> None:
+    """Create ./data/ (or the folder in the URL) so the embedded default starts on a fresh clone."""
+    prefix = "sqlite+aiosqlite:///"
+    if database_url.startswith(prefix) and ":memory:" not in database_url:
+        Path(database_url[len(prefix):]).parent.mkdir(parents=True, exist_ok=True)
+
+
 async def ping(engine: AsyncEngine) -> bool:
     try:
         async with engine.connect() as connection:

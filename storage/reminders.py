@@ -119,10 +119,6 @@ class SqlReminders:
             .values(status=DROPPED, reason=reason, decided_at=at))
         return result.rowcount
 
-    async def by_key(self, delivery_key: str) -> ReminderRow | None:
-        row = (await self._s.execute(select(reminders).where(reminders.c.delivery_key == delivery_key))).first()
-        return _to_row(row) if row else None
-
     async def all(self, rule: Rule | None = None) -> list[ReminderRow]:
         query = select(reminders).order_by(reminders.c.due_at, reminders.c.id)
         if rule is not None:

@@ -1,8 +1,9 @@
 """Agenda, notice and attendance: build the saksliste, publish the innkalling, announce changes once."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from council.agenda import (DEFAULT_NUMBER_FORMAT, AgendaItem, ItemKind, case_item, move, numbered, ordered,
                             planned_minutes)
@@ -64,14 +65,14 @@ def changes(before: dict, after: dict) -> list[tuple[str, str]]:
 
 class AgendaService:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, meetings: MeetingService, messages: MeetingMessages,
-                 tz, number_format: str = DEFAULT_NUMBER_FORMAT) -> None:
+                 tz: tzinfo, number_format: str = DEFAULT_NUMBER_FORMAT) -> None:
         self._number_format = number_format
         self._uow = uow
         self._clock = clock
         self._meetings = meetings
         self._messages = messages
         self._tz = tz
-        self.wake = lambda: None
+        self.wake: Callable[[], None] = lambda: None
 
     async def item(self, item_id: int) -> AgendaItem:
         async with self._uow() as uow:
@@ -166,7 +167,8 @@ class AgendaService:
             await uow.commit()
         return await self.view(source.id)
 
-    async def _edit(self, actor: Member, item_id: int, change) -> AgendaView:
+    async def _edit(self, actor: Member, item_id: int,
+                    change: Callable[[list[AgendaItem], AgendaItem], list[AgendaItem]]) -> AgendaView:
         require_organiser(actor)
         async with self._uow() as uow:
             item = await _item(uow, item_id)

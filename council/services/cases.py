@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -10,6 +11,8 @@ from council.cases import (OPEN, Case, CaseFilter, CaseStatus, CaseType, Escalat
                            record_dlg_outcome, triage, withdraw)
 from council.clock import Clock
 from council.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from council.forms import FormErrors, PiiWarning
+from council.ids import stored_id
 from council.members import Member, Role, require_organiser
 from council.outbox import Operation
 from council.services.meetings import MeetingService
@@ -18,16 +21,6 @@ from council.services.ports import CaseMessages, UnitOfWork, UnitOfWorkFactory
 from council.submission import FIRST_AVAILABLE, Draft, parse_links, pii_fields, validate
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class FormErrors:
-    errors: dict[str, str]
-
-
-@dataclass(frozen=True)
-class PiiWarning:
-    fields: list[str]
 
 
 @dataclass(frozen=True)
@@ -57,14 +50,14 @@ class CaseService:
         self._messages = messages
         self._units = units
         self._triage_to_channel = triage_to_channel
-        self.wake = lambda: None  # set by the app: deliver queued messages now
+        self.wake: Callable[[], None] = lambda: None  # set by the app: deliver queued messages now
 
     async def submit(self, actor: Member, draft: Draft, pii_confirmed: bool = False
                      ) -> FormErrors | PiiWarning | Submitted:
         """Validate, guard against patient IDs, then store once per submission key."""
         if not draft.submission_key:
             raise InvalidInput("error.invalid_input")
-        open_meetings = {m.id for m in await self._meetings.open_for_submissions()}
+        open_meetings = {stored_id(m.id) for m in await self._meetings.open_for_submissions()}
         errors = validate(draft, self._units, open_meetings)
         if errors:
             return FormErrors(errors)
@@ -235,11 +228,3 @@ class CaseService:
         require_organiser(actor)
         async with self._uow() as uow:
             return await uow.cases.search(filters)
-
-    async def get_for(self, actor: Member, case_id: int) -> Case:
-        async with self._uow() as uow:
-            case = await self._load(uow, case_id)
-        if case.submitted_by != actor.aad_object_id and not actor.is_organiser:
-            raise NotAllowed("cases.not_yours")
-        return case
-

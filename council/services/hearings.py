@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, tzinfo
 
 from council.agenda import AgendaItem, ItemKind, ordered
 from council.audit import AuditEntry
@@ -15,7 +15,8 @@ from council.meetings import Meeting, MeetingStatus
 from council.members import Member, Role, require_organiser
 from council.pii import scan_fields
 from council.planning import PlanRules, WorkingCalendar
-from council.services.cases import FormErrors, PiiWarning
+from council.forms import FormErrors, PiiWarning
+from council.ids import stored_id
 from council.services.ports import UnitOfWork, UnitOfWorkFactory
 from council.submission import parse_links
 
@@ -32,7 +33,7 @@ class HearingLine:
 
 
 class HearingService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, tz, rules: HearingRules | None = None,
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, tz: tzinfo, rules: HearingRules | None = None,
                  plan_rules: PlanRules | None = None) -> None:
         self._uow = uow
         self._clock = clock
@@ -95,7 +96,7 @@ class HearingService:
         owner = await uow.members.get(form.owner) if form.owner else None
         if form.owner and owner is None:
             errors["owner"] = "hearings.error.owner_unknown"
-        if errors:
+        if errors or form.external_deadline is None:  # validate() reports a missing deadline
             return FormErrors(errors)
         hits = scan_fields(form.free_text())
         if hits and not pii_confirmed:
@@ -165,19 +166,20 @@ class HearingService:
         return updated
 
     async def _place(self, uow: UnitOfWork, hearing: Hearing, meeting: Meeting) -> int:
-        items = await uow.agenda.items(meeting.id)
+        items = await uow.agenda.items(stored_id(meeting.id))
         current = await uow.agenda.get(hearing.agenda_item_id) if hearing.agenda_item_id else None
         if current is not None and current.meeting_id == meeting.id:
-            return current.id
+            return stored_id(current.id)
         if current is not None:  # moving to another meeting: it is numbered there
-            await uow.agenda.remove(current.id)
+            await uow.agenda.remove(stored_id(current.id))
             await self._mark_changed(uow, await uow.meetings.get(current.meeting_id))
-        item = await uow.agenda.add(AgendaItem(None, meeting.id, len(items) - 1, ItemKind.CASE, hearing.title[:300],
+        item = await uow.agenda.add(AgendaItem(None, stored_id(meeting.id), len(items) - 1, ItemKind.CASE,
+                                               hearing.title[:300],
                                                case_type=CaseType.HORING))
         for placed in ordered([*items, item]):
             await uow.agenda.save(placed)
         await self._mark_changed(uow, meeting)
-        return item.id
+        return stored_id(item.id)
 
     async def _mark_changed(self, uow: UnitOfWork, meeting: Meeting | None) -> None:
         """As the agenda service does: a change after the notice is announced later as one update."""
@@ -235,4 +237,4 @@ async def _load(uow: UnitOfWork, hearing_id: int) -> Hearing:
 
 
 async def _open_vote(uow: UnitOfWork, hearing: Hearing) -> bool:
-    return any(v.is_open for v in await uow.votes.for_hearing(hearing.id))
+    return any(v.is_open for v in await uow.votes.for_hearing(stored_id(hearing.id)))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, time, tzinfo
 from typing import Protocol
@@ -11,6 +12,7 @@ from council.audit import AuditEntry
 from council.cases import CaseStatus
 from council.clock import Clock
 from council.errors import InvalidInput, NotFound
+from council.ids import stored_id
 from council.meetings import DeadlineRules, Meeting, MeetingStatus
 from council.members import Member, require_organiser
 from council.outbox import Operation
@@ -32,7 +34,7 @@ class CalendarWriter(Protocol):
 
 
 class MeetingService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, rules: DeadlineRules, tz,
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, rules: DeadlineRules, tz: tzinfo,
                  plan_rules: PlanRules | None = None, messages: MeetingMessages | None = None,
                  standing_titles: dict[ItemKind, str] | None = None) -> None:
         self._uow = uow
@@ -42,7 +44,14 @@ class MeetingService:
         self.plan_rules = plan_rules or PlanRules()
         self.messages = messages
         self.standing_titles = standing_titles or {}
-        self.wake = lambda: None
+        self.wake: Callable[[], None] = lambda: None
+
+    @property
+    def _say(self) -> MeetingMessages:
+        """The presentation port; the app always connects it (some tests leave it out)."""
+        if self.messages is None:
+            raise RuntimeError("MeetingService.messages is not connected")
+        return self.messages
 
     def today(self) -> date:
         return self._clock.now().astimezone(self._tz).date()
@@ -91,7 +100,7 @@ class MeetingService:
             created = [await self._create(uow, actor, Meeting(None, day, start, end, place.strip()))
                        for day, start, end in sorted(chosen)]
             await self._tell_channel(uow, f"plan:{created[0].id if created else 0}",
-                                     self.messages.plan_posted(created) if created else None)
+                                     self._say.plan_posted(created) if created else None)
             await uow.commit()
         self.wake()
         return created
@@ -101,7 +110,7 @@ class MeetingService:
         self._check_slot(None, day, start, end)
         async with self._uow() as uow:
             meeting = await self._create(uow, actor, Meeting(None, day, start, end, place.strip()))
-            await self._tell_channel(uow, f"meeting:{meeting.id}:added", self.messages.meeting_added(meeting))
+            await self._tell_channel(uow, f"meeting:{meeting.id}:added", self._say.meeting_added(meeting))
             await uow.commit()
         self.wake()
         return meeting
@@ -119,7 +128,7 @@ class MeetingService:
             await uow.meetings.save(moved)
             await self._audit(uow, actor, "move", before, moved)
             await self._tell_channel(uow, f"meeting:{meeting_id}:moved:{self._clock.now().isoformat()}",
-                                     self.messages.meeting_moved(before, moved))
+                                     self._say.meeting_moved(before, moved))
             await uow.commit()
         self.wake()
         return moved
@@ -136,9 +145,9 @@ class MeetingService:
                     case = await uow.cases.get(item.case_id)
                     if case and case.status in (CaseStatus.ON_AGENDA, CaseStatus.DEFERRED):
                         await uow.cases.save(replace(case, meeting_id=None, version=case.version + 1), case.version)
-                    await uow.agenda.remove(item.id)
+                    await uow.agenda.remove(stored_id(item.id))
             await self._audit(uow, actor, "cancel", before, cancelled)
-            await self._tell_channel(uow, f"meeting:{meeting_id}:cancelled", self.messages.meeting_cancelled(before))
+            await self._tell_channel(uow, f"meeting:{meeting_id}:cancelled", self._say.meeting_cancelled(before))
             await uow.commit()
         self.wake()
         return cancelled
@@ -151,9 +160,10 @@ class MeetingService:
         done = 0
         for meeting in due:
             try:
+                event_id: str | None = None
                 if meeting.status is MeetingStatus.CANCELLED:
-                    await writer.cancel(meeting.calendar_event_id)
-                    event_id = None
+                    if meeting.calendar_event_id is not None:  # always, for what needing_calendar_sync gives
+                        await writer.cancel(meeting.calendar_event_id)
                 else:
                     event_id = await writer.upsert(meeting, self._tz, CALENDAR_SUBJECT, CALENDAR_BODY)
             except CalendarUnavailable as error:
@@ -164,7 +174,7 @@ class MeetingService:
                 log.exception("calendar: unexpected error writing meeting %s to Outlook", meeting.id)
                 continue
             async with self._uow() as uow:  # a move meanwhile bumped calendar_version: the next sweep sends it
-                await uow.meetings.set_calendar_event(meeting.id, event_id, meeting.calendar_version)
+                await uow.meetings.set_calendar_event(stored_id(meeting.id), event_id, meeting.calendar_version)
                 await uow.commit()
             done += 1
         return done
@@ -181,7 +191,7 @@ class MeetingService:
 
     async def _create(self, uow: UnitOfWork, actor: Member, meeting: Meeting) -> Meeting:
         meeting = await uow.meetings.add(meeting)
-        for item in default_items(meeting.id, self.standing_titles):
+        for item in default_items(stored_id(meeting.id), self.standing_titles):
             await uow.agenda.add(item)
         await self._audit(uow, actor, "add", None, meeting)
         return meeting
@@ -194,8 +204,9 @@ class MeetingService:
 
     async def _audit(self, uow: UnitOfWork, actor: Member, action: str, before: Meeting | None,
                      after: Meeting) -> None:
-        snap = lambda m: {"date": m.date.isoformat(), "start": m.start.isoformat(), "end": m.end.isoformat(),  # noqa: E731
-                          "status": m.status.value}
+        def snap(m: Meeting) -> dict[str, str]:
+            return {"date": m.date.isoformat(), "start": m.start.isoformat(), "end": m.end.isoformat(),
+                    "status": m.status.value}
         await uow.audit.add(AuditEntry(actor.aad_object_id, "meeting", str(after.id), action, self._clock.now(),
                                        snap(before) if before else None, snap(after)))
 

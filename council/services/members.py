@@ -10,7 +10,7 @@ from council.audit import AuditEntry
 from council.clock import Clock
 from council.errors import InvalidInput, NotAllowed, NotFound
 from council.members import Member, Role, is_bootstrap_leader
-from council.services.ports import UnitOfWorkFactory
+from council.services.ports import UnitOfWork, UnitOfWorkFactory
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ class MemberService:
             return replace(fresh, roles=fresh.roles | {Role.LEADER})
         return fresh
 
-    async def _learn(self, uow, person: PersonInfo) -> Member:
+    async def _learn(self, uow: UnitOfWork, person: PersonInfo) -> Member:
         stored = await uow.members.get(person.aad_object_id)
         base = stored or Member(aad_object_id=person.aad_object_id, name=person.name)
         fresh = self._merged(stored, person)
@@ -142,7 +142,8 @@ class MemberService:
         if Role.MEMBER in roles and unit not in self._units:
             raise InvalidInput("roles.unit_required")
 
-    async def _check_deputy(self, uow, roles: frozenset[Role], deputy_for: str | None, target_id: str) -> None:
+    async def _check_deputy(self, uow: UnitOfWork, roles: frozenset[Role], deputy_for: str | None,
+                            target_id: str) -> None:
         if Role.DEPUTY not in roles:
             return
         principal = await uow.members.get(deputy_for) if deputy_for else None

@@ -1,6 +1,7 @@
 """Minutes and follow-up: record outcomes and action items, post the draft, approve and lock."""
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -29,7 +30,8 @@ class MinutesView:
 
 class MinutesService:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, agenda: AgendaService, messages: MeetingMessages,
-                 case_messages: CaseMessages, today, votes_between=None) -> None:
+                 case_messages: CaseMessages, today: Callable[[], date],
+                 votes_between: Callable[[date, date], Awaitable[Sequence[object]]] | None = None) -> None:
         self._votes_between = votes_between  # async (first, last) -> closed votes, for the minutes
         self._uow = uow
         self._clock = clock
@@ -37,7 +39,7 @@ class MinutesService:
         self._messages = messages
         self._case_messages = case_messages
         self._today = today
-        self.wake = lambda: None
+        self.wake: Callable[[], None] = lambda: None
 
     async def view(self, meeting_id: int) -> MinutesView:
         agenda = await self._agenda.view(meeting_id)
@@ -45,7 +47,7 @@ class MinutesService:
             previous = await uow.meetings.previous(agenda.meeting)
             records = await uow.agenda.records(meeting_id)
             actions = await uow.agenda.actions(meeting_id=meeting_id)
-        votes = ()
+        votes: tuple[object, ...] = ()
         if self._votes_between is not None:
             first = previous.date + timedelta(days=1) if previous else agenda.meeting.date - timedelta(days=90)
             votes = tuple(await self._votes_between(first, agenda.meeting.date))
@@ -79,6 +81,8 @@ class MinutesService:
 
     async def _conclude_case(self, uow: UnitOfWork, actor: Member, case_id: int, outcome: Outcome) -> None:
         case = await uow.cases.get(case_id)
+        if case is None:
+            raise NotFound("cases.not_found")
         updated = conclude(case, CASE_STATUS[outcome], self._clock.now())
         if updated is case:
             return

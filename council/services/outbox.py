@@ -72,12 +72,6 @@ class OutboxService:
         self._budget_turn = asyncio.Lock()
         self.notifier: Notifier | None = None
 
-    async def enqueue(self, **message) -> bool:
-        async with self._uow() as uow:
-            added = await queue(uow, self._clock, **message)
-            await uow.commit()
-            return added
-
     async def recover(self) -> tuple[int, int]:
         """After a crash: unsent claims go back to the queue; in-flight sends become 'uncertain'."""
         async with self._uow() as uow:

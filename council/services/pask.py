@@ -3,7 +3,7 @@ the last good copy and the leader is told (once a day, not at every attempt)."""
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Protocol
 
 from council.clock import Clock
@@ -44,7 +44,7 @@ def parse_manual_dates(text: str) -> list[tuple[date, time, time]]:
 
 
 class PaskService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, sources: dict[str, CalendarSource], tz,
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, sources: dict[str, CalendarSource], tz: tzinfo,
                  messages: PaskMessages) -> None:
         self._uow = uow
         self._clock = clock

@@ -8,6 +8,7 @@ transaction under keys derived from the row's key, so a second process or a rest
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
@@ -17,6 +18,7 @@ from council.audit import AuditEntry
 from council.cases import OPEN, Case
 from council.clock import Clock
 from council.errors import NotAllowed
+from council.ids import stored_id
 from council.meetings import DeadlineRules, Meeting
 from council.members import Member, Role
 from council.minutes import ActionItem
@@ -26,6 +28,7 @@ from council.reminders import (Digest, Planned, ReminderSettings, Rule, action_r
                                case_reminder_useful, meeting_reminder_useful, must_report_attendance, plan_action,
                                plan_case, plan_digest, plan_meeting)
 from council.services.outbox import queue
+from council.services.ports import ReminderRecord, UnitOfWork, UnitOfWorkFactory
 from council.services.undelivered import undelivered
 
 log = logging.getLogger(__name__)
@@ -34,26 +37,10 @@ ATTENDING_ROLES = (Role.LEADER, Role.SECRETARY, Role.MEMBER)  # who gets the mee
 DIGEST_UNDELIVERED = 10  # undelivered messages listed in the digest; the card «usendte meldinger» has them all
 
 
-class ReminderRecord(Protocol):
-    id: int
-    rule: Rule
-    subject: str
-    delivery_key: str
-    due_at: datetime
-    expires_at: datetime
-    detail: dict
-    status: str
+class VoteReminders(Protocol):
+    """The vote-closing rule's sender (VoteService.remind_due): 1:1 reminders `hours` before each deadline."""
 
-
-class ReminderRepository(Protocol):
-    async def settings(self) -> dict | None: ...
-    async def save_settings(self, data: dict, by: str, at: datetime) -> None: ...
-    async def plan(self, planned: Planned, now: datetime) -> bool: ...
-    async def due(self, now: datetime, limit: int) -> list[int]: ...
-    async def claim(self, reminder_id: int) -> ReminderRecord | None: ...
-    async def decide(self, reminder_id: int, status: str, reason: str | None, at: datetime,
-                     sent_count: int = 0) -> bool: ...
-    async def cancel_planned(self, rule: Rule, reason: str, at: datetime) -> int: ...
+    async def remind_due(self, hours: float = ...) -> int: ...
 
 
 class ReminderMessages(Protocol):
@@ -86,7 +73,8 @@ class _Send:
 
 
 class ReminderService:
-    def __init__(self, uow, clock: Clock, tz: ZoneInfo, messages: ReminderMessages, votes=None, *,
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, tz: ZoneInfo, messages: ReminderMessages,
+                 votes: VoteReminders | None = None, *,
                  deadlines: DeadlineRules = DeadlineRules(), plan_rules: PlanRules = PlanRules(),
                  horizon_days: int = 60, batch: int = 100) -> None:
         self._uow = uow
@@ -99,7 +87,7 @@ class ReminderService:
         self._horizon = timedelta(days=horizon_days)
         self._batch = batch
         self._calendars: dict[int, WorkingCalendar] = {}
-        self.wake = lambda: None  # set by the app: deliver queued messages now
+        self.wake: Callable[[], None] = lambda: None  # set by the app: deliver queued messages now
 
     def _cal(self, today: date) -> WorkingCalendar:
         if today.year not in self._calendars:
@@ -190,6 +178,8 @@ class ReminderService:
             if row is None:
                 return None  # decided or being decided by another process
             settings = ReminderSettings.from_dict(await uow.reminders.settings())
+            reason: str | None
+            sends: list[_Send] | None
             if not settings.enabled(row.rule):
                 reason, sends = "disabled", []
             elif now >= row.expires_at:
@@ -211,22 +201,23 @@ class ReminderService:
             log.info("reminders: %s dropped (%s)", row.delivery_key, reason)
         return status
 
-    async def _what_to_send(self, uow, row, now: datetime) -> tuple[str | None, list[_Send] | None]:
+    async def _what_to_send(self, uow: UnitOfWork, row: ReminderRecord,
+                            now: datetime) -> tuple[str | None, list[_Send] | None]:
         """(reason to drop, None) or (None, messages); (None, None) means: not now, keep it planned."""
         today = now.astimezone(self._tz).date()
         kind, _, ident = row.subject.partition(":")
         if kind == "meeting":
             meeting = await uow.meetings.get(int(ident))
             reason = meeting_reminder_useful(row.rule, meeting, row.detail.get("date", ""), now, self._tz)
-            if reason:
-                return reason, []
+            if reason or meeting is None:
+                return reason or "cancelled", []
             return await self._meeting_sends(uow, row.rule, meeting)
         if kind == "action":
             action = await uow.agenda.action(int(ident))
             overdue = bool(row.detail.get("overdue"))
             reason = action_reminder_useful(action, row.detail.get("due", ""), overdue, today)
-            if reason:
-                return reason, []
+            if reason or action is None:
+                return reason or "deleted", []
             owner = await uow.members.get(action.owner)
             return None, [_Send(Operation.SEND_PERSONAL, action.owner,
                                 self._messages.action_due(action, overdue, owner.locale if owner else None),
@@ -234,8 +225,8 @@ class ReminderService:
         if kind == "case":
             case = await uow.cases.get(int(ident))
             reason = case_reminder_useful(case, int(row.detail.get("days", 0)), today)
-            if reason:
-                return reason, []
+            if reason or case is None:
+                return reason or "closed", []
             return None, [_Send(Operation.SEND_PERSONAL, leader.aad_object_id,
                                 self._messages.case_waiting(case, case.age_days(today), leader.locale),
                                 f":to:{leader.aad_object_id}")
@@ -250,7 +241,8 @@ class ReminderService:
                           for leader in await uow.members.with_role(Role.LEADER)]
         return "unknown_subject", []
 
-    async def _meeting_sends(self, uow, rule: Rule, meeting: Meeting) -> tuple[str | None, list[_Send] | None]:
+    async def _meeting_sends(self, uow: UnitOfWork, rule: Rule,
+                             meeting: Meeting) -> tuple[str | None, list[_Send] | None]:
         channel = await uow.conversations.council_channel()
         if channel is None:
             return None, None
@@ -265,7 +257,7 @@ class ReminderService:
             activity = self._messages.meeting_tomorrow(meeting)
         sends = [_Send(Operation.SEND, target, activity)]
         if rule is Rule.MEETING_TOMORROW:
-            reported = set(await uow.agenda.attendance(meeting.id))
+            reported = set(await uow.agenda.attendance(stored_id(meeting.id)))
             members = {m.aad_object_id: m for m in await uow.members.all() if m.has(*ATTENDING_ROLES)}
             for aad in must_report_attendance(sorted(members), reported):
                 sends.append(_Send(Operation.SEND_PERSONAL, aad,

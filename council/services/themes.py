@@ -9,9 +9,10 @@ Delivery keys (the outbox sends each once):
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 import logging
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Protocol
 
 from council.audit import SYSTEM, AuditEntry
@@ -22,29 +23,14 @@ from council.members import Member, Role, require_organiser
 from council.outbox import Operation
 from council.pii import scan_fields
 from council.planning import PlanRules, WorkingCalendar, quiet_weeks
-from council.services.cases import PiiWarning
+from council.forms import PiiWarning
+from council.ids import stored_id
 from council.services.outbox import queue
 from council.services.ports import UnitOfWork, UnitOfWorkFactory
 from council.themes import (AttendanceLine, Rsvp, ThemeMeeting, ThemeRules, ThemeStatus, TopicSuggestion,
                             check_details, is_network, may_suggest, propose_dates, year_warnings)
 
 log = logging.getLogger(__name__)
-
-
-class ThemeRepository(Protocol):
-    """storage.themes.SqlThemes; the unit of work holds it as `uow.themes`."""
-
-    async def add(self, theme: ThemeMeeting) -> ThemeMeeting: ...
-    async def get(self, theme_id: int) -> ThemeMeeting | None: ...
-    async def save(self, theme: ThemeMeeting, expected_version: int) -> bool: ...
-    async def between(self, first: date, last: date) -> list[ThemeMeeting]: ...
-    async def from_date(self, first: date) -> list[ThemeMeeting]: ...
-    async def set_answer(self, theme_id: int, member: str, answer: Rsvp, at: datetime) -> bool: ...
-    async def answer(self, theme_id: int, member: str) -> Rsvp | None: ...
-    async def answers(self, theme_id: int) -> dict[str, Rsvp]: ...
-    async def add_suggestion(self, suggestion: TopicSuggestion) -> TopicSuggestion: ...
-    async def suggestions(self, include_used: bool = False) -> list[TopicSuggestion]: ...
-    async def mark_used(self, suggestion_ids: list[int], theme_id: int) -> int: ...
 
 
 class ThemeMessages(Protocol):
@@ -72,9 +58,6 @@ class AttendanceView:
     theme: ThemeMeeting
     lines: tuple[AttendanceLine, ...]  # every invited member (and anyone who answered), by name
 
-    def with_answer(self, answer: Rsvp | None) -> tuple[AttendanceLine, ...]:
-        return tuple(line for line in self.lines if line.answer is answer)
-
 
 def invite_key(theme_id: int, aad: str) -> str:
     return f"theme:{theme_id}:invite:{aad}"
@@ -89,7 +72,7 @@ def summary_key(theme_id: int, aad: str) -> str:
 
 
 class ThemeService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, tz, plan_rules: PlanRules | None = None,
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, tz: tzinfo, plan_rules: PlanRules | None = None,
                  messages: ThemeMessages | None = None, rules: ThemeRules | None = None) -> None:
         self._uow = uow
         self._clock = clock
@@ -97,7 +80,14 @@ class ThemeService:
         self.plan_rules = plan_rules or PlanRules()
         self.messages = messages
         self.rules = rules or ThemeRules()
-        self.wake = lambda: None  # set by the app: deliver queued messages now
+        self.wake: Callable[[], None] = lambda: None  # set by the app: deliver queued messages now
+
+    @property
+    def _say(self) -> ThemeMessages:
+        """The presentation port; the app always connects it (some tests leave it out)."""
+        if self.messages is None:
+            raise RuntimeError("ThemeService.messages is not connected")
+        return self.messages
 
     def today(self) -> date:
         return self._clock.now().astimezone(self._tz).date()
@@ -111,7 +101,7 @@ class ThemeService:
             raise InvalidInput("themes.count_invalid")
         async with self._uow() as uow:
             council_dates, pask_dates = await self._busy_dates(uow, year)
-            taken = [t.date for t in await _themes(uow).between(date(year, 1, 1), date(year, 12, 31))
+            taken = [t.date for t in await uow.themes.between(date(year, 1, 1), date(year, 12, 31))
                      if t.status is not ThemeStatus.CANCELLED]
         today = self.today()
         quiet = [m for m in quiet_weeks(year, council_dates, pask_dates, self.plan_rules)
@@ -130,7 +120,7 @@ class ThemeService:
         meeting that week, a summer week."""
         async with self._uow() as uow:
             council, pask = await self._busy_dates(uow, day.year)
-            planned = [t for t in await _themes(uow).between(date(day.year, 1, 1), date(day.year, 12, 31))
+            planned = [t for t in await uow.themes.between(date(day.year, 1, 1), date(day.year, 12, 31))
                        if t.status is not ThemeStatus.CANCELLED]
         week = day.isocalendar()[:2]
         result = year_warnings(len(planned), self.rules)
@@ -154,14 +144,14 @@ class ThemeService:
         async with self._uow() as uow:
             if any(m.status is MeetingStatus.PLANNED for m in await uow.meetings.between(day, day)):
                 raise InvalidInput("themes.council_meeting_day")
-            theme = await _themes(uow).add(ThemeMeeting(None, topic, day, start, end, place,
+            theme = await uow.themes.add(ThemeMeeting(None, topic, day, start, end, place,
                                                         created_by=actor.aad_object_id, created_at=now))
-            await _themes(uow).mark_used(list(suggestion_ids), theme.id)
+            await uow.themes.mark_used(list(suggestion_ids), stored_id(theme.id))
             await self._audit(uow, actor.aad_object_id, "theme", theme.id, "plan", None, theme.snapshot())
             for member in await uow.members.with_role(Role.NETWORK):
-                await queue(uow, self._clock, key=invite_key(theme.id, member.aad_object_id),
+                await queue(uow, self._clock, key=invite_key(stored_id(theme.id), member.aad_object_id),
                             operation=Operation.SEND_PERSONAL, target=member.aad_object_id,
-                            activity=self.messages.invitation(theme, None, member.locale))
+                            activity=self._say.invitation(theme, None, member.locale))
             await uow.commit()
         self.wake()
         return theme
@@ -175,7 +165,7 @@ class ThemeService:
                 raise Conflict("themes.not_planned", status=before.status.value)
             cancelled = replace(before, status=ThemeStatus.CANCELLED, version=before.version + 1)
             await self._save(uow, actor.aad_object_id, before, cancelled, "cancel")
-            answers = await _themes(uow).answers(theme_id)
+            answers = await uow.themes.answers(theme_id)
             for member in await self._invited(uow, theme_id):
                 await self._update_invitation(uow, cancelled, member, answers.get(member.aad_object_id))
             await uow.commit()
@@ -194,7 +184,7 @@ class ThemeService:
             theme = await _load(uow, theme_id)
             if not theme.open_for_answers or theme.date < self.today():
                 raise Conflict("themes.closed", status=theme.status.value)
-            changed = await _themes(uow).set_answer(theme_id, actor.aad_object_id, answer, now)
+            changed = await uow.themes.set_answer(theme_id, actor.aad_object_id, answer, now)
             if changed:
                 await self._audit(uow, actor.aad_object_id, "theme", theme_id, "rsvp", None,
                                   {"answer": answer.value})
@@ -204,17 +194,13 @@ class ThemeService:
             self.wake()
         return MyAnswer(theme, answer, changed)
 
-    async def my_answer(self, actor: Member, theme_id: int) -> tuple[ThemeMeeting, Rsvp | None]:
-        async with self._uow() as uow:
-            return await _load(uow, theme_id), await _themes(uow).answer(theme_id, actor.aad_object_id)
-
     async def upcoming(self, actor: Member) -> list[tuple[ThemeMeeting, Rsvp | None]]:
         """Planned theme meetings from today with the actor's own answer (network members and organisers)."""
         if not may_suggest(actor):
             raise NotAllowed("themes.network_only")
         async with self._uow() as uow:
-            themes = await _themes(uow).from_date(self.today())
-            return [(t, await _themes(uow).answer(t.id, actor.aad_object_id)) for t in themes]
+            themes = await uow.themes.from_date(self.today())
+            return [(t, await uow.themes.answer(stored_id(t.id), actor.aad_object_id)) for t in themes]
 
     async def get(self, theme_id: int) -> ThemeMeeting:
         async with self._uow() as uow:
@@ -228,20 +214,21 @@ class ThemeService:
         horizon = today + timedelta(days=self.rules.remind_days_before)
         sent = 0
         async with self._uow() as uow:
-            for theme in await _themes(uow).from_date(today):
+            for theme in await uow.themes.from_date(today):
                 if theme.date > horizon:
                     continue
-                answers = await _themes(uow).answers(theme.id)
+                answers = await uow.themes.answers(stored_id(theme.id))
                 for member in await uow.members.with_role(Role.NETWORK):
                     aad = member.aad_object_id
                     if aad in answers:
                         continue
-                    invitation = await uow.outbox.get_by_key(invite_key(theme.id, aad))
+                    invitation = await uow.outbox.get_by_key(invite_key(stored_id(theme.id), aad))
                     if invitation is None or invitation.created_at > now - timedelta(
                             hours=self.rules.remind_after_hours):
                         continue
-                    if await queue(uow, self._clock, key=remind_key(theme.id, aad), operation=Operation.SEND_PERSONAL,
-                                   target=aad, activity=self.messages.reminder(theme, member.locale)):
+                    if await queue(uow, self._clock, key=remind_key(stored_id(theme.id), aad),
+                                   operation=Operation.SEND_PERSONAL,
+                                   target=aad, activity=self._say.reminder(theme, member.locale)):
                         sent += 1
             if sent:
                 await uow.audit.add(AuditEntry(SYSTEM, "theme", "*", "remind", now, None, {"count": sent}))
@@ -255,7 +242,7 @@ class ThemeService:
         require_organiser(actor)
         async with self._uow() as uow:
             theme = await _load(uow, theme_id)
-            answers = await _themes(uow).answers(theme_id)
+            answers = await uow.themes.answers(theme_id)
             people = {m.aad_object_id: m for m in await self._invited(uow, theme_id)}
             for aad in answers:
                 if aad not in people:
@@ -280,7 +267,7 @@ class ThemeService:
         if hits and not pii_confirmed:
             return PiiWarning([hit.field for hit in hits])
         async with self._uow() as uow:
-            suggestion = await _themes(uow).add_suggestion(TopicSuggestion(
+            suggestion = await uow.themes.add_suggestion(TopicSuggestion(
                 None, actor.aad_object_id, text, self._clock.now(), pii_confirmed=bool(hits)))
             await self._audit(uow, actor.aad_object_id, "theme_suggestion", suggestion.id, "suggest", None,
                               {"chars": len(text), "pii_confirmed": bool(hits)})
@@ -291,7 +278,7 @@ class ThemeService:
         if not may_suggest(actor):
             raise NotAllowed("themes.network_only")
         async with self._uow() as uow:
-            found = await _themes(uow).suggestions(include_used)
+            found = await uow.themes.suggestions(include_used)
             names = {m.aad_object_id: m.name for m in await uow.members.all()}
         return [replace(s, member_name=names.get(s.member, "")) for s in found]
 
@@ -316,11 +303,11 @@ class ThemeService:
                 raise Conflict("themes.not_yet_held")
             held = replace(before, status=ThemeStatus.HELD, summary=summary, version=before.version + 1)
             await self._save(uow, actor.aad_object_id, before, held, "summary")
-            answers = await _themes(uow).answers(theme_id)
+            answers = await uow.themes.answers(theme_id)
             for member in await uow.members.with_role(Role.NETWORK):
                 await queue(uow, self._clock, key=summary_key(theme_id, member.aad_object_id),
                             operation=Operation.SEND_PERSONAL, target=member.aad_object_id,
-                            activity=self.messages.summary(held, member.locale))
+                            activity=self._say.summary(held, member.locale))
             for member in await self._invited(uow, theme_id):
                 await self._update_invitation(uow, held, member, answers.get(member.aad_object_id))
             await uow.commit()
@@ -339,17 +326,17 @@ class ThemeService:
     async def _update_invitation(self, uow: UnitOfWork, theme: ThemeMeeting, member: Member,
                                  answer: Rsvp | None) -> None:
         """One UPDATE of the member's own invitation card per change, numbered per card (the newest wins)."""
-        key = invite_key(theme.id, member.aad_object_id)
+        key = invite_key(stored_id(theme.id), member.aad_object_id)
         original = await uow.outbox.get_by_key(key)
         if original is None:
             return  # not invited (joined the network later): nothing to update
         version = await uow.counters.next(key)
         await queue(uow, self._clock, key=f"{key}:v{version}", operation=Operation.UPDATE, target=original.target,
-                    update_of=key, activity=self.messages.invitation(theme, answer, member.locale))
+                    update_of=key, activity=self._say.invitation(theme, answer, member.locale))
 
     async def _save(self, uow: UnitOfWork, actor_id: str, before: ThemeMeeting, after: ThemeMeeting,
                     action: str) -> None:
-        if not await _themes(uow).save(after, before.version):
+        if not await uow.themes.save(after, before.version):
             raise Conflict("themes.changed")
         await self._audit(uow, actor_id, "theme", after.id, action, before.snapshot(), after.snapshot())
 
@@ -358,12 +345,8 @@ class ThemeService:
         await uow.audit.add(AuditEntry(actor_id, entity, str(entity_id), action, self._clock.now(), before, after))
 
 
-def _themes(uow: UnitOfWork) -> ThemeRepository:
-    return uow.themes  # type: ignore[attr-defined]  # wired in storage/uow.py as SqlThemes(session)
-
-
 async def _load(uow: UnitOfWork, theme_id: int) -> ThemeMeeting:
-    theme = await _themes(uow).get(theme_id)
+    theme = await uow.themes.get(theme_id)
     if theme is None:
         raise NotFound("themes.not_found")
     return theme

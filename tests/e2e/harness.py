@@ -8,7 +8,7 @@ import aiohttp
 from aiohttp import web
 
 from app import CONTAINER, Container, create_app
-from council.clock import ManualClock
+from tests.fakes.clock import ManualClock
 from council.settings import Settings
 from tests.e2e.teams import EVERYONE, TEAM_ID, KARI
 from tests.fakes.connector import FakeConnector

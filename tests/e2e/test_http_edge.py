@@ -11,6 +11,7 @@ from aiohttp import web
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from bot.adapter import bot_configuration
 from bot.auth import BotConnectorTokens, SigningKeys
 from bot.routes import messages_route
 from tests.e2e.harness import start_bot
@@ -62,7 +63,7 @@ async def test_the_help_button_answers_http_200_with_the_universal_actions_card_
 
 async def test_botbuilders_own_cloud_adapter_process_answers_500_for_the_same_invoke(bot):
     """Why bot/routes.py exists: 4.17.1's CloudAdapter.process cannot serialize the invoke answer."""
-    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(bot.settings.as_bot_configuration()))
+    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(bot_configuration(bot.settings)))
     handler = bot.container.handler
 
     async def sdk_route(request: web.Request) -> web.Response:

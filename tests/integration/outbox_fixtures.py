@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from council.clock import ManualClock
+from tests.fakes.clock import ManualClock
 from council.conversations import ConversationKind, ConversationRef
 from council.outbox import Operation
 from council.services.outbox import queue

@@ -9,7 +9,7 @@ import pytest
 
 from calendars.graph import GraphCalendarWriter
 from council.agenda import ItemKind
-from council.clock import ManualClock
+from tests.fakes.clock import ManualClock
 from council.meetings import DeadlineRules
 from council.members import Member, Role
 from council.services.meetings import CALENDAR_SUBJECT, MeetingService

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from calendars.ics import IcsSource
-from council.clock import ManualClock
+from tests.fakes.clock import ManualClock
 from council.meetings import DeadlineRules
 from council.members import Member, Role
 from council.pask import PaskFilter

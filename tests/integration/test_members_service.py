@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from council.clock import ManualClock
+from tests.fakes.clock import ManualClock
 from council.members import Role
 from council.services.members import MemberService, PersonInfo
 

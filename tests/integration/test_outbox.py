@@ -7,10 +7,10 @@ import pytest
 
 from bot.adapter import build_adapter
 from bot.notifier import TeamsNotifier
-from council.clock import ManualClock
+from tests.fakes.clock import ManualClock
 from council.members import Member
 from council.outbox import Operation, Status
-from council.services.outbox import OutboxService
+from council.services.outbox import OutboxService, queue
 from council.settings import Limits, Settings
 from tests.integration.outbox_fixtures import T0, channel, seed
 
@@ -25,6 +25,14 @@ def outbox(uow, clock):
     service = OutboxService(uow, clock, Limits(per_app_per_second=500), owner="test")
     service.notifier = TeamsNotifier(build_adapter(Settings()), "")
     return service
+
+
+async def enqueue(uow, clock, **message) -> bool:
+    """One message queued in its own transaction, as a use case queues it with its change."""
+    async with uow() as u:
+        added = await queue(u, clock, **message)
+        await u.commit()
+        return added
 
 
 async def _message(uow, key):
@@ -44,9 +52,9 @@ async def test_queued_messages_are_delivered_once_in_order(uow, outbox, connecto
     assert delivered.status is Status.DELIVERED and delivered.activity_id.startswith("bot-act-")
 
 
-async def test_the_same_delivery_key_is_queued_only_once(uow, outbox, connector):
+async def test_the_same_delivery_key_is_queued_only_once(uow, outbox, connector, clock):
     await seed(uow, connector.url, 1, 1)
-    added = await outbox.enqueue(key="test:0:0", operation=Operation.SEND,
+    added = await enqueue(uow, clock, key="test:0:0", operation=Operation.SEND,
                                  target=channel(connector.url).conversation_id, activity={"type": "message"})
     assert added is False
     await outbox.deliver_due()
@@ -109,7 +117,7 @@ async def test_a_personal_message_opens_the_chat_once_and_reuses_it(uow, outbox,
         await u.members.save(Member("aad-ola", "Ola Hansen", teams_user_id="29:ola", tenant_id="tenant"))
         await u.commit()
     for n in range(2):
-        await outbox.enqueue(key=f"dm:{n}", operation=Operation.SEND_PERSONAL, target="aad-ola",
+        await enqueue(uow, clock, key=f"dm:{n}", operation=Operation.SEND_PERSONAL, target="aad-ola",
                              activity={"type": "message", "text": f"hei {n}"})
         await outbox.deliver_due()
     creates = [r for r in connector.requests if r.kind == "create"]
@@ -117,9 +125,9 @@ async def test_a_personal_message_opens_the_chat_once_and_reuses_it(uow, outbox,
     assert [a["text"] for a in connector.sent("a:1:1-29:ola")] == ["hei 0", "hei 1"]
 
 
-async def test_a_personal_message_to_an_unknown_user_fails_without_retrying(uow, outbox, connector):
+async def test_a_personal_message_to_an_unknown_user_fails_without_retrying(uow, outbox, connector, clock):
     await seed(uow, connector.url, 1, 0)
-    await outbox.enqueue(key="dm:x", operation=Operation.SEND_PERSONAL, target="aad-nobody",
+    await enqueue(uow, clock, key="dm:x", operation=Operation.SEND_PERSONAL, target="aad-nobody",
                          activity={"type": "message", "text": "hei"})
     report = await outbox.deliver_due()
     assert report.failed == 1 and (await _message(uow, "dm:x")).last_error == "unknown_user"
@@ -130,9 +138,9 @@ async def test_a_card_update_waits_for_the_card_and_replaces_it(uow, outbox, con
     async with uow() as u:
         await u.conversations.save(ref, clock.now())
         await u.commit()
-    await outbox.enqueue(key="card", operation=Operation.SEND, target=ref.conversation_id,
+    await enqueue(uow, clock, key="card", operation=Operation.SEND, target=ref.conversation_id,
                          activity={"type": "message", "text": "v1"}, due=T0 + timedelta(minutes=1))
-    await outbox.enqueue(key="card:v2", operation=Operation.UPDATE, target=ref.conversation_id,
+    await enqueue(uow, clock, key="card:v2", operation=Operation.UPDATE, target=ref.conversation_id,
                          activity={"type": "message", "text": "v2"}, update_of="card")
     report = await outbox.deliver_due()
     assert report.deferred == 1 and not connector.updates()
@@ -167,11 +175,11 @@ async def test_a_card_update_overtaken_by_a_newer_one_is_not_sent(uow, outbox, c
     async with uow() as u:
         await u.conversations.save(ref, clock.now())
         await u.commit()
-    await outbox.enqueue(key="card", operation=Operation.SEND, target=ref.conversation_id,
+    await enqueue(uow, clock, key="card", operation=Operation.SEND, target=ref.conversation_id,
                          activity={"type": "message", "text": "v1"})
     await outbox.deliver_due()
     for version in (2, 3, 4):
-        await outbox.enqueue(key=f"card:v{version}", operation=Operation.UPDATE, target=ref.conversation_id,
+        await enqueue(uow, clock, key=f"card:v{version}", operation=Operation.UPDATE, target=ref.conversation_id,
                              activity={"type": "message", "text": f"v{version}"}, update_of="card")
     await outbox.deliver_due()
     assert [r.body["text"] for r in connector.requests if r.kind == "update"] == ["v4"]

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from council.cases import Case, CaseType
-from council.clock import ManualClock
+from tests.fakes.clock import ManualClock
 from council.conversations import ConversationKind, ConversationRef
 from council.errors import NotAllowed
 from council.meetings import Meeting

@@ -7,7 +7,7 @@ import pytest
 
 from bot.adapter import build_adapter
 from bot.notifier import TeamsNotifier
-from council.clock import ManualClock
+from tests.fakes.clock import ManualClock
 from council.errors import Conflict, NotAllowed
 from council.members import Member, Role
 from council.outbox import Operation, RecipientKind, Status

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import delete, func, select, update
 
-from council.clock import ManualClock
+from tests.fakes.clock import ManualClock
 from council.conversations import ConversationKind, ConversationRef
 from council.errors import Conflict, InvalidInput, NotAllowed
 from council.hearings import HearingForm, HearingStatus
@@ -18,7 +18,7 @@ from council.meetings import Meeting
 from council.members import Member, Role
 from council.minutes import Attendance
 from council.outbox import Operation
-from council.services.cases import PiiWarning
+from council.forms import PiiWarning
 from council.services.hearings import HearingService
 from council.services.votes import VoteRequest, VoteService
 from council.votes import Choice, DeadlinePassed, Majority, Outcome, VoteStatus

@@ -21,6 +21,13 @@ from council.errors import InvalidInput
 from council.pask import CalendarUnavailable, ManualSource, PaskFilter, PaskMeeting, is_network_meeting
 
 OSLO = ZoneInfo("Europe/Oslo")
+
+
+def local_times(meeting) -> tuple[time, time]:
+    """Start and end as wall-clock times in Oslo, e.g. (10:00, 12:00)."""
+    return meeting.start.astimezone(OSLO).time(), meeting.end.astimezone(OSLO).time()
+
+
 SHARED_ICS = PASK_ICS
 FIRST, LAST = date(2026, 1, 1), date(2027, 12, 31)
 EVERYTHING = PaskFilter(exclude_all_day=False, exclude_free=False, exclude_cancelled=False)
@@ -60,7 +67,7 @@ async def test_the_moved_occurrence_is_on_20_may_at_noon(meetings):
     days = by_date(meetings)
     assert date(2026, 5, 12) not in days
     moved = days[date(2026, 5, 20)]
-    assert moved.local_times(OSLO) == (time(12), time(14))
+    assert local_times(moved) == (time(12), time(14))
     assert moved.start == datetime(2026, 5, 20, 10, 0, tzinfo=UTC)
     # its id keeps the original slot, so a caller can tell it is the May meeting, moved
     assert moved.source_uid.endswith("/20260512T080000Z")
@@ -97,14 +104,14 @@ async def test_the_all_day_fagdag_is_not_a_network_meeting(meetings, ics_path):
 ])
 async def test_local_time_is_10_across_both_dst_changes(meetings, day, utc_hour):
     meeting = by_date(meetings)[day]
-    assert meeting.local_times(OSLO) == (time(10), time(12))
+    assert local_times(meeting) == (time(10), time(12))
     assert meeting.start.astimezone(UTC).hour == utc_hour
     assert meeting.start.tzinfo == OSLO
 
 
 async def test_every_regular_meeting_is_10_to_12(meetings):
     regular = [m for m in meetings if m.local_date(OSLO) != date(2026, 5, 20)]
-    assert {m.local_times(OSLO) for m in regular} == {(time(10), time(12))}
+    assert {local_times(m) for m in regular} == {(time(10), time(12))}
     assert {m.start.weekday() for m in regular} == {1}  # Tuesdays
 
 
@@ -206,8 +213,8 @@ async def test_utc_floating_and_duration_events(tmp_path):
         "DTSTART;TZID=Europe/Oslo:20261027T100000\r\nDTEND;TZID=Europe/Oslo:20261027T113000\r\nEND:VEVENT\r\n"
         "END:VCALENDAR\r\n")
     found = by_date(parse_ics(calendar, FIRST, LAST, OSLO))
-    assert found[date(2026, 4, 14)].local_times(OSLO) == (time(10), time(12))
-    assert found[date(2026, 3, 10)].local_times(OSLO) == (time(10), time(11, 30))
+    assert local_times(found[date(2026, 4, 14)]) == (time(10), time(12))
+    assert local_times(found[date(2026, 3, 10)]) == (time(10), time(11, 30))
     assert found[date(2026, 10, 27)].start == datetime(2026, 10, 27, 9, 0, tzinfo=UTC)
     assert found[date(2026, 4, 14)].source_uid.startswith("utc")
 

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.adapter import bot_configuration
 from council.settings import DEFAULT_UNITS, Limits, Settings, SettingsError
 
 APP_ID = "0f5b6c1e-2a3d-4e5f-8a9b-0c1d2e3f4a5b"
@@ -218,7 +219,7 @@ def test_tenant_allow_list_prefers_the_explicit_list():
 
 
 def test_bot_configuration_is_multi_tenant_without_credentials_when_anonymous():
-    config = Settings.from_env({}).as_bot_configuration()
+    config = bot_configuration(Settings.from_env({}))
 
     assert config.APP_TYPE == "MultiTenant"
     assert config.APP_ID == ""
@@ -227,7 +228,7 @@ def test_bot_configuration_is_multi_tenant_without_credentials_when_anonymous():
 
 
 def test_bot_configuration_carries_the_registration_when_not_anonymous():
-    config = Settings.from_env(registered()).as_bot_configuration()
+    config = bot_configuration(Settings.from_env(registered()))
 
     assert config.APP_TYPE == "SingleTenant"
     assert config.APP_ID == APP_ID

@@ -1,0 +1,405 @@
+"""An in-memory unit of work for service tests in milliseconds (cosmicpython's FakeUnitOfWork).
+
+Each repository keeps to what the SQL repository in storage/ does where the services rely on it: ids from a
+sequence, compare-and-set saves, the same orderings, the columns a `save` leaves alone. A transaction works on
+a copy of the committed data: `commit` publishes it, leaving without `commit` forgets it (as the SQL unit of
+work's rollback). tests/integration/test_repository_contract.py runs the same checks on both.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any
+
+from council.agenda import DEFAULT_NUMBER_FORMAT, AgendaItem
+from council.audit import AuditEntry
+from council.cases import Case, CaseFilter, CaseStatus
+from council.conversations import ConversationKind, ConversationRef
+from council.meetings import Meeting, MeetingStatus
+from council.members import Member, Role
+from council.minutes import ActionItem, ActionStatus, Attendance, ItemRecord
+from council.outbox import Operation, OutboxMessage, Status
+from council.pask import PaskMeeting
+
+
+@dataclass
+class Tables:
+    """Everything the fake database holds; copied whole for each transaction."""
+
+    sequences: dict[str, int] = field(default_factory=dict)
+    members: dict[str, Member] = field(default_factory=dict)
+    conversations: dict[str, tuple[ConversationRef, datetime]] = field(default_factory=dict)
+    outbox: dict[int, OutboxMessage] = field(default_factory=dict)
+    audit: list[AuditEntry] = field(default_factory=list)
+    activities: dict[str, datetime] = field(default_factory=dict)
+    cases: dict[int, Case] = field(default_factory=dict)
+    meetings: dict[int, Meeting] = field(default_factory=dict)
+    notice_snapshots: dict[int, dict[str, Any]] = field(default_factory=dict)
+    counters: dict[str, int] = field(default_factory=dict)
+    agenda: dict[int, AgendaItem] = field(default_factory=dict)
+    records: dict[int, ItemRecord] = field(default_factory=dict)
+    attendance: dict[tuple[int, str], tuple[Attendance, str | None]] = field(default_factory=dict)
+    actions: dict[int, ActionItem] = field(default_factory=dict)
+    pask: dict[str, list[PaskMeeting]] = field(default_factory=dict)
+    pask_sync: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def next_id(self, table: str) -> int:
+        self.sequences[table] = self.sequences.get(table, 0) + 1
+        return self.sequences[table]
+
+
+class FakeMembers:
+    def __init__(self, t: Tables) -> None:
+        self._t = t
+
+    async def get(self, aad_object_id: str) -> Member | None:
+        return self._t.members.get(aad_object_id)
+
+    async def save(self, member: Member) -> None:
+        self._t.members[member.aad_object_id] = member
+
+    async def all(self) -> list[Member]:
+        return list(self._t.members.values())
+
+    async def with_role(self, role: Role) -> list[Member]:
+        return [m for m in self._t.members.values() if role in m.roles]
+
+
+class FakeConversations:
+    def __init__(self, t: Tables) -> None:
+        self._t = t
+
+    async def get(self, conversation_id: str) -> ConversationRef | None:
+        found = self._t.conversations.get(conversation_id)
+        return found[0] if found else None
+
+    async def save(self, ref: ConversationRef, now: datetime) -> bool:
+        created = ref.conversation_id not in self._t.conversations
+        self._t.conversations[ref.conversation_id] = (ref, now)
+        return created
+
+    def _newest(self, keep: Any) -> ConversationRef | None:
+        found = [(at, ref) for ref, at in self._t.conversations.values() if keep(ref)]
+        return max(found, key=lambda pair: pair[0])[1] if found else None
+
+    async def personal_for(self, aad_object_id: str) -> ConversationRef | None:
+        return self._newest(lambda r: r.kind is ConversationKind.PERSONAL and r.user_aad_id == aad_object_id)
+
+    async def council_channel(self) -> ConversationRef | None:
+        return self._newest(lambda r: r.kind is ConversationKind.CHANNEL and r.channel_id == r.team_id)
+
+    async def any_in_tenant(self, tenant_id: str | None) -> ConversationRef | None:
+        return self._newest(lambda r: not tenant_id or r.tenant_id == tenant_id)
+
+
+class FakeOutbox:
+    """What the use cases do with the outbox (queue, find, supersede); delivery is tested on SQL."""
+
+    def __init__(self, t: Tables) -> None:
+        self._t = t
+
+    async def add(self, message: OutboxMessage) -> bool:
+        if any(m.delivery_key == message.delivery_key for m in self._t.outbox.values()):
+            return False
+        new_id = self._t.next_id("outbox")
+        self._t.outbox[new_id] = replace(message, id=new_id, status=Status.PENDING, attempts=0)
+        return True
+
+    async def get_by_key(self, delivery_key: str) -> OutboxMessage | None:
+        return next((m for m in self._t.outbox.values() if m.delivery_key == delivery_key), None)
+
+    async def has_pending(self, update_of: str) -> bool:
+        return any(m.update_of == update_of and m.status is Status.PENDING for m in self._t.outbox.values())
+
+    async def supersede_pending(self, update_of: str) -> None:
+        for key, m in self._t.outbox.items():
+            if m.update_of == update_of and m.status is Status.PENDING:
+                self._t.outbox[key] = replace(m, status=Status.SUPERSEDED)
+
+    async def originals(self, prefix: str) -> list[tuple[str, str]]:
+        return [(m.delivery_key, m.target) for _, m in sorted(self._t.outbox.items())
+                if m.delivery_key.startswith(prefix) and m.operation is not Operation.UPDATE]
+
+    async def counts(self) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for m in self._t.outbox.values():
+            found[m.status.value] = found.get(m.status.value, 0) + 1
+        return found
+
+    def messages(self) -> list[OutboxMessage]:
+        """For assertions: everything queued, oldest first."""
+        return [m for _, m in sorted(self._t.outbox.items())]
+
+
+class FakeAudit:
+    def __init__(self, t: Tables) -> None:
+        self._t = t
+
+    async def add(self, entry: AuditEntry) -> None:
+        self._t.audit.append(entry)
+
+    async def add_all(self, entries: list[AuditEntry]) -> None:
+        self._t.audit.extend(entries)
+
+    async def for_entity(self, entity: str, entity_id: str) -> list[AuditEntry]:
+        return [e for e in self._t.audit if e.entity == entity and e.entity_id == entity_id]
+
+
+class FakeActivities:
+    def __init__(self, t: Tables) -> None:
+        self._t = t
+
+    async def remember(self, key: str, now: datetime) -> bool:
+        return bool(await self.remember_all([key], now))
+
+    async def remember_all(self, keys: list[str], now: datetime) -> set[str]:
+        new = {key for key in keys if key not in self._t.activities}
+        self._t.activities.update(dict.fromkeys(new, now))
+        return new
+
+    async def prune(self, before: datetime) -> int:
+        old = [key for key, at in self._t.activities.items() if at < before]
+        for key in old:
+            del self._t.activities[key]
+        return len(old)
+
+
+class FakeCases:
+    def __init__(self, t: Tables) -> None:
+        self._t = t
+
+    async def add(self, case: Case) -> Case:
+        if await self.by_submission_key(case.submission_key) is not None:
+            raise ValueError(f"unique constraint: submission key {case.submission_key!r} is stored already")
+        stored = replace(case, id=self._t.next_id("cases"))
+        self._t.cases[stored.id] = stored
+        return stored
+
+    async def get(self, case_id: int) -> Case | None:
+        return self._t.cases.get(case_id)
+
+    async def by_submission_key(self, key: str) -> Case | None:
+        return next((c for c in self._t.cases.values() if c.submission_key == key), None)
+
+    async def save(self, case: Case, expected_version: int) -> bool:
+        current = self._t.cases.get(case.id)
+        if current is None or current.version != expected_version:
+            return False
+        self._t.cases[case.id] = case
+        return True
+
+    async def by_submitter(self, aad_object_id: str) -> list[Case]:
+        return sorted((c for c in self._t.cases.values() if c.submitted_by == aad_object_id),
+                      key=lambda c: c.submitted_at, reverse=True)
+
+    async def with_status(self, statuses: frozenset[CaseStatus]) -> list[Case]:
+        return sorted((c for c in self._t.cases.values() if c.status in statuses),
+                      key=lambda c: (c.submitted_at, c.id))
+
+    async def search(self, filters: CaseFilter) -> list[Case]:
+        found = [c for c in self._t.cases.values()
+                 if (not filters.year or c.year == filters.year)
+                 and (not filters.status or c.status is filters.status)
+                 and (not filters.unit or c.unit == filters.unit)
+                 and (not filters.case_type or c.requested_type is filters.case_type)]
+        return sorted(found, key=lambda c: (c.year, c.number), reverse=True)
+
+
+class FakeMeetings:
+    def __init__(self, t: Tables) -> None:
+        self._t = t
+
+    async def add(self, meeting: Meeting) -> Meeting:
+        stored = replace(meeting, id=self._t.next_id("meetings"), calendar_event_id=None,
+                         calendar_synced_version=None)
+        self._t.meetings[stored.id] = stored
+        return stored
+
+    async def save(self, meeting: Meeting) -> None:
+        """As in SQL, only set_calendar_event writes the Outlook event id and its synced version."""
+        current = self._t.meetings.get(meeting.id)
+        if current is not None:
+            self._t.meetings[current.id] = replace(
+                meeting, calendar_event_id=current.calendar_event_id,
+                calendar_synced_version=current.calendar_synced_version)
+
+    async def get(self, meeting_id: int) -> Meeting | None:
+        return self._t.meetings.get(meeting_id)
+
+    def _sorted(self, keep: Any, newest_first: bool = False) -> list[Meeting]:
+        return sorted((m for m in self._t.meetings.values() if keep(m)), key=lambda m: (m.date, m.id),
+                      reverse=newest_first)
+
+    async def from_date(self, first: date) -> list[Meeting]:
+        return self._sorted(lambda m: m.date >= first and m.status is MeetingStatus.PLANNED)
+
+    async def between(self, first: date, last: date) -> list[Meeting]:
+        return self._sorted(lambda m: first <= m.date <= last)
+
+    async def previous(self, meeting: Meeting) -> Meeting | None:
+        earlier = self._sorted(lambda m: m.date < meeting.date and m.status is MeetingStatus.PLANNED, True)
+        return earlier[0] if earlier else None
+
+    async def needing_calendar_sync(self, since: date) -> list[Meeting]:
+        def due(m: Meeting) -> bool:
+            if m.status is MeetingStatus.CANCELLED:
+                return m.calendar_event_id is not None
+            return m.date >= since and m.calendar_synced_version != m.calendar_version
+        return self._sorted(due)
+
+    async def set_calendar_event(self, meeting_id: int, event_id: str | None, synced_version: int) -> None:
+        current = self._t.meetings[meeting_id]
+        self._t.meetings[meeting_id] = replace(current, calendar_event_id=event_id,
+                                               calendar_synced_version=synced_version)
+
+    async def snapshot(self, meeting_id: int) -> dict[str, Any] | None:
+        return self._t.notice_snapshots.get(meeting_id)
+
+    async def set_snapshot(self, meeting_id: int, snapshot: dict[str, Any]) -> None:
+        self._t.notice_snapshots[meeting_id] = snapshot
+        self._t.meetings[meeting_id] = replace(self._t.meetings[meeting_id], notice_changed_at=None)
+
+
+class FakeCounters:
+    def __init__(self, t: Tables) -> None:
+        self._t = t
+
+    async def next(self, name: str, step: int = 1) -> int:
+        self._t.counters[name] = self._t.counters.get(name, 0) + step
+        return self._t.counters[name]
+
+
+class FakeAgenda:
+    def __init__(self, t: Tables) -> None:
+        self._t = t
+
+    async def items(self, meeting_id: int) -> list[AgendaItem]:
+        return sorted((i for i in self._t.agenda.values() if i.meeting_id == meeting_id),
+                      key=lambda i: (i.position, i.id))
+
+    async def get(self, item_id: int) -> AgendaItem | None:
+        return self._t.agenda.get(item_id)
+
+    async def by_case(self, case_id: int) -> list[AgendaItem]:
+        return [i for i in self._t.agenda.values() if i.case_id == case_id]
+
+    async def add(self, item: AgendaItem) -> AgendaItem:
+        stored = replace(item, id=self._t.next_id("agenda"), number_format=DEFAULT_NUMBER_FORMAT)
+        self._t.agenda[stored.id] = stored
+        return stored
+
+    async def save(self, item: AgendaItem) -> None:
+        """As in SQL: kind and case stay what they were added as; the number format is not stored."""
+        current = self._t.agenda.get(item.id)
+        if current is not None:
+            self._t.agenda[current.id] = replace(
+                current, meeting_id=item.meeting_id, position=item.position, title=item.title,
+                presenter=item.presenter, minutes=item.minutes, number=item.number, year=item.year,
+                case_type=item.case_type)
+
+    async def remove(self, item_id: int) -> None:
+        self._t.agenda.pop(item_id, None)
+        self._t.records.pop(item_id, None)
+
+    async def records(self, meeting_id: int) -> dict[int, ItemRecord]:
+        return {item_id: record for item_id, record in self._t.records.items()
+                if item_id in self._t.agenda and self._t.agenda[item_id].meeting_id == meeting_id}
+
+    async def save_record(self, record: ItemRecord) -> None:
+        if record.item_id in self._t.agenda:
+            self._t.records[record.item_id] = record
+
+    async def attendance(self, meeting_id: int) -> dict[str, tuple[Attendance, str | None]]:
+        return {member: status for (meeting, member), status in self._t.attendance.items() if meeting == meeting_id}
+
+    async def set_attendance(self, meeting_id: int, member: str, status: Attendance, at: datetime,
+                             deputy: str | None = None) -> None:
+        self._t.attendance[(meeting_id, member)] = (status, deputy)
+
+    async def add_action(self, action: ActionItem) -> ActionItem:
+        stored = replace(action, id=self._t.next_id("actions"), closed_at=None)
+        self._t.actions[stored.id] = stored
+        return stored
+
+    async def action(self, action_id: int) -> ActionItem | None:
+        return self._t.actions.get(action_id)
+
+    async def save_action(self, action: ActionItem) -> None:
+        current = self._t.actions.get(action.id)
+        if current is not None:
+            self._t.actions[current.id] = replace(current, status=action.status,
+                                                  closed_at=action.closed_at, what=action.what, due=action.due)
+
+    async def actions(self, meeting_id: int | None = None, open_only: bool = False) -> list[ActionItem]:
+        found = [a for a in self._t.actions.values()
+                 if (meeting_id is None or a.meeting_id == meeting_id)
+                 and not (open_only and a.status is ActionStatus.DONE)]
+        return sorted(found, key=lambda a: (a.due, a.id))
+
+
+class FakePask:
+    def __init__(self, t: Tables) -> None:
+        self._t = t
+
+    async def replace(self, source: str, meetings: list[PaskMeeting]) -> None:
+        self._t.pask[source] = list(meetings)
+
+    async def meetings(self, first: datetime, last: datetime) -> list[PaskMeeting]:
+        return sorted((m for found in self._t.pask.values() for m in found if first <= m.start <= last),
+                      key=lambda m: m.start)
+
+    async def record_sync(self, source: str, at: datetime, error: str | None, count: int | None) -> None:
+        before = self._t.pask_sync.get(source, {})
+        self._t.pask_sync[source] = {
+            "source": source, "last_attempt_at": at, "last_error": error,
+            "last_success_at": at if error is None else before.get("last_success_at"),
+            "count": (count or 0) if error is None else before.get("count", 0)}
+
+    async def sync_status(self) -> list[dict[str, Any]]:
+        return [dict(row) for row in self._t.pask_sync.values()]
+
+
+class FakeDatabase:
+    """The committed state, shared by every unit of work the factory opens."""
+
+    def __init__(self) -> None:
+        self.committed = Tables()
+        self.commits = 0
+
+    def __call__(self) -> "FakeUnitOfWork":
+        return FakeUnitOfWork(self)
+
+
+class FakeUnitOfWork:
+    """Repositories the case, meeting, agenda and minutes services use; votes, hearings, themes and reminders
+    are tested on SQL (their services rely on row locks and SQL upserts)."""
+
+    def __init__(self, database: FakeDatabase) -> None:
+        self._database = database
+
+    async def __aenter__(self) -> "FakeUnitOfWork":
+        self._begin()
+        return self
+
+    def _begin(self) -> None:
+        self._tables = copy.deepcopy(self._database.committed)
+        t = self._tables
+        self.members = FakeMembers(t)
+        self.conversations = FakeConversations(t)
+        self.outbox = FakeOutbox(t)
+        self.audit = FakeAudit(t)
+        self.activities = FakeActivities(t)
+        self.cases = FakeCases(t)
+        self.meetings = FakeMeetings(t)
+        self.counters = FakeCounters(t)
+        self.agenda = FakeAgenda(t)
+        self.pask = FakePask(t)
+
+    async def __aexit__(self, *exc: object) -> None:
+        del self._tables  # uncommitted changes are forgotten
+
+    async def commit(self) -> None:
+        self._database.committed = self._tables
+        self._database.commits += 1
+        self._begin()
