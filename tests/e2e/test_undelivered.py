@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from council.outbox import Operation, Status
+from tests.integration.outbox_fixtures import enqueue
 from tests.e2e.teams import (KARI, OLA, card_of, execute, install_in_team, message, nodes, personal_conversation,
                              sent_card, texts_in)
 
@@ -12,7 +13,7 @@ DEAD_SENDER = "another-host:4242:dead01"  # a process on another host whose leas
 
 async def _in_flight_at_crash(bot, key: str, summary: str) -> int:
     """Queue a 1:1 to Ola, let a sender claim it and put it on the wire, then let that sender die."""
-    await bot.container.outbox.enqueue(key=key, operation=Operation.SEND_PERSONAL, target=OLA.aad,
+    await enqueue(bot.container.uow, bot.clock, key=key, operation=Operation.SEND_PERSONAL, target=OLA.aad,
                                        activity={"type": "message", "summary": summary, "text": summary})
     now = bot.clock.now()
     async with bot.container.uow() as uow:

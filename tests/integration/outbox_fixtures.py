@@ -33,3 +33,11 @@ async def seed(uow_factory, service_url: str, conversations: int, per_conversati
                             activity={"type": "message", "text": text})
         await uow.commit()
     return texts
+
+
+async def enqueue(uow, clock, **message) -> bool:
+    """One message queued in its own transaction, as a use case queues it with its change."""
+    async with uow() as u:
+        added = await queue(u, clock, **message)
+        await u.commit()
+        return added

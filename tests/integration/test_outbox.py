@@ -10,9 +10,9 @@ from bot.notifier import TeamsNotifier
 from tests.fakes.clock import ManualClock
 from council.members import Member
 from council.outbox import Operation, Status
-from council.services.outbox import OutboxService, queue
+from council.services.outbox import OutboxService
 from council.settings import Limits, Settings
-from tests.integration.outbox_fixtures import T0, channel, seed
+from tests.integration.outbox_fixtures import T0, channel, enqueue, seed
 
 
 @pytest.fixture
@@ -25,14 +25,6 @@ def outbox(uow, clock):
     service = OutboxService(uow, clock, Limits(per_app_per_second=500), owner="test")
     service.notifier = TeamsNotifier(build_adapter(Settings()), "")
     return service
-
-
-async def enqueue(uow, clock, **message) -> bool:
-    """One message queued in its own transaction, as a use case queues it with its change."""
-    async with uow() as u:
-        added = await queue(u, clock, **message)
-        await u.commit()
-        return added
 
 
 async def _message(uow, key):

@@ -14,7 +14,7 @@ from council.outbox import Operation, RecipientKind, Status
 from council.services.outbox import OutboxService
 from council.services.undelivered import UndeliveredService
 from council.settings import Limits, Settings
-from tests.integration.outbox_fixtures import T0, channel
+from tests.integration.outbox_fixtures import T0, channel, enqueue
 
 LEADER = Member(aad_object_id="aad-kari", name="Kari", roles=frozenset({Role.LEADER}))
 MEMBER = Member(aad_object_id="aad-ola", name="Ola", roles=frozenset({Role.MEMBER}))
@@ -47,11 +47,11 @@ async def test_a_resent_card_goes_out_once_and_then_shows_its_latest_update(uow,
     async with uow() as u:
         await u.conversations.save(ref, clock.now())
         await u.commit()
-    await outbox.enqueue(key="card:1", operation=Operation.SEND, target=ref.conversation_id,
+    await enqueue(uow, clock, key="card:1", operation=Operation.SEND, target=ref.conversation_id,
                          activity={"type": "message", "summary": "Stemmer: 0"})
     message_id = await _crash_while_sending(uow, clock, outbox, "card:1")
     for n in (1, 2):  # the card changes while its first send is uncertain: the updates cannot go
-        await outbox.enqueue(key=f"card:1:v{n}", operation=Operation.UPDATE, target=ref.conversation_id,
+        await enqueue(uow, clock, key=f"card:1:v{n}", operation=Operation.UPDATE, target=ref.conversation_id,
                              activity={"type": "message", "summary": f"Stemmer: {n}"}, update_of="card:1")
     await outbox.deliver_due()
     assert not connector.requests
