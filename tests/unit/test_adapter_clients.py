@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from bot.adapter import MAX_CLIENTS, build_adapter
+from bot.notifier import TeamsNotifier
 from council.settings import Settings
 
 
@@ -46,3 +47,13 @@ async def test_the_kept_clients_are_bounded():
     for n in range(1, MAX_CLIENTS + 1):
         await factory.create(f"http://127.0.0.1:1/{n}")
     assert await factory.create("http://127.0.0.1:1/0") is not oldest
+
+
+async def test_the_notifiers_clients_without_retries_are_not_the_turns_clients():
+    adapter = build_adapter(Settings())
+    notifier_client = await TeamsNotifier(adapter, "")._client("http://127.0.0.1:1/")
+    turn_client = await adapter.bot_framework_authentication.create_connector_factory(
+        adapter.create_claims_identity("")).create("http://127.0.0.1:1/")
+    assert turn_client is not notifier_client
+    assert notifier_client.config.retry_policy.policy.status_forcelist == set()
+    assert turn_client.config.retry_policy.policy.status_forcelist
