@@ -86,6 +86,12 @@ class CachingAuthentication(BotFrameworkAuthentication):
         self._connectors: OrderedDict[tuple, object] = OrderedDict()
         self._user_tokens: dict[str | None, UserTokenClient] = {}
 
+    @property
+    def sdk(self) -> BotFrameworkAuthentication:
+        """The SDK's own object, for callers that configure clients of their own (TeamsNotifier turns retries
+        off; a kept client is shared by every turn, so it must not be reconfigured)."""
+        return self._inner
+
     async def connector(self, factory: ConnectorFactory, app_id: str | None, service_url: str,
                         audience: str | None):
         key = (app_id, service_url, audience)

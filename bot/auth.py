@@ -63,25 +63,35 @@ class SigningKeys:
         self._closed = False
 
     async def get(self, kid: str) -> SigningKey | None:
-        """The key named `kid`, or None if the publisher does not list it; KeysUnavailable if we cannot tell."""
+        """The key named `kid`, or None if the publisher does not list it; KeysUnavailable if we cannot tell.
+
+        A listed key is answered from the cache at once, even when the list is due for its daily refresh
+        (which then runs in the background): a stalled key host never delays a token signed with a known key."""
         now = self._now()
-        stale = self._fetched_at is None or now - self._fetched_at >= self._max_age
-        unknown = kid not in self._keys
-        may_look_again = self._fetched_at is None or now - self._fetched_at >= self._refresh_interval
-        if stale or (unknown and may_look_again):
-            try:
-                await self._refreshed()
-            except KeysUnavailable:
-                if unknown:
-                    raise
-                # A key the publisher listed stays usable while the list cannot be fetched again.
+        key = self._keys.get(kid)
+        if key is not None:
+            if now - self._fetched_at >= self._max_age:
+                self._refresh_in_background()
+            return key
+        if self._fetched_at is not None and now - self._fetched_at < self._refresh_interval:
+            return None
+        await self._refreshed()
         return self._keys.get(kid)
+
+    def _refresh_in_background(self) -> None:
+        if self._closed or self._recently_failed() or (self._refresh is not None and not self._refresh.done()):
+            return
+        self._refresh = asyncio.create_task(self._fetch())
+        self._refresh.add_done_callback(lambda task: task.cancelled() or task.exception())
+
+    def _recently_failed(self) -> bool:
+        return self._failed_at is not None and self._now() - self._failed_at < self._retry_after
 
     async def _refreshed(self) -> None:
         """One fetch at a time, shared by every waiter; a recent failure answers at once."""
         if self._closed:
             raise KeysUnavailable("shutting down")
-        if self._failed_at is not None and self._now() - self._failed_at < self._retry_after:
+        if self._recently_failed():
             raise KeysUnavailable("the last fetch failed moments ago")
         if self._refresh is None or self._refresh.done():
             self._refresh = asyncio.create_task(self._fetch())
@@ -99,8 +109,8 @@ class SigningKeys:
                 keys = _parse_keys(await self._get_json(metadata["jwks_uri"]))
         except (aiohttp.ClientError, TimeoutError, ValueError, KeyError, TypeError) as error:
             self._failed_at = self._now()
-            log.warning("could not fetch the Bot Connector's signing keys from %s: %s; token checks answer 503 "
-                        "for %.0f s", self._metadata_url, type(error).__name__, self._retry_after)
+            log.warning("could not fetch the Bot Connector's signing keys from %s: %s; checks that need them "
+                        "answer 503 for %.0f s", self._metadata_url, type(error).__name__, self._retry_after)
             raise KeysUnavailable(type(error).__name__) from None
         self._keys, self._fetched_at, self._failed_at = keys, self._now(), None
 

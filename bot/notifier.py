@@ -52,7 +52,7 @@ class TeamsNotifier:
         client = self._clients.get(service_url)
         if client is None:
             identity = self._adapter.create_claims_identity(self._app_id or "")
-            factory = self._adapter.bot_framework_authentication.create_connector_factory(identity)
+            factory = self._adapter.bot_framework_authentication.sdk.create_connector_factory(identity)
             client = await factory.create(service_url, None)
             _client_without_retries(client)
             self._clients[service_url] = client

@@ -77,7 +77,7 @@ def messages_route(adapter: CloudAdapter, logic: Callable[[TurnContext], Awaitab
             else:
                 result = request_result(await tokens.identity(auth, activity), adapter.bot_framework_authentication)
         except (KeysUnavailable, Overloaded) as error:
-            log.warning("token not checked: %s", type(error).__name__)
+            log.info("token not checked: %s", type(error).__name__)  # the failed key fetch itself is a warning
             return _bad("the token cannot be checked now; try again shortly", 503)
         except PermissionError as error:
             log.info("refused request: %s", error)
@@ -88,7 +88,7 @@ def messages_route(adapter: CloudAdapter, logic: Callable[[TurnContext], Awaitab
         try:
             response = await adapter.process_activity(result, activity, logic)
         except ChannelUnreachable as error:
-            log.warning("serviceUrl %s is unreachable%s", error.service_url,
+            log.warning("serviceUrl %s is unreachable%s", error.service_url.encode("unicode_escape").decode(),
                         " — start the Agents Playground or ./chat" if tokens is None else "")
             return _bad(f"the bot could not reach the channel at serviceUrl {error.service_url}", 502)
         except (ErrorResponseException, ClientRequestError, OSError) as error:

@@ -153,9 +153,25 @@ async def test_cached_keys_keep_working_when_a_later_refresh_fails(openid):
         assert await keys.get("published") is not None
         openid.mode = "fail"
         clock.now += 3601
+        assert await keys.get("published") is not None  # answered at once; the refresh runs behind it
+        await asyncio.sleep(0.2)
+        assert openid.metadata_fetches == 2
         assert await keys.get("published") is not None
         with pytest.raises(KeysUnavailable):
             await keys.get("unknown")
+    finally:
+        await keys.close()
+
+
+async def test_a_known_key_is_answered_at_once_while_the_daily_refresh_stalls(openid):
+    clock = Clock()
+    keys = SigningKeys(openid.metadata_url, max_age=3600, timeout=30, monotonic=clock)
+    try:
+        assert await keys.get("published") is not None
+        openid.mode = "hang"
+        clock.now += 3601
+        assert await asyncio.wait_for(keys.get("published"), timeout=1) is not None
+        assert await asyncio.wait_for(keys.get("published"), timeout=1) is not None
     finally:
         await keys.close()
 
