@@ -1,6 +1,7 @@
 """Fan-out benchmark: N recipients through the outbox against the fake connector enforcing Teams' limits.
 
     python -m bench.fanout [--recipients 1000] [--database sqlite|postgres] [--kill] [--create-chats]
+                           [--processes N]  (N > 1 needs --database postgres)
 
 The benchmark process seeds the database (N members, each with a stored 1:1 conversation reference, and N
 SEND_PERSONAL messages queued through ``council.services.outbox.queue`` in one transaction), runs the fake Bot
@@ -19,6 +20,10 @@ read time.monotonic(), which on Linux is one system-wide clock.
 waits for the lease (default 3 s) to expire and starts a new sender; the total then includes that gap, and a
 second ratio excludes it. A message whose request was in flight at the kill becomes 'uncertain' and is never
 resent (at most once); uncertain messages the connector did not receive are counted as lost.
+
+--processes N runs N senders at once on one PostgreSQL database, as N app processes would: they share the
+app's budget through the database (storage/pacing.py). The connector's write requests of all senders together
+are counted in every 1-s window [t, t + 1 s) that starts at a request; a window over 50 fails the run.
 
 The last line is always ``ratio to theoretical minimum: X.XX``; the exit status is 1 when a message was lost or
 duplicated (or the run did not finish).

@@ -140,7 +140,7 @@ class OutboxService:
             recent = await uow.outbox.recent_deliveries(new, wall - timedelta(seconds=CONVERSATION_HORIZON))
         sent: dict[str, list[float]] = defaultdict(list)
         for target, at in recent:
-            sent[target].append(now - (wall - at).total_seconds())
+            sent[target].append(now - max((wall - at).total_seconds(), 0.0))  # never in the future
         for target, times in sent.items():
             self._pacer.seed(target, times)
 
