@@ -52,18 +52,6 @@ async def started(scheduler: AsyncIOScheduler) -> AsyncIterator[AsyncIOScheduler
             await loop_turn()
 
 
-def fire_times(trigger: CronTrigger, start: datetime, count: int) -> list[datetime]:
-    """The next `count` fire times from `start`, as the scheduler asks for them (previous, now)."""
-    times: list[datetime] = []
-    previous, now = None, start
-    for _ in range(count):
-        nxt = trigger.get_next_fire_time(previous, now)
-        assert nxt is not None
-        times.append(nxt)
-        previous = now = nxt
-    return times
-
-
 # --- build_scheduler --------------------------------------------------------------------------------------------
 
 
