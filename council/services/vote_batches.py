@@ -36,7 +36,6 @@ class _Cast:
     answer: asyncio.Future
 
 
-
 class CastBatches:
     """Writes each vote's casts in batches, one writer task per vote with casts waiting."""
 

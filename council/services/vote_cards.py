@@ -58,7 +58,6 @@ class VoteExport:
     history: tuple[VoterLine, ...]
 
 
-
 def card_key(vote: Vote) -> str:
     """The delivery key of the vote's shared card in the channel; its updates are f"{key}:v{n}"."""
     return f"vote:{vote.id}:card"

@@ -86,9 +86,13 @@ def test_the_daily_jobs_keep_their_wall_clock_time_across_summer_time(sunday: da
     start, end = weekend(sunday)
     expected = {"housekeeping.prune": time(6, 15), "pask.sync": time(6, 30), "themes.remind": time(9, 0)}
 
+    night = timedelta(hours=23 if sunday.month == 3 else 25)  # Saturday to Sunday in real time
     for job_id, at in expected.items():
         local = [m.astimezone(OSLO) for m in fire_times(SPECS[job_id].trigger(OSLO), start, end)]
         assert [(m.date(), m.time()) for m in local] == [(start.date() + timedelta(days=n), at) for n in range(4)]
+        utc = [m.astimezone(UTC) for m in local]  # same-zone subtraction would give wall-clock gaps
+        assert [b - a for a, b in zip(utc, utc[1:], strict=False)] == [timedelta(hours=24), night,
+                                                                       timedelta(hours=24)]
 
 
 @pytest.mark.parametrize("sunday", DST_SUNDAYS, ids=str)

@@ -1,4 +1,5 @@
-"""The scheduler: fixed job ids and options, council-time cron across DST, describe() and kick()."""
+"""build_scheduler's options and time zone check, describe() and kick(); the real schedule across DST is
+tests/unit/test_schedule.py."""
 from __future__ import annotations
 
 import asyncio
@@ -51,18 +52,6 @@ async def started(scheduler: AsyncIOScheduler) -> AsyncIterator[AsyncIOScheduler
             await loop_turn()
 
 
-def fire_times(trigger: CronTrigger, start: datetime, count: int) -> list[datetime]:
-    """The next `count` fire times from `start`, as the scheduler asks for them (previous, now)."""
-    times: list[datetime] = []
-    previous, now = None, start
-    for _ in range(count):
-        nxt = trigger.get_next_fire_time(previous, now)
-        assert nxt is not None
-        times.append(nxt)
-        previous = now = nxt
-    return times
-
-
 # --- build_scheduler --------------------------------------------------------------------------------------------
 
 
@@ -111,42 +100,6 @@ def test_a_cron_job_in_council_time_fires_at_0615_oslo_on_a_utc_host(monkeypatch
     [job] = scheduler.get_jobs()
     nxt = job.trigger.get_next_fire_time(None, datetime(2026, 6, 1, tzinfo=UTC))
     assert nxt.astimezone(OSLO).hour == 6
-
-
-# --- Cron in council time across DST ----------------------------------------------------------------------------
-
-
-def test_daily_cron_fires_at_0615_oslo_each_day_across_the_spring_forward():
-    trigger = CronTrigger(hour=6, minute=15, timezone=OSLO)
-    times = fire_times(trigger, datetime(2026, 3, 27, 0, 0, tzinfo=OSLO), 5)
-
-    local = [moment.astimezone(OSLO) for moment in times]
-    assert [m.date().day for m in local] == [27, 28, 29, 30, 31]
-    assert {(m.hour, m.minute) for m in local} == {(6, 15)}
-    assert [m.utcoffset() for m in local] == [timedelta(hours=h) for h in (1, 1, 2, 2, 2)]
-    utc = [moment.astimezone(UTC) for moment in times]  # same-zone subtraction would give wall-clock gaps
-    gaps = [later - earlier for earlier, later in zip(utc, utc[1:], strict=False)]
-    assert gaps == [timedelta(hours=24), timedelta(hours=23), timedelta(hours=24), timedelta(hours=24)]
-
-
-def test_daily_cron_fires_at_0615_oslo_each_day_across_the_fall_back():
-    trigger = CronTrigger(hour=6, minute=15, timezone=OSLO)
-    times = fire_times(trigger, datetime(2026, 10, 23, 0, 0, tzinfo=OSLO), 5)
-
-    local = [moment.astimezone(OSLO) for moment in times]
-    assert [m.date().day for m in local] == [23, 24, 25, 26, 27]
-    assert {(m.hour, m.minute) for m in local} == {(6, 15)}
-    assert [m.utcoffset() for m in local] == [timedelta(hours=h) for h in (2, 2, 1, 1, 1)]
-    utc = [moment.astimezone(UTC) for moment in times]  # same-zone subtraction would give wall-clock gaps
-    gaps = [later - earlier for earlier, later in zip(utc, utc[1:], strict=False)]
-    assert gaps == [timedelta(hours=24), timedelta(hours=25), timedelta(hours=24), timedelta(hours=24)]
-
-
-def test_daily_cron_started_after_0615_first_fires_the_next_morning():
-    trigger = CronTrigger(hour=6, minute=15, timezone=OSLO)
-    [first] = fire_times(trigger, datetime(2026, 3, 28, 6, 16, tzinfo=OSLO), 1)
-
-    assert first.astimezone(OSLO).replace(tzinfo=None) == datetime(2026, 3, 29, 6, 15)
 
 
 # --- describe() and kick() --------------------------------------------------------------------------------------
