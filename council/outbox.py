@@ -178,7 +178,7 @@ class SlidingWindow:
     def __init__(self, limit: int, span: float = 1.0, times: list[float] | None = None) -> None:
         self._limit = limit
         self._span = span
-        self._times: deque = deque(times or ())
+        self._times: deque[float] = deque(times or ())
 
     def wait(self, now: float) -> float:
         """How long until one more event fits in the window (nothing is recorded)."""

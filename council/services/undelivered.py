@@ -7,11 +7,13 @@ recipient may already have it (two copies are worse than a question). This servi
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from council.audit import AuditEntry
 from council.clock import Clock
 from council.conversations import ConversationKind
 from council.errors import Conflict, NotAllowed, NotFound
+from council.ids import stored_id
 from council.members import Member
 from council.outbox import Operation, OutboxMessage, RecipientKind, Status, Undelivered, summary_of
 from council.services.ports import UnitOfWork, UnitOfWorkFactory
@@ -42,15 +44,15 @@ async def _describe(uow: UnitOfWork, message: OutboxMessage) -> Undelivered:
             member = await uow.members.get(ref.user_aad_id)
             if member is not None:
                 kind, name = RecipientKind.PERSON, member.name
-    return Undelivered(id=message.id, summary=summary_of(message.activity), recipient=kind, recipient_name=name,
-                       queued_at=message.created_at)
+    return Undelivered(id=stored_id(message.id), summary=summary_of(message.activity), recipient=kind,
+                       recipient_name=name, queued_at=message.created_at)
 
 
 class UndeliveredService:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
-        self.wake = lambda: None  # set by the app: deliver queued messages now
+        self.wake: Callable[[], None] = lambda: None  # set by the app: deliver queued messages now
 
     async def count(self) -> int:
         async with self._uow() as uow:
