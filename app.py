@@ -26,6 +26,7 @@ from bot.state_store import DatabaseStorage
 from calendars.graph import GraphCalendarWriter, GraphSource
 from calendars.ics import IcsSource
 from cards.case_messages import CardCaseMessages
+from cards.documents import CardRecordRenderer
 from cards.meeting_messages import CardMeetingMessages, standing_titles
 from cards.pask_messages import CardPaskMessages
 from cards.reminders import CardReminderMessages
@@ -151,7 +152,8 @@ def _bot(c: Container):
         c.cases = CaseService(c.uow, c.clock, c.meetings, case_messages, s.units, s.triage_to_channel)
         c.agenda = AgendaService(c.uow, c.clock, c.meetings, meeting_messages, s.tz, s.number_format)
         c.minutes = MinutesService(c.uow, c.clock, c.agenda, meeting_messages, case_messages, c.meetings.today,
-                                   votes_between=lambda first, last: c.votes.closed_between(first, last))
+                                   votes_between=lambda first, last: c.votes.closed_between(first, last),
+                                   renderer=CardRecordRenderer(s.deadlines, s.tz))
         c.pask = PaskService(c.uow, c.clock, _pask_sources(s), s.tz, CardPaskMessages())
         c.hearings = HearingService(c.uow, c.clock, s.tz, HearingRules(internal_working_days_before=
                                                                         s.hearing_internal_days), s.plan)

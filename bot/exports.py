@@ -12,9 +12,9 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from cards.documents import minutes_document, minutes_markdown, notice_document
+from cards.documents import notice_document
 from cards.exports import cases_csv
-from cards.pdf import minutes_pdf, notice_pdf
+from cards.pdf import notice_pdf
 from cards.plan_ics import meetings_ics
 from cards.texts import t
 from cards.votes import vote_result_csv, vote_result_pdf
@@ -128,11 +128,7 @@ def export_handlers(signer: LinkSigner, *, members, cases, meetings, agenda, min
     async def _document(kind: str, meeting_id: int) -> bytes:
         if kind == "notice.pdf":
             return notice_pdf(notice_document(await agenda.view(meeting_id), meetings.rules, tz))
-        view = await minutes.view(meeting_id)
-        names = {m.aad_object_id: m.name for m in await members.members()}
-        if kind == "minutes.md":
-            return minutes_markdown(view, names, meetings.rules, tz).encode("utf-8")
-        return minutes_pdf(minutes_document(view, names, meetings.rules, tz))
+        return await minutes.document(meeting_id, kind)  # approved minutes: the bytes frozen at approval
 
     async def plan(request: web.Request) -> web.Response:
         if signer.verify(PLAN_PATH, request.query) is None:

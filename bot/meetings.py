@@ -244,8 +244,10 @@ class MeetingsFeature:
         meeting_id = verbs.id_of(ctx.data, "meeting_id")
         present = {p.strip() for p in str(ctx.data.get("present") or "").split(",") if p.strip()}
         council = {m.aad_object_id for m in await self._members.members() if m.roles}
+        optional = lambda key: None if key not in ctx.data else str(ctx.data.get(key) or "")  # noqa: E731
         return await self._minutes_change(ctx, meeting_id, lambda: self._minutes.set_attendance(
-            ctx.actor, meeting_id, present, council - present))
+            ctx.actor, meeting_id, present, council - present, chair=optional("chair"),
+            minute_taker=optional("minute_taker"), guests=optional("guests")))
 
     async def minutes_publish(self, ctx: ActionContext) -> dict:
         meeting_id = verbs.id_of(ctx.data, "meeting_id")

@@ -8,15 +8,16 @@ import json
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from cards.agenda_cards import item_kind_label, local_date, time_range
+from cards.agenda_cards import item_kind_label, time_range
 from cards.minutes_cards import action_line, outcome_label
-from cards.pdf import PdfItem, PdfMeeting
+from cards.pdf import PdfItem, PdfMeeting, minutes_pdf
+from cards.records import approval_line, seat_lines
 from cards.texts import t
 from cards.texts.format import format_date
 from cards.votes import vote_result_lines
 from council.agenda import AgendaItem, ItemKind
 from council.meetings import DeadlineRules
-from council.minutes import ANY_OTHER_DECISION, ActionItem, Attendance, ItemRecord, Outcome
+from council.minutes import ANY_OTHER_DECISION, ActionItem, ItemRecord, Outcome
 
 if TYPE_CHECKING:
     from council.services.agenda import AgendaView
@@ -54,37 +55,26 @@ def notice_document(view: AgendaView, rules: DeadlineRules, tz: ZoneInfo) -> Pdf
         extra = tuple(_follow_up_lines(view.follow_up)) if item.kind is ItemKind.FOLLOW_UP else ()
         items.append(PdfItem(item.label(), item.title, item_kind_label(item, NB), presenter=item.presenter,
                              minutes=item.minutes, extra=extra, links=_links(view, item)))
-    footer = (f"{t('meeting.submission_deadline', NB)}: {format_date(meeting.submission_deadline(rules), NB)}",)
     return PdfMeeting(
         council=t("app.name", NB), organisation=t("doc.organisation", NB), title=t("invite.title", NB),
         date_text=format_date(meeting.date, NB, weekday=True), time_text=time_range(meeting.start, meeting.end, NB),
-        place=meeting.place, items=tuple(items), footer_lines=footer, case_numbers=_case_numbers(view),
+        place=meeting.place, items=tuple(items), case_numbers=_case_numbers(view),
         created=meeting.notice_published_at.astimezone(tz) if meeting.notice_published_at else None)
 
 
 # --- Referat --------------------------------------------------------------------------------------------------------
 
 
-def _attendance(view: MinutesView, names: dict[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    present, absent = [], []
-    for member_id, (state, deputy) in view.agenda.attendance.items():
-        name = names.get(member_id, member_id)
-        if state is Attendance.PRESENT:
-            present.append(name)
-        elif deputy:
-            absent.append(t("minutes.deputy_for", NB, name=name, deputy=names.get(deputy, deputy)))
-        else:
-            absent.append(name)
-    return tuple(sorted(present)), tuple(sorted(absent))
+def _attendance(view: MinutesView) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """(Til stede per seat, Forfall, Andre til stede) from the view's attendance sheet."""
+    sheet = view.sheet
+    if sheet is None or not sheet.recorded:
+        return (t("records.attendance_not_recorded", NB),), (), ()
+    return tuple(seat_lines(sheet, NB)), sheet.absent, sheet.others
 
 
 def _status(view: MinutesView, tz: ZoneInfo) -> str:
-    meeting = view.agenda.meeting
-    if meeting.minutes_locked:
-        approved = format_date(local_date(meeting.minutes_approved_at, tz), NB) if meeting.minutes_approved_at \
-            else ""
-        return t("minutes.status_approved", NB, date=approved).strip()
-    return t("minutes.status_draft", NB)
+    return approval_line(view.agenda.meeting, NB, tz) or t("records.draft", NB)
 
 
 def _record_text(record: ItemRecord | None) -> str:
@@ -112,11 +102,10 @@ def _kind(item: AgendaItem, record: ItemRecord | None) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def minutes_document(view: MinutesView, members_by_id: dict[str, str], rules: DeadlineRules,
-                     tz: ZoneInfo) -> PdfMeeting:
-    """The referat: attendance, each item's outcome and follow-up, status and the open follow-up list."""
+def minutes_document(view: MinutesView, rules: DeadlineRules, tz: ZoneInfo) -> PdfMeeting:
+    """The referat: attendance per seat, each item's outcome and follow-up, status and the open follow-up list."""
     agenda, meeting = view.agenda, view.agenda.meeting
-    present, absent = _attendance(view, members_by_id)
+    present, absent, others = _attendance(view)
     items = []
     for item in _items(agenda):
         record = view.records.get(item.id) if item.id is not None else None
@@ -129,19 +118,21 @@ def minutes_document(view: MinutesView, members_by_id: dict[str, str], rules: De
     footer = [status]
     if agenda.follow_up:
         footer += [f"{t('minutes.open_follow_up', NB)}:", *_follow_up_lines(agenda.follow_up)]
+    sheet = view.sheet
     return PdfMeeting(
         council=t("app.name", NB), organisation=t("doc.organisation", NB), title=t("minutes.doc_title", NB),
         date_text=format_date(meeting.date, NB, weekday=True), time_text=time_range(meeting.start, meeting.end, NB),
-        place=meeting.place, present=present, absent=absent, items=tuple(items), footer_lines=tuple(footer),
+        place=meeting.place, chair=sheet.chair if sheet else "", secretary=sheet.minute_taker if sheet else "",
+        present=present, absent=absent, others=others, items=tuple(items), footer_lines=tuple(footer),
         status=status, case_numbers=_case_numbers(agenda),
         created=meeting.minutes_approved_at.astimezone(tz) if meeting.minutes_locked and meeting.minutes_approved_at
         else None)
 
 
-def minutes_markdown(view: MinutesView, members_by_id: dict[str, str], rules: DeadlineRules, tz: ZoneInfo) -> str:
+def minutes_markdown(view: MinutesView, rules: DeadlineRules, tz: ZoneInfo) -> str:
     """The referat as Markdown: a metadata header for the archive, then attendance and each item."""
     agenda, meeting = view.agenda, view.agenda.meeting
-    present, absent = _attendance(view, members_by_id)
+    present, absent, others = _attendance(view)
     doc_title = t("minutes.doc_title", NB)
     date_text = format_date(meeting.date, NB, weekday=True)
     meta = [
@@ -158,9 +149,15 @@ def minutes_markdown(view: MinutesView, members_by_id: dict[str, str], rules: De
              f"**{t('meeting.time', NB)}:** {time_range(meeting.start, meeting.end, NB)}  "]
     if meeting.place:
         lines.append(f"**{t('meeting.place', NB)}:** {meeting.place}  ")
+    if view.sheet is not None:
+        lines += [f"**{t('records.chair', NB)}:** {view.sheet.chair}  ",
+                  f"**{t('records.minute_taker', NB)}:** {view.sheet.minute_taker}  "]
     nobody = t("minutes.nobody", NB)
-    lines += [f"**{t('minutes.present', NB)}:** {', '.join(present) or nobody}  ",
-              f"**{t('minutes.absent', NB)}:** {', '.join(absent) or nobody}", ""]
+    lines += ["", f"**{t('minutes.present', NB)}:**", "", *(f"- {line}" for line in present), "",
+              f"**{t('minutes.absent', NB)}:** {', '.join(absent) or nobody}  "]
+    if others:
+        lines.append(f"**{t('records.others', NB)}:** {', '.join(others)}  ")
+    lines.append("")
     for item in _items(agenda):
         record = view.records.get(item.id) if item.id is not None else None
         heading = f"{item.label()} – {item.title}" if item.label() else item.title
@@ -193,3 +190,14 @@ def minutes_markdown(view: MinutesView, members_by_id: dict[str, str], rules: De
                                                               _follow_up_lines(agenda.follow_up)), ""]
     return "\n".join(lines).rstrip() + "\n"
 
+
+class CardRecordRenderer:
+    """The RecordRenderer port: the referat as PDF/A and Markdown (always bokmål; archive documents)."""
+
+    def __init__(self, rules: DeadlineRules, tz: ZoneInfo) -> None:
+        self._rules = rules
+        self._tz = tz
+
+    def minutes(self, view: MinutesView) -> dict[str, bytes]:
+        return {"minutes.pdf": minutes_pdf(minutes_document(view, self._rules, self._tz)),
+                "minutes.md": minutes_markdown(view, self._rules, self._tz).encode("utf-8")}

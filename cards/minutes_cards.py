@@ -9,6 +9,7 @@ from cards.agenda_cards import (CARD_BUDGET, action_set, card_size, choice_input
                                 item_heading, item_kind_label, local_date, meeting_when, people_picker, shorten,
                                 show_card, text_input, within_budget)
 from cards.common import card, notice, text, title
+from cards.records import approval_card_text, seat_lines
 from cards.texts import t
 from cards.texts.format import format_date
 from cards.votes import vote_result_lines
@@ -17,6 +18,7 @@ from council.cases import CaseType
 from council.meetings import Meeting
 from council.members import Member, Role
 from council.minutes import ANY_OTHER_DECISION, ActionItem, Attendance, ItemRecord, Outcome
+from council.records import GUESTS_MAX, default_chair, default_minute_taker
 
 if TYPE_CHECKING:
     from council.services.minutes import MinutesView
@@ -89,18 +91,35 @@ def _names(ids: Iterable[str], names: dict[str, str]) -> list[str]:
 
 
 def attendance_text(view: MinutesView, names: dict[str, str] | None, locale: str | None) -> list[str]:
-    """'Til stede: …' and 'Forfall: …' (with the deputy who was invited); counts when names are unknown."""
+    """Møteleder and Referent, 'Til stede' per seat, 'Forfall' and 'Andre til stede'; counts when names are
+    unknown (or no attendance sheet was built)."""
     attendance = view.agenda.attendance
-    present = [m for m, (state, _) in attendance.items() if state is Attendance.PRESENT]
-    absent = [(m, deputy) for m, (state, deputy) in attendance.items() if state is Attendance.ABSENT]
+    sheet = view.sheet
     nobody = t("minutes.nobody", locale)
-    if names is None:
+    if names is None or sheet is None:
+        present = [m for m, (state, _) in attendance.items() if state is Attendance.PRESENT]
+        absent = [m for m, (state, _) in attendance.items() if state is Attendance.ABSENT]
         return [f"**{t('minutes.present', locale)}:** {len(present) or nobody}",
                 f"**{t('minutes.absent', locale)}:** {len(absent) or nobody}"]
-    absent_text = sorted(t("minutes.deputy_for", locale, name=names.get(m, m), deputy=names.get(d, d)) if d
-                         else names.get(m, m) for m, d in absent)
-    return [f"**{t('minutes.present', locale)}:** {', '.join(_names(present, names)) or nobody}",
-            f"**{t('minutes.absent', locale)}:** {', '.join(absent_text) or nobody}"]
+    lines = [f"**{t('records.chair', locale)}:** {sheet.chair or nobody} · "
+             f"**{t('records.minute_taker', locale)}:** {sheet.minute_taker or nobody}"]
+    if not sheet.recorded:
+        return [*lines, t("records.attendance_not_recorded", locale)]
+    lines.append(f"**{t('minutes.present', locale)}:**\n" + "\n".join(f"- {line}" for line in
+                                                                      seat_lines(sheet, locale)))
+    lines.append(f"**{t('minutes.absent', locale)}:** {', '.join(sheet.absent) or nobody}")
+    if sheet.others:
+        lines.append(f"**{t('records.others', locale)}:** {', '.join(sheet.others)}")
+    return lines
+
+
+def _person_choices(members: list[Member], present: Collection[str], default: Member | None, current: str | None,
+                    locale: str | None) -> list[dict]:
+    """Møteleder/Referent candidates: the leader and secretary, whoever is recorded present, and the current
+    choice (short lists keep the card under Teams' size limit however big the council is)."""
+    first = [{"title": t("records.default_person", locale, name=default.name), "value": ""}] if default else []
+    return first + [{"title": m.name, "value": m.aad_object_id} for m in members
+                    if m.is_organiser or m.aad_object_id in present or m.aad_object_id == current]
 
 
 # --- The secretary's form ------------------------------------------------------------------------------------------
@@ -143,9 +162,11 @@ def _minutes_card(view: MinutesView, members: list[Member], locale: str | None, 
     names = {m.aad_object_id: m.name for m in members}
     locked = meeting.minutes_locked
     if locked:
-        approved = format_date(local_date(meeting.minutes_approved_at), locale) if meeting.minutes_approved_at \
-            else ""
-        body.append(notice(t("minutes.approved_on", locale, date=approved).strip()))
+        approved = approval_card_text(meeting, locale) or t("minutes.approved_on", locale, date="").strip()
+        body.append(notice(approved))
+        if "minutes.pdf" in view.digests:
+            body.append(text(t("records.sha256", locale, digest=view.digests["minutes.pdf"]), size="Small",
+                             isSubtle=True))
     body.append(text(meeting_when(meeting, locale), isSubtle=True))
     body.append(text("\n\n".join(attendance_text(view, names, locale))))
     if not locked and meeting.id is not None:
@@ -153,6 +174,12 @@ def _minutes_card(view: MinutesView, members: list[Member], locale: str | None, 
         body.append(choice_input("present", t("minutes.present_label", locale),
                                  [{"title": m.name, "value": m.aad_object_id} for m in members],
                                  ",".join(p for p in present if p in names), multi=True, style="filtered"))
+        body.append(choice_input("chair", t("records.chair_label", locale), _person_choices(
+            members, present, default_chair(members), meeting.chair, locale), meeting.chair or ""))
+        body.append(choice_input("minute_taker", t("records.minute_taker_label", locale), _person_choices(
+            members, present, default_minute_taker(members), meeting.minute_taker, locale), meeting.minute_taker or ""))
+        body.append(text_input("guests", t("records.guests_label", locale), meeting.guests, multiline=True,
+                               max_length=GUESTS_MAX))
         body.append(action_set([execute(t("minutes.attendance_save", locale), MINUTES_ATTENDANCE,
                                         {"meeting_id": str(meeting.id)})]))
     owners = None if level.owners == "picker" else [{"title": m.name, "value": m.aad_object_id}

@@ -56,6 +56,7 @@ LABEL_CHAIR = "Møteleder"
 LABEL_SECRETARY = "Referent"
 LABEL_PRESENT = "Til stede"
 LABEL_ABSENT = "Forfall"
+LABEL_OTHERS = "Andre til stede"
 LABEL_PRESENTER = "Innleder"
 LABEL_LINK = "Lenke"
 HEADING_NOTICE_ITEMS = "Saksliste"
@@ -70,7 +71,7 @@ KIND_MINUTES = "Møtereferat"
 MARGIN_X = 20.0
 MARGIN_TOP = 24.0
 MARGIN_BOTTOM = 22.0
-LABEL_WIDTH = 30.0
+LABEL_WIDTH = 36.0
 INDENT = 5.0
 BODY_SIZE = 10.5
 LINE = 5.2
@@ -114,6 +115,7 @@ class PdfMeeting:
     secretary: str = ""
     present: tuple[str, ...] = ()
     absent: tuple[str, ...] = ()
+    others: tuple[str, ...] = ()  # Andre til stede
     items: tuple[PdfItem, ...] = ()
     footer_lines: tuple[str, ...] = ()
     status: str = ""
@@ -381,7 +383,8 @@ def _render(meeting: PdfMeeting, kind: str, minutes: bool, heading: str | None =
                                     (LABEL_PLACE, meeting.place), (LABEL_CHAIR, meeting.chair),
                                     (LABEL_SECRETARY, meeting.secretary)]
     if minutes and heading is None:
-        facts += [(LABEL_PRESENT, _names(meeting.present)), (LABEL_ABSENT, _names(meeting.absent))]
+        facts += [(LABEL_PRESENT, "\n".join(_clean(line).strip() for line in meeting.present if line.strip())),
+                  (LABEL_ABSENT, _names(meeting.absent)), (LABEL_OTHERS, _names(meeting.others))]
     for label, value in facts:
         value = _clean(value).strip()
         if value:

@@ -73,6 +73,14 @@ class AgendaService:
         self._tz = tz
         self.wake = lambda: None
 
+    @property
+    def number_format(self) -> str:
+        return self._number_format
+
+    async def view_in(self, uow: UnitOfWork, meeting_id: int) -> AgendaView:
+        """The agenda inside the caller's transaction (the minutes freeze it at approval)."""
+        return await self._materialise(uow, meeting_id)
+
     async def item(self, item_id: int) -> AgendaItem:
         async with self._uow() as uow:
             return await _item(uow, item_id)

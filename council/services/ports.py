@@ -11,6 +11,7 @@ from council.hearings import Hearing
 from council.meetings import Meeting
 from council.members import Member, Role
 from council.outbox import OutboxMessage
+from council.records import FrozenDocument
 from council.votes import Ballot, Choice, Outcome, Tally, Vote, VoterLine
 
 
@@ -89,6 +90,20 @@ class MeetingRepository(Protocol):
     async def from_date(self, first: date) -> list[Meeting]: ...
 
 
+class RecordRepository(Protocol):
+    """The referat's documents frozen at approval (council/records.py)."""
+
+    async def store(self, meeting_id: int, document: FrozenDocument) -> None: ...
+    async def get(self, meeting_id: int, kind: str) -> FrozenDocument | None: ...
+    async def digests(self, meeting_id: int) -> dict[str, str]: ...
+
+
+class RecordRenderer(Protocol):
+    """Presentation that turns a MinutesView into the referat's files (kind → bytes; implemented in cards/)."""
+
+    def minutes(self, view) -> dict[str, bytes]: ...
+
+
 class CounterRepository(Protocol):
     async def next(self, name: str, step: int = 1) -> int: ...
 
@@ -107,6 +122,7 @@ class UnitOfWork(Protocol):
     counters: CounterRepository
     hearings: HearingRepository
     votes: VoteRepository
+    records: RecordRepository
 
     async def __aenter__(self) -> "UnitOfWork": ...
     async def __aexit__(self, *exc: object) -> None: ...

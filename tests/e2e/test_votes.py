@@ -143,7 +143,7 @@ async def test_a_closed_vote_is_recorded_in_the_next_meetings_minutes(bot):
     [closed] = view.votes
     assert closed.vote.id == vote_id
     from cards.documents import minutes_markdown
-    markdown = minutes_markdown(view, {}, bot.container.meetings.rules, __import__("zoneinfo").ZoneInfo("Europe/Oslo"))
+    markdown = minutes_markdown(view, bot.container.meetings.rules, __import__("zoneinfo").ZoneInfo("Europe/Oslo"))
     assert "Avstemninger siden forrige møte" in markdown and "Skal rådet sende høringssvaret?" in markdown
 
 

@@ -30,6 +30,7 @@ from council.meetings import DeadlineRules, Meeting, MeetingStatus
 from council.members import Member, Role
 from council.minutes import ANY_OTHER_DECISION, ActionItem, ActionStatus, Attendance, ItemRecord, Outcome
 from council.planning import ProposedMeeting
+from council.records import attendance_sheet
 from council.services.agenda import AgendaView
 from council.services.minutes import MinutesView
 from council.services.ports import MeetingMessages
@@ -121,7 +122,7 @@ def minutes_view(cases: int = 2, text_length: int = 0, **meeting_changes) -> Min
     for item in agenda.items[4:-2]:
         records[item.id] = ItemRecord(item.id, Outcome.NOTED, "Rådet tar saken til orientering. " + filler(text_length))
     actions = [ActionItem(30, 1, 20, "Lage plan for opplæring", "ola-id", "Ola Hansen", date(2027, 6, 5))]
-    return MinutesView(agenda, records, actions)
+    return MinutesView(agenda, records, actions, sheet=attendance_sheet(MEMBERS, agenda.attendance))
 
 
 PROPOSALS = [
@@ -431,7 +432,8 @@ def test_minutes_card_shows_the_any_other_rule_outcomes_and_defaults():
     assert by_id["due_20"]["type"] == "Input.Date"
     verbs = {a["verb"] for a in executes(payload)}
     assert {MINUTES_RECORD, MINUTES_APPROVE} <= verbs
-    assert "Forfall:** Ola Hansen (vara: Ingrid Berg)" in text
+    assert "Forfall:** Ola Hansen" in text and "- Medisinsk klinikk: Forfall" in text
+    assert "Møteleder:** Kari Nordmann" in text and by_id["chair"]["choices"][0]["value"] == ""
 
 
 def test_minutes_card_offers_approval_only_when_allowed():
@@ -439,10 +441,13 @@ def test_minutes_card_offers_approval_only_when_allowed():
 
 
 def test_locked_minutes_are_read_only():
-    view = minutes_view(minutes_status="godkjent", minutes_approved_at=datetime(2027, 2, 9, 12, tzinfo=UTC))
+    view = minutes_view(minutes_status="godkjent", minutes_approved_at=datetime(2027, 2, 9, 12, tzinfo=UTC),
+                        minutes_approved_via="moete", minutes_approved_in="Sak 02/27")
+    view = replace(view, digests={"minutes.pdf": "ab" * 32})
     payload = minutes_card(view, MEMBERS, "nb-NO", can_approve=True)
 
-    assert "Referat godkjent 9. februar 2027" in all_text(payload)
+    assert "Godkjent i sak 02/27 den 9. februar 2027 kl. 13.00" in all_text(payload)
+    assert f"SHA-256 (PDF): {'ab' * 32}" in all_text(payload)
     assert inputs(payload) == [] and executes(payload) == []
 
 
@@ -494,7 +499,7 @@ def test_a_long_agenda_keeps_forms_for_unwritten_items_and_for_the_last_written_
 def test_focus_limits_the_forms_to_the_chosen_items():
     payload = minutes_card(minutes_view(3), MEMBERS, "nb-NO", focus={21})
 
-    assert {e["id"] for e in inputs(payload)} - {"present"} == {
+    assert {e["id"] for e in inputs(payload)} - {"present", "chair", "minute_taker", "guests"} == {
         "outcome_21", "text_21", "dissent_21", "protocol_21", "what_21", "owner_21", "due_21"}
 
 
@@ -636,16 +641,18 @@ def test_meeting_keys_live_only_in_the_meeting_catalogues():
 
 
 def test_minutes_markdown_has_the_archive_header_and_norwegian_letters():
-    markdown = minutes_markdown(minutes_view(4), NAMES, RULES, OSLO)
+    markdown = minutes_markdown(minutes_view(4), RULES, OSLO)
 
     head = markdown.split("---")[1]
     assert 'tittel: "Referat fra møte i Kontorfaglig råd – tirsdag 12. januar 2027"' in head
     assert 'råd: "Kontorfaglig råd"' in head
     assert 'organisasjon: "Sykehuset i Vestfold HF"' in head
     assert 'dato: "2027-01-12"' in head
-    assert '"Sak 04/27"' in head and 'status: "Utkast"' in head
-    assert "**Til stede:** Kari Nordmann, Sigrid Sæther, Åse Bråten" in markdown
-    assert "**Forfall:** Ola Hansen (vara: Ingrid Berg)" in markdown
+    assert '"Sak 04/27"' in head and 'status: "Utkast – ikke godkjent"' in head
+    assert "**Møteleder:** Kari Nordmann" in markdown and "**Referent:** Sigrid Sæther" in markdown
+    assert ("**Til stede:**\n\n- Leder: Kari Nordmann\n- Kirurgisk klinikk: Åse Bråten\n"
+            "- Medisinsk klinikk: Forfall") in markdown
+    assert "**Forfall:** Ola Hansen" in markdown and "**Andre til stede:** Sigrid Sæther" in markdown
     assert "## Sak 04/27 – Økt bruk av digitale skjemaer i poliklinikkene, del 1" in markdown
     assert "**Dissens:** Åse Bråten mente" in markdown
     assert "- Kjersti Ødegård ønsker protokollført" in markdown
@@ -656,13 +663,15 @@ def test_minutes_markdown_has_the_archive_header_and_norwegian_letters():
 
 
 def test_minutes_document_renders_as_a_pdf_with_attendance_and_follow_up():
-    approved = minutes_view(4, minutes_status="godkjent", minutes_approved_at=datetime(2027, 2, 9, 23, 30, tzinfo=UTC))
-    document = minutes_document(approved, NAMES, RULES, OSLO)
+    approved = minutes_view(4, minutes_status="godkjent", minutes_approved_at=datetime(2027, 2, 9, 23, 30, tzinfo=UTC),
+                            minutes_approved_via="sirkulasjon")
+    document = minutes_document(approved, RULES, OSLO)
 
-    assert document.present == ("Kari Nordmann", "Sigrid Sæther", "Åse Bråten")
-    assert document.absent == ("Ola Hansen (vara: Ingrid Berg)",)
-    assert document.status == "Godkjent 10. februar 2027"  # 23:30 UTC is the next day in Oslo
-    assert document.chair == "" and document.secretary == ""
+    assert document.present == ("Leder: Kari Nordmann", "Kirurgisk klinikk: Åse Bråten", "Medisinsk klinikk: Forfall")
+    assert document.absent == ("Ola Hansen",)
+    assert document.others == ("Sigrid Sæther",)
+    assert document.status == "Godkjent ved sirkulasjon den 10. februar 2027"  # 23:30 UTC is the next day in Oslo
+    assert document.chair == "Kari Nordmann" and document.secretary == "Sigrid Sæther"
     item = next(i for i in document.items if i.number == "Sak 04/27")
     assert item.text.startswith("Vedtak: Rådet slutter seg til")
     assert "Dissens: Åse Bråten mente at forslaget bør utsettes." in item.extra

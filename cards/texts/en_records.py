@@ -1,0 +1,27 @@
+"""English texts for the council's records (the archive documents themselves are always in bokmål)."""
+
+TEXTS = {
+    "minutes.person_unknown": "Could not find that person. Choose the chair and the minute-taker from the list.",
+    "minutes.guests_too_long": "“Others present” is too long (at most 1000 characters).",
+    "records.leader_seat": "Chair of the council",
+    "records.member_seat": "Member",
+    "records.seat_line": "{seat}: {name}",
+    "records.deputy_for": "{name} (deputy for {member})",
+    "records.seat_absent": "Apologies",
+    "records.others": "Others present",
+    "records.chair": "Chair of the meeting",
+    "records.minute_taker": "Minute-taker",
+    "records.attendance_not_recorded": "Attendance has not been recorded yet.",
+    "records.chair_label": "Chair of the meeting",
+    "records.minute_taker_label": "Minute-taker",
+    "records.default_person": "Default ({name})",
+    "records.guests_label": "Others present (guests, observers; one per line)",
+    "records.approved_in": "Approved in {item} on {date}",
+    "records.approved_meeting": "Approved in a meeting on {date}",
+    "records.approved_circulation": "Approved by circulation on {date}",
+    "records.approved_card": "{line} at {time}. The minutes are locked; downloads give the document as approved.",
+    "records.sha256": "SHA-256 (PDF): {digest}",
+    "records.draft": "Draft – not approved",
+    "records.next_meeting": "Next meeting",
+    "records.no_next_meeting": "Not set",
+}

@@ -1,0 +1,27 @@
+"""Bokmål texts for the council's records: attendance per seat, Møteleder/Referent, approval, frozen documents."""
+
+TEXTS = {
+    "minutes.person_unknown": "Fant ikke personen. Velg møteleder og referent fra listen.",
+    "minutes.guests_too_long": "«Andre til stede» er for lang (høyst 1000 tegn).",
+    "records.leader_seat": "Leder",
+    "records.member_seat": "Medlem",
+    "records.seat_line": "{seat}: {name}",
+    "records.deputy_for": "{name} (vara for {member})",
+    "records.seat_absent": "Forfall",
+    "records.others": "Andre til stede",
+    "records.chair": "Møteleder",
+    "records.minute_taker": "Referent",
+    "records.attendance_not_recorded": "Oppmøtet er ikke registrert ennå.",
+    "records.chair_label": "Møteleder",
+    "records.minute_taker_label": "Referent",
+    "records.default_person": "Standard ({name})",
+    "records.guests_label": "Andre til stede (gjester, observatører; én per linje)",
+    "records.approved_in": "Godkjent i {item} den {date}",
+    "records.approved_meeting": "Godkjent i møte den {date}",
+    "records.approved_circulation": "Godkjent ved sirkulasjon den {date}",
+    "records.approved_card": "{line} kl. {time}. Referatet er låst; nedlastinger gir dokumentet slik det ble godkjent.",
+    "records.sha256": "SHA-256 (PDF): {digest}",
+    "records.draft": "Utkast – ikke godkjent",
+    "records.next_meeting": "Neste møte",
+    "records.no_next_meeting": "Ikke fastsatt",
+}

@@ -1,0 +1,159 @@
+"""Council records over HTTP: an approved referat is frozen, attendance is per seat, Møteleder and Referent are
+named, and the notice carries no submission deadline."""
+from __future__ import annotations
+
+import hashlib
+import io
+from datetime import date, datetime
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import pytest
+from pypdf import PdfReader
+
+from tests.e2e.harness import start_bot
+from tests.e2e.teams import EMMA, INGRID, KARI, LISE, OLA, SIGRID, card_of, execute, install_in_team, nodes, texts_in
+
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+@pytest.fixture
+async def bot(database_url):
+    harness = await start_bot(database_url)
+    yield harness
+    await harness.close()
+    await harness.connector.stop()
+
+
+async def council(bot) -> None:
+    """Kari leads, Sigrid is secretary; Ola (kirurgi) and Ingrid (medisin) hold seats, Lise is Ola's deputy
+    and Emma sits in the leadership network."""
+    await bot.post(install_in_team(bot.service_url))
+    for user, data in ((SIGRID, {"roles": "secretary"}), (OLA, {"roles": "member", "unit": "Klinikk for kirurgi"}),
+                       (INGRID, {"roles": "member", "unit": "Medisinsk klinikk"}),
+                       (LISE, {"roles": "deputy", "deputy_for": OLA.aad}), (EMMA, {"roles": "network"})):
+        _, body = await bot.post(execute(bot.service_url, KARI, "roles.assign", {"person": user.aad, **data}))
+
+
+async def add_meeting(bot, day: str) -> int:
+    await bot.post(execute(bot.service_url, KARI, "meeting.add", {
+        "date": day, "start": "10:00", "end": "12:00", "place": "Møterom Tønsberg"}))
+    return next(m.id for m in await bot.container.meetings.upcoming() if m.date.isoformat() == day)
+
+
+async def minutes_card(bot, meeting_id: int) -> dict:
+    _, body = await bot.post(execute(bot.service_url, SIGRID, "minutes.show", {"meeting_id": str(meeting_id)}))
+    return card_of(body)
+
+
+def link(card: dict, kind: str) -> str:
+    url = next(n["url"] for n in nodes(card) if n.get("type") == "Action.OpenUrl" and kind in n["url"])
+    parts = urlsplit(url)
+    return f"{parts.path}?{parts.query}"
+
+
+async def download(bot, path: str) -> bytes:
+    async with bot._session.get(f"{bot.url}{path}") as response:
+        assert response.status == 200
+        return await response.read()
+
+
+def pdf_text(body: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+
+
+async def write_minutes(bot, meeting_id: int) -> None:
+    """Attendance (Lise for Ola, Ingrid absent, a guest), one decision with an action item, draft published."""
+    view = await bot.container.minutes.view(meeting_id)
+    first = view.agenda.items[0]
+    await bot.post(execute(bot.service_url, SIGRID, "minutes.attendance", {
+        "meeting_id": str(meeting_id), "present": f"{KARI.aad},{SIGRID.aad},{LISE.aad}",
+        "chair": "", "minute_taker": "", "guests": "Anne Gjest (HR)"}))
+    await bot.post(execute(bot.service_url, SIGRID, "minutes.record", {
+        "item_id": str(first.id), f"outcome_{first.id}": "vedtatt",
+        f"text_{first.id}": "Innkalling og saksliste ble godkjent."}))
+    await bot.container.minutes.add_action(await member(bot, SIGRID), first.id, "Sende ut malen", OLA.aad,
+                                           date(2027, 3, 1))
+    await bot.post(execute(bot.service_url, SIGRID, "minutes.publish", {"meeting_id": str(meeting_id)}))
+
+
+async def member(bot, user):
+    return next(m for m in await bot.container.members.members() if m.aad_object_id == user.aad)
+
+
+async def test_an_approved_referat_downloads_byte_identical_a_month_later(bot):
+    await council(bot)
+    bot.clock.set(datetime(2027, 1, 12, 13, 0, tzinfo=OSLO))
+    january = await add_meeting(bot, "2027-01-19")
+    february = await add_meeting(bot, "2027-02-16")
+    bot.clock.set(datetime(2027, 1, 19, 13, 0, tzinfo=OSLO))
+    await write_minutes(bot, january)
+    _, body = await bot.post(execute(bot.service_url, KARI, "minutes.approve", {"meeting_id": str(january)}))
+    approved = card_of(body)
+    assert "Godkjent ved sirkulasjon den 19. januar 2027 kl. 13.00" in texts_in(approved)
+    pdf, markdown = link(approved, "minutes.pdf"), link(approved, "minutes.md")
+    first_pdf, first_md = await download(bot, pdf), await download(bot, markdown)
+    assert f"SHA-256 (PDF): {hashlib.sha256(first_pdf).hexdigest()}" in texts_in(approved)
+
+    # a month later: new action items in February, a changed member list, the old one closed
+    bot.clock.advance(days=31)
+    feb_item = (await bot.container.minutes.view(february)).agenda.items[0]
+    await bot.container.minutes.add_action(await member(bot, SIGRID), feb_item.id, "Nytt punkt i februar",
+                                           INGRID.aad, date(2027, 4, 1))
+    await bot.post(execute(bot.service_url, KARI, "roles.assign", {"person": OLA.aad, "roles": "member",
+                                                                   "unit": "Psykisk helsevern"}))
+
+    assert await download(bot, pdf) == first_pdf
+    assert await download(bot, markdown) == first_md
+    assert "Nytt punkt i februar" not in pdf_text(first_pdf)
+    card = await minutes_card(bot, january)
+    assert await download(bot, link(card, "minutes.pdf")) == first_pdf  # a fresh link, the same bytes
+
+
+async def test_attendance_is_per_seat_with_the_deputy_named_once_and_no_network_or_unused_deputies(bot):
+    await council(bot)
+    bot.clock.set(datetime(2027, 1, 12, 13, 0, tzinfo=OSLO))
+    meeting_id = await add_meeting(bot, "2027-01-19")
+    await bot.post(execute(bot.service_url, OLA, "attendance.absent", {"meeting_id": str(meeting_id)}))
+    await write_minutes(bot, meeting_id)
+    card = await minutes_card(bot, meeting_id)
+    text = pdf_text(await download(bot, link(card, "minutes.pdf")))
+
+    assert "Leder: Kari Nordmann" in text
+    assert "Klinikk for kirurgi: Lise Vara (vara for Ola Hansen)" in text
+    assert "Medisinsk klinikk: Forfall" in text
+    assert "Forfall: Ola Hansen, Ingrid Berg" in text or "Forfall: Ingrid Berg, Ola Hansen" in text
+    assert "Andre til stede: Sigrid Sekretær, Anne Gjest (HR)" in text
+    assert text.count("Lise Vara") == 1
+    assert "Emma Innmelder" not in text  # the network member did not come
+
+
+async def test_moteleder_and_referent_default_to_leader_and_secretary_and_can_be_changed(bot):
+    await council(bot)
+    bot.clock.set(datetime(2027, 1, 12, 13, 0, tzinfo=OSLO))
+    meeting_id = await add_meeting(bot, "2027-01-19")
+    card = await minutes_card(bot, meeting_id)
+    text = pdf_text(await download(bot, link(card, "minutes.pdf")))
+    assert "Møteleder: Kari Nordmann" in text and "Referent: Sigrid Sekretær" in text
+
+    _, body = await bot.post(execute(bot.service_url, SIGRID, "minutes.attendance", {
+        "meeting_id": str(meeting_id), "present": f"{KARI.aad},{INGRID.aad}", "chair": INGRID.aad,
+        "minute_taker": KARI.aad, "guests": ""}))
+    assert "Møteleder:** Ingrid Berg" in texts_in(card_of(body))
+    text = pdf_text(await download(bot, link(card_of(body), "minutes.pdf")))
+    assert "Møteleder: Ingrid Berg" in text and "Referent: Kari Nordmann" in text
+
+    _, body = await bot.post(execute(bot.service_url, SIGRID, "minutes.attendance", {
+        "meeting_id": str(meeting_id), "present": KARI.aad, "chair": "no-such-person"}))
+    assert "Fant ikke personen" in texts_in(card_of(body))
+
+
+async def test_the_notice_no_longer_prints_the_submission_deadline(bot):
+    await council(bot)
+    bot.clock.set(datetime(2027, 1, 5, 13, 0, tzinfo=OSLO))
+    meeting_id = await add_meeting(bot, "2027-01-19")
+    _, body = await bot.post(execute(bot.service_url, KARI, "notice.publish", {"meeting_id": str(meeting_id)}))
+    text = pdf_text(await download(bot, link(card_of(body), "notice.pdf")))
+
+    assert "Innkalling" in text and "Godkjenning av innkalling og saksliste" in text
+    assert "Frist for innmelding" not in text and "innmelding av saker" not in text
