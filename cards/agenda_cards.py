@@ -324,10 +324,8 @@ def _item_buttons(item: AgendaItem, movable: list[AgendaItem], targets: list[Mee
 
 
 def _notice_facts(view: AgendaView, rules: DeadlineRules, locale: str | None) -> list[dict]:
-    facts = meeting_facts(view.meeting, locale, place_label="invite.place")
-    facts.append({"title": t("invite.deadline", locale),
-                  "value": format_date(view.meeting.submission_deadline(rules), locale)})
-    return facts
+    """Date, time and place; not the submission deadline, which has passed when the notice goes out."""
+    return meeting_facts(view.meeting, locale, place_label="invite.place")
 
 
 def _attendance_buttons(meeting: Meeting, locale: str | None) -> list[dict]:
