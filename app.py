@@ -45,6 +45,7 @@ from council.services.housekeeping import HousekeepingService
 from council.services.members import MemberService
 from council.services.meetings import MeetingService
 from council.services.minutes import MinutesService
+from council.services.records import RecordService
 from council.services.outbox import OutboxService
 from council.services.pask import PaskService
 from council.services.reminders import ReminderService
@@ -78,6 +79,7 @@ class Container:
     cases: CaseService | None = None
     agenda: AgendaService | None = None
     minutes: MinutesService | None = None
+    records: RecordService | None = None
     pask: PaskService | None = None
     hearings: HearingService | None = None
     votes: VoteService | None = None
@@ -153,7 +155,8 @@ def _bot(c: Container):
         c.agenda = AgendaService(c.uow, c.clock, c.meetings, meeting_messages, s.tz, s.number_format)
         c.minutes = MinutesService(c.uow, c.clock, c.agenda, meeting_messages, case_messages, c.meetings.today,
                                    votes_between=lambda first, last: c.votes.closed_between(first, last),
-                                   renderer=CardRecordRenderer(s.deadlines, s.tz))
+                                   renderer=CardRecordRenderer(s.tz))
+        c.records = RecordService(c.uow, c.clock, c.agenda, s.plan)
         c.pask = PaskService(c.uow, c.clock, _pask_sources(s), s.tz, CardPaskMessages())
         c.hearings = HearingService(c.uow, c.clock, s.tz, HearingRules(internal_working_days_before=
                                                                         s.hearing_internal_days), s.plan)
@@ -167,11 +170,12 @@ def _bot(c: Container):
         c.outbox.notifier = TeamsNotifier(c.adapter, s.app_id)
         state = ConversationState(DatabaseStorage(c.uow, c.clock))
         app[EXPORT] = export_handlers(signer, members=c.members, cases=c.cases, meetings=c.meetings,
-                                      agenda=c.agenda, minutes=c.minutes, votes=c.votes, tz=s.tz)
+                                      agenda=c.agenda, minutes=c.minutes, votes=c.votes, tz=s.tz,
+                                      records=c.records)
         c.handler = RaadsbotHandler(
             members=c.members, conversations=c.conversations, activities=ActivityLog(c.uow, c.clock),
             conversation_state=state, cases=CasesFeature(c.cases, c.meetings, s.units, s.case_flag_days, links),
-            meetings=MeetingsFeature(c.meetings, c.agenda, c.minutes, c.members, c.pask, links),
+            meetings=MeetingsFeature(c.meetings, c.agenda, c.minutes, c.members, c.pask, links, c.records),
             votes=VotesFeature(c.hearings, c.votes, c.meetings, c.members, links, s.tz),
             themes=ThemesFeature(c.themes), reminders=RemindersFeature(c.reminders))
         app[MESSAGES] = messages_route(c.adapter, c.handler.on_turn, s.anonymous, s.tenant_allow_list)

@@ -12,9 +12,8 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from cards.documents import notice_document
+from cards.documents import notice_files
 from cards.exports import cases_csv
-from cards.pdf import notice_pdf
 from cards.plan_ics import meetings_ics
 from cards.texts import t
 from cards.votes import vote_result_csv, vote_result_pdf
@@ -97,7 +96,8 @@ def _refused() -> web.Response:
     return web.Response(status=403, text=t("export.link_invalid"), charset="utf-8")
 
 
-def export_handlers(signer: LinkSigner, *, members, cases, meetings, agenda, minutes, votes, tz) -> dict:
+def export_handlers(signer: LinkSigner, *, members, cases, meetings, agenda, minutes, votes, tz,
+                    records=None) -> dict:
     """Handlers by route name; app.py registers the routes before the services exist."""
     async def register(request: web.Request) -> web.Response:
         params = signer.verify(REGISTER_PATH, request.query)
@@ -126,8 +126,8 @@ def export_handlers(signer: LinkSigner, *, members, cases, meetings, agenda, min
         return _file(body, DOCUMENTS[kind], f"{name}-{raw_id}.{kind.split('.')[1]}")
 
     async def _document(kind: str, meeting_id: int) -> bytes:
-        if kind == "notice.pdf":
-            return notice_pdf(notice_document(await agenda.view(meeting_id), meetings.rules, tz))
+        if kind.startswith("notice."):
+            return notice_files(await records.notice(meeting_id), tz)[kind]
         return await minutes.document(meeting_id, kind)  # approved minutes: the bytes frozen at approval
 
     async def plan(request: web.Request) -> web.Response:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from cards.actions import (AGENDA_ADD_STANDING, AGENDA_MOVE, AGENDA_SET, AGENDA_TO_MEETING, ATTENDANCE_ABSENT,
                            ATTENDANCE_PRESENT, NOTICE_PUBLISH, execute)
+from cards.case_papers import paper_blocks, paper_button
 from cards.common import card, notice, text, title
 from cards.labels import case_type_label
 from cards.texts import t
@@ -270,11 +271,14 @@ def _agenda_card(view: AgendaView, other_meetings: list[Meeting], rules: Deadlin
         meta = _meta(item, locale)
         if meta:
             block.append(text(meta, isSubtle=True, spacing="None"))
+        block += paper_blocks(view, item, locale, 300 if links_shown else 0)
         block += _links(view, item, links_shown, locale)
         if item.kind is ItemKind.FOLLOW_UP:
             block += follow_up_lines(view, locale)
         if editable and item.id is not None:
             buttons = _item_buttons(item, movable, targets, locale)
+            paper = paper_button(view, item, locale)
+            buttons += [paper] if paper else []
             if buttons:
                 block.append(action_set(buttons))
         body.append({"type": "Container", "separator": True, "items": block})
@@ -354,6 +358,7 @@ def _notice_card(view: AgendaView, rules: DeadlineRules, locale: str | None, pdf
         meta = _meta(item, locale)
         if meta:
             block.append(text(meta, isSubtle=True, spacing="None", size="Small"))
+        block += paper_blocks(view, item, locale, 200 if links_shown else 0)
         block += _links(view, item, links_shown, locale)
         body.append({"type": "Container", "spacing": "Small", "items": block})
     body.append(text(t("invite.absence_hint", locale), size="Small", isSubtle=True, spacing="Medium"))

@@ -240,6 +240,8 @@ def _item_forms(item: AgendaItem, record: ItemRecord | None, owners: list[dict] 
         choice_input(f"outcome_{iid}", t("minutes.outcome", locale),
                      [{"title": outcome_label(o, locale), "value": o.value} for o in Outcome], outcome.value,
                      required=True, style="expanded"),
+        text_input(f"discussion_{iid}", t(_discussion_label(item), locale), record.discussion if record else "",
+                   multiline=True, max_length=None),
         text_input(f"text_{iid}", t("minutes.text", locale), value, required=required, multiline=True,
                    max_length=4000, error=t("minutes.text_required", locale)),
         text_input(f"dissent_{iid}", t("minutes.dissent", locale), record.dissent if record else "",
@@ -266,6 +268,11 @@ def _item_forms(item: AgendaItem, record: ItemRecord | None, owners: list[dict] 
     add["title"] = t("minutes.action_save", locale)
     return [show_card(t("minutes.write", locale), record_inputs, save),
             show_card(t("minutes.add_action", locale), action_inputs, add)]
+
+
+def _discussion_label(item: AgendaItem) -> str:
+    """Eventuelt: one matter per line (lettered a, b, c in the referat); otherwise the discussion."""
+    return "records.any_other_points" if item.kind is ItemKind.ANY_OTHER else "records.discussion_label"
 
 
 def _download_actions(locale: str | None, pdf_url: str | None, md_url: str | None) -> list[dict]:

@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
+from council.agenda import AgendaItem
+from council.cases import Case, CaseType
+from council.errors import InvalidInput
 from council.members import Member, Role
-from council.minutes import Attendance
+from council.minutes import Attendance, ItemRecord
 
 GUESTS_MAX = 1000  # characters of «Andre til stede» free text
 
@@ -125,3 +128,57 @@ class FrozenDocument:
 
 def freeze(kind: str, body: bytes, at: datetime) -> FrozenDocument:
     return FrozenDocument(kind, body, hashlib.sha256(body).hexdigest(), at)
+
+
+# --- Saksframlegg ---------------------------------------------------------------------------------------------------
+
+PAPER_MAX = 4000  # characters of background and of the proposed decision
+
+
+@dataclass(frozen=True)
+class CasePaper:
+    """Saksframlegg for one agenda item: a short background and, for decision and hearing items, the
+    «Forslag til vedtak». Until edited, the background is the submitted case's description."""
+
+    item_id: int
+    background: str = ""
+    proposed_decision: str = ""
+
+
+def needs_proposal(item: AgendaItem) -> bool:
+    """Beslutningssaker and Høringssaker carry a «Forslag til vedtak»."""
+    return item.case_type in (CaseType.BESLUTNING, CaseType.HORING)
+
+
+def paper_for(item: AgendaItem, case: Case | None, stored: CasePaper | None) -> CasePaper:
+    """The stored saksframlegg; an empty background falls back to the case's description."""
+    described = case.description.strip() if case else ""
+    if stored is None:
+        return CasePaper(item.id or 0, described)
+    return CasePaper(stored.item_id, stored.background or described, stored.proposed_decision)
+
+
+def check_paper(background: str, proposed_decision: str) -> None:
+    if len(background) > PAPER_MAX or len(proposed_decision) > PAPER_MAX:
+        raise InvalidInput("records.paper_too_long")
+
+
+def submission_label(case: Case) -> str:
+    """«Innmelding 014/26»: the case's submission number, printed under its sak."""
+    return f"Innmelding {case.number:03d}/{case.year % 100:02d}"
+
+
+def any_other_points(record: ItemRecord) -> tuple[str, ...]:
+    """Eventuelt matters, one per line (the discussion field, else the text), to be lettered a, b, c."""
+    source = record.discussion.strip() or record.text.strip()
+    return tuple(line.strip().lstrip("-•").strip() for line in source.splitlines() if line.strip().lstrip("-•"))
+
+
+def letter(index: int) -> str:
+    """a, b, …, z, aa, ab, … for Eventuelt items."""
+    text = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        text = chr(ord("a") + rest) + text
+    return text

@@ -1,10 +1,14 @@
-"""The referat's documents frozen at approval: written once per kind, read back byte for byte."""
+"""Council records: the referat's documents frozen at approval (written once per kind, read back byte for
+byte) and the Saksframlegg per agenda item."""
 from __future__ import annotations
+
+from datetime import datetime
 
 from sqlalchemy import insert, select
 
-from council.records import FrozenDocument
-from storage.tables import record_documents
+from council.records import CasePaper, FrozenDocument
+from storage.tables import case_papers, record_documents
+from storage.upsert import upsert
 
 
 class SqlRecords:
@@ -27,3 +31,21 @@ class SqlRecords:
         rows = await self._s.execute(select(record_documents.c.kind, record_documents.c.sha256)
                                      .where(record_documents.c.meeting_id == meeting_id))
         return {r.kind: r.sha256 for r in rows}
+
+
+class SqlCasePapers:
+    """Saksframlegg per agenda item (one row per item, replaced on edit)."""
+
+    def __init__(self, session) -> None:
+        self._s = session
+
+    async def for_items(self, item_ids: list[int]) -> dict[int, CasePaper]:
+        if not item_ids:
+            return {}
+        rows = await self._s.execute(select(case_papers).where(case_papers.c.item_id.in_(item_ids)))
+        return {r.item_id: CasePaper(r.item_id, r.background, r.proposed_decision) for r in rows}
+
+    async def save(self, paper: CasePaper, at: datetime) -> None:
+        await upsert(self._s, case_papers, {"item_id": paper.item_id, "background": paper.background,
+                                            "proposed_decision": paper.proposed_decision, "updated_at": at},
+                     ["item_id"])

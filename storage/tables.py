@@ -138,6 +138,14 @@ meetings = Table(
     Column("minutes_approved_in", String(50), nullable=False, default="", server_default=""),
 )
 
+case_papers = Table(  # Saksframlegg per agenda item: background and Forslag til vedtak for the innkalling
+    "case_papers", metadata,
+    Column("item_id", Id, primary_key=True),
+    Column("background", Text, nullable=False),
+    Column("proposed_decision", Text, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
 record_documents = Table(  # the referat's documents as rendered at approval (frozen; never rewritten)
     "record_documents", metadata,
     Column("meeting_id", Id, primary_key=True),
@@ -199,6 +207,7 @@ agenda_items = Table(
     Column("record_text", Text),
     Column("dissent", Text),
     Column("protocol_entries", JSON),
+    Column("discussion", Text),  # Saksopplysninger/drøfting in the referat, apart from the Vedtak
 )
 
 attendance = Table(

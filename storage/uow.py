@@ -18,7 +18,7 @@ from storage.meetings import SqlMeetings
 from storage.members import SqlMembers
 from storage.outbox import SqlOutbox
 from storage.pask import SqlPask
-from storage.records import SqlRecords
+from storage.records import SqlCasePapers, SqlRecords
 from storage.reminders import SqlReminders
 from storage.themes import SqlThemes
 from storage.votes import SqlVotes
@@ -46,6 +46,7 @@ class SqlUnitOfWork:
         self.hearings = SqlHearings(self.session)
         self.votes = SqlVotes(self.session)
         self.records = SqlRecords(self.session)
+        self.papers = SqlCasePapers(self.session)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

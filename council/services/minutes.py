@@ -31,6 +31,7 @@ class MinutesView:
     sheet: AttendanceSheet | None = None  # attendance per seat, Møteleder and Referent
     next_meeting: Meeting | None = None
     digests: dict[str, str] = field(default_factory=dict)  # frozen documents (kind → SHA-256), once approved
+    hearings: dict = field(default_factory=dict)  # agenda item id → Hearing (its vote's figures go under the item)
 
 
 class MinutesService:
@@ -67,7 +68,9 @@ class MinutesService:
         if self._votes_between is not None:
             first = previous.date + timedelta(days=1) if previous else meeting.date - timedelta(days=90)
             votes = tuple(await self._votes_between(first, meeting.date))
-        return MinutesView(agenda, records, actions, votes, sheet, later[0] if later else None, digests)
+        hearings = {h.agenda_item_id: h for h in await uow.hearings.for_meeting(meeting_id)
+                    if h.agenda_item_id is not None}
+        return MinutesView(agenda, records, actions, votes, sheet, later[0] if later else None, digests, hearings)
 
     async def document(self, meeting_id: int, kind: str) -> bytes:
         """The referat as a file: approved minutes give the bytes frozen at approval, a draft is rendered now."""
@@ -90,7 +93,7 @@ class MinutesService:
         return self.renderer
 
     async def record_item(self, actor: Member, item_id: int, outcome: Outcome, text: str, dissent: str = "",
-                          protocol_entries: tuple[str, ...] = ()) -> list[str]:
+                          protocol_entries: tuple[str, ...] = (), discussion: str | None = None) -> list[str]:
         """Store an item's outcome; a case moves with it (and its submitter is told). Returns warnings."""
         require_organiser(actor)
         async with self._uow() as uow:
@@ -98,8 +101,11 @@ class MinutesService:
             if item is None:
                 raise NotFound("agenda.item_not_found")
             meeting = await self._unlocked(uow, item.meeting_id)
+            if discussion is None:  # a form without the field keeps what was written
+                known = (await uow.agenda.records(item.meeting_id)).get(item_id)
+                discussion = known.discussion if known else ""
             record = ItemRecord(item_id, outcome, text.strip(), dissent.strip(),
-                                tuple(p.strip() for p in protocol_entries if p.strip()))
+                                tuple(p.strip() for p in protocol_entries if p.strip()), discussion.strip())
             warnings = check_record(item, record)
             await uow.agenda.save_record(record)
             if item.case_id is not None:

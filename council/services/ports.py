@@ -11,7 +11,7 @@ from council.hearings import Hearing
 from council.meetings import Meeting
 from council.members import Member, Role
 from council.outbox import OutboxMessage
-from council.records import FrozenDocument
+from council.records import CasePaper, FrozenDocument
 from council.votes import Ballot, Choice, Outcome, Tally, Vote, VoterLine
 
 
@@ -98,6 +98,11 @@ class RecordRepository(Protocol):
     async def digests(self, meeting_id: int) -> dict[str, str]: ...
 
 
+class CasePaperRepository(Protocol):
+    async def for_items(self, item_ids: list[int]) -> dict[int, CasePaper]: ...
+    async def save(self, paper: CasePaper, at: datetime) -> None: ...
+
+
 class RecordRenderer(Protocol):
     """Presentation that turns a MinutesView into the referat's files (kind → bytes; implemented in cards/)."""
 
@@ -123,6 +128,7 @@ class UnitOfWork(Protocol):
     hearings: HearingRepository
     votes: VoteRepository
     records: RecordRepository
+    papers: CasePaperRepository
 
     async def __aenter__(self) -> "UnitOfWork": ...
     async def __aexit__(self, *exc: object) -> None: ...

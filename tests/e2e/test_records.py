@@ -157,3 +157,51 @@ async def test_the_notice_no_longer_prints_the_submission_deadline(bot):
 
     assert "Innkalling" in text and "Godkjenning av innkalling og saksliste" in text
     assert "Frist for innmelding" not in text and "innmelding av saker" not in text
+
+
+async def submit_case(bot, title: str, case_type: str, meeting_id: int) -> int:
+    await bot.post(execute(bot.service_url, EMMA, "case.submit", {
+        "title": title, "description": "Klinikkene registrerer ulikt.", "unit": "Medisinsk klinikk",
+        "case_type": case_type, "meeting": "first", "submission_key": title}))
+    async with bot.container.uow() as uow:
+        case = next(c for c in await uow.cases.by_submitter(EMMA.aad) if c.title == title)
+    await bot.post(execute(bot.service_url, KARI, "case.triage", {
+        "case_id": str(case.id), "version": str(case.version), "decision": "accept",
+        "meeting_id": str(meeting_id), "final_type": case_type}))
+    return case.id
+
+
+async def test_the_innkalling_names_recipients_where_apologies_go_and_a_saksframlegg_per_case(bot):
+    await council(bot)
+    bot.clock.set(datetime(2027, 1, 4, 13, 0, tzinfo=OSLO))
+    meeting_id = await add_meeting(bot, "2027-01-19")
+    case_id = await submit_case(bot, "Felles mal for fristbrudd", "beslutning", meeting_id)
+    view = await bot.container.agenda.view(meeting_id)
+    item = next(i for i in view.items if i.case_id == case_id)
+    _, body = await bot.post(execute(bot.service_url, SIGRID, "agenda.paper_show", {"item_id": str(item.id)}))
+    form = card_of(body)
+    assert "Saksframlegg" in texts_in(form) and "Innmelding 001/27" in texts_in(form)
+    assert next(n for n in nodes(form) if n.get("id") == f"background_{item.id}")["value"] == \
+        "Klinikkene registrerer ulikt."  # the case's description until edited
+    _, body = await bot.post(execute(bot.service_url, SIGRID, "agenda.paper", {
+        "item_id": str(item.id), f"background_{item.id}": "Kort bakgrunn fra sekretæren.",
+        f"proposal_{item.id}": "Rådet vedtar felles mal."}))
+    assert "Forslag til vedtak:** Rådet vedtar felles mal." in texts_in(card_of(body))
+    _, body = await bot.post(execute(bot.service_url, OLA, "agenda.paper", {
+        "item_id": str(item.id), f"background_{item.id}": "Ola prøver."}))
+    assert "Bare leder og sekretær" in texts_in(card_of(body))
+
+    _, body = await bot.post(execute(bot.service_url, KARI, "notice.publish", {"meeting_id": str(meeting_id)}))
+    card = card_of(body)
+    assert "Innmelding 001/27" in texts_in(card) and "Rådet vedtar felles mal." in texts_in(card)
+    text = pdf_text(await download(bot, link(card, "notice.pdf")))
+
+    for expected in ("Innkalling til møte i Kontorfaglig råd", "Møtedato: tirsdag 19. januar 2027",
+                     "Tid: kl. 10.00–12.00", "Sted: Møterom Tønsberg", "Til: Kari Nordmann (leder)",
+                     "Ingrid Berg (Medisinsk klinikk)", "Ola Hansen (Klinikk for kirurgi)",
+                     "Kopi: Lise Vara (vara for Ola Hansen)",
+                     "Forfall meldes til Sigrid Sekretær innen mandag 18. januar 2027.",
+                     "Saksliste", "Sak 04/27 – Felles mal for fristbrudd", "Innmelding 001/27", "Saksframlegg",
+                     "Bakgrunn", "Kort bakgrunn fra sekretæren.", "Forslag til vedtak", "Rådet vedtar felles mal."):
+        assert expected in text, expected
+    assert "Emma Innmelder" not in text.split("Saksliste")[0]  # the network gets no copy unless chosen
