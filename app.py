@@ -17,6 +17,7 @@ from bot.exports import ROUTES as EXPORT_ROUTES
 from bot.exports import ExportLinks, LinkSigner, export_handlers
 from bot.handler import RaadsbotHandler
 from bot.meetings import MeetingsFeature
+from bot.records import RecordsFeature
 from bot.reminders import RemindersFeature
 from bot.themes import ThemesFeature
 from bot.votes import VotesFeature
@@ -27,6 +28,7 @@ from calendars.graph import GraphCalendarWriter, GraphSource
 from calendars.ics import IcsSource
 from cards.case_messages import CardCaseMessages
 from cards.documents import CardRecordRenderer
+from cards.texts import t
 from cards.meeting_messages import CardMeetingMessages, standing_titles
 from cards.pask_messages import CardPaskMessages
 from cards.reminders import CardReminderMessages
@@ -45,6 +47,7 @@ from council.services.housekeeping import HousekeepingService
 from council.services.members import MemberService
 from council.services.meetings import MeetingService
 from council.services.minutes import MinutesService
+from council.services.hearings_letter import HearingLetterService
 from council.services.records import RecordService
 from council.services.outbox import OutboxService
 from council.services.pask import PaskService
@@ -80,6 +83,7 @@ class Container:
     agenda: AgendaService | None = None
     minutes: MinutesService | None = None
     records: RecordService | None = None
+    letters: HearingLetterService | None = None
     pask: PaskService | None = None
     hearings: HearingService | None = None
     votes: VoteService | None = None
@@ -157,6 +161,7 @@ def _bot(c: Container):
                                    votes_between=lambda first, last: c.votes.closed_between(first, last),
                                    renderer=CardRecordRenderer(s.tz))
         c.records = RecordService(c.uow, c.clock, c.agenda, s.plan)
+        c.letters = HearingLetterService(c.uow, c.clock, s.tz, t("app.name"), s.number_format)
         c.pask = PaskService(c.uow, c.clock, _pask_sources(s), s.tz, CardPaskMessages())
         c.hearings = HearingService(c.uow, c.clock, s.tz, HearingRules(internal_working_days_before=
                                                                         s.hearing_internal_days), s.plan)
@@ -171,13 +176,14 @@ def _bot(c: Container):
         state = ConversationState(DatabaseStorage(c.uow, c.clock))
         app[EXPORT] = export_handlers(signer, members=c.members, cases=c.cases, meetings=c.meetings,
                                       agenda=c.agenda, minutes=c.minutes, votes=c.votes, tz=s.tz,
-                                      records=c.records)
+                                      records=c.records, letters=c.letters)
         c.handler = RaadsbotHandler(
             members=c.members, conversations=c.conversations, activities=ActivityLog(c.uow, c.clock),
             conversation_state=state, cases=CasesFeature(c.cases, c.meetings, s.units, s.case_flag_days, links),
             meetings=MeetingsFeature(c.meetings, c.agenda, c.minutes, c.members, c.pask, links, c.records),
             votes=VotesFeature(c.hearings, c.votes, c.meetings, c.members, links, s.tz),
             themes=ThemesFeature(c.themes), reminders=RemindersFeature(c.reminders))
+        RecordsFeature(c.letters, c.hearings, links).register(c.handler.actions)  # the høringssvar letter
         app[MESSAGES] = messages_route(c.adapter, c.handler.on_turn, s.anonymous, s.tenant_allow_list)
         yield
         await c.pask.close()

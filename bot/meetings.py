@@ -132,7 +132,8 @@ class MeetingsFeature:
         view = await self._agenda.view(meeting_id)
         others = [m for m in await self._meetings.upcoming() if m.id != meeting_id]
         return agenda_card(view, others, self._meetings.rules, locale, actor.is_organiser,
-                           pdf_url=self._links.document("notice.pdf", meeting_id), **extra)
+                           pdf_url=self._links.document("notice.pdf", meeting_id),
+                           docx_url=self._links.document("notice.docx", meeting_id), **extra)
 
     async def next_agenda(self, actor: Member, locale: str | None) -> dict:
         upcoming = await self._meetings.upcoming()
@@ -215,6 +216,7 @@ class MeetingsFeature:
         return minutes_card(await self._minutes.view(meeting_id), await self._members.members(), locale,
                             pdf_url=self._links.document("minutes.pdf", meeting_id),
                             md_url=self._links.document("minutes.md", meeting_id), can_approve=actor.is_leader,
+                            docx_url=self._links.document("minutes.docx", meeting_id),
                             **extra)
 
     async def latest_minutes(self, actor: Member, locale: str | None) -> dict:

@@ -113,6 +113,8 @@ HEARING_SAVE = "hearing.save"  # {hearing_id?, version?, pii_confirmed?, keep_dr
 # their_reference, our_reference (Vår referanse / saksnummer), journal_number, received (date),
 # external_deadline (date), internal_deadline (date, optional: empty = the default working days before), links,
 # owner (AAD id ChoiceSet), draft_text, draft_link
+HEARING_LETTER = "hearing.letter"  # {hearing_id}
+HEARING_SENT = "hearing.sent"  # {hearing_id, version}; inputs journal_<id>
 HEARING_STATUS = "hearing.status"  # {hearing_id, version}; inputs status_<id>, decision_<id>?, response_<id>?
 HEARING_AGENDA = "hearing.agenda"  # {hearing_id, version}; input meeting_<id>
 VOTE_FORM = "vote.form"  # {hearing_id?}

@@ -234,15 +234,15 @@ def follow_up_lines(view: AgendaView, locale: str | None) -> list[dict]:
 
 def agenda_card(view: AgendaView, other_meetings: list[Meeting], rules: DeadlineRules, locale: str | None,
                 editable: bool, message: str | None = None, error: str | None = None,
-                pdf_url: str | None = None) -> dict:
+                pdf_url: str | None = None, docx_url: str | None = None) -> dict:
     """'Saksliste – {date}': the items in order; for leader and secretary (`editable`) the tools to arrange them."""
     return within_budget(lambda level: _agenda_card(view, other_meetings, rules, locale, editable, message, error,
-                                                    pdf_url, *level), AGENDA_LEVELS)
+                                                    pdf_url, *level, docx_url=docx_url), AGENDA_LEVELS)
 
 
 def _agenda_card(view: AgendaView, other_meetings: list[Meeting], rules: DeadlineRules, locale: str | None,
                  editable: bool, message: str | None, error: str | None, pdf_url: str | None, links_shown: int,
-                 targets_shown: int) -> dict:
+                 targets_shown: int, docx_url: str | None = None) -> dict:
     meeting = view.meeting
     body = heading_blocks(t("agenda.title", locale, date=format_date(meeting.date, locale, weekday=True)),
                           message, error)
@@ -291,6 +291,8 @@ def _agenda_card(view: AgendaView, other_meetings: list[Meeting], rules: Deadlin
         if not meeting.notice_published:
             actions.append(execute(t("agenda.publish", locale), NOTICE_PUBLISH, {"meeting_id": str(meeting.id)},
                                    validate=False))
+    if docx_url:
+        actions.append({"type": "Action.OpenUrl", "title": t("records.notice_docx", locale), "url": docx_url})
     if pdf_url:
         actions.append({"type": "Action.OpenUrl", "title": t("agenda.pdf", locale), "url": pdf_url})
     return card(body, actions)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from cards.docx import render_docx
 from cards.record_models import hearing_letter_model, minutes_model, notice_model
 from cards.records_md import render_markdown
 from cards.records_pdf import render_pdf
@@ -20,12 +21,12 @@ MEDIA_TYPES = {"pdf": "application/pdf", "md": "text/markdown",
 
 def notice_files(view: NoticeView, tz: ZoneInfo) -> dict[str, bytes]:
     model = notice_model(view, tz)
-    return {"notice.pdf": render_pdf(model)}
+    return {"notice.pdf": render_pdf(model), "notice.docx": render_docx(model)}
 
 
 def hearing_files(view: HearingLetterView, tz: ZoneInfo) -> dict[str, bytes]:
     model = hearing_letter_model(view, tz)
-    return {"horingssvar.pdf": render_pdf(model)}
+    return {"horingssvar.pdf": render_pdf(model), "horingssvar.docx": render_docx(model)}
 
 
 class CardRecordRenderer:
@@ -36,4 +37,5 @@ class CardRecordRenderer:
 
     def minutes(self, view: MinutesView) -> dict[str, bytes]:
         model = minutes_model(view, self._tz)
-        return {"minutes.pdf": render_pdf(model), "minutes.md": render_markdown(model).encode("utf-8")}
+        return {"minutes.pdf": render_pdf(model), "minutes.docx": render_docx(model),
+                "minutes.md": render_markdown(model).encode("utf-8")}

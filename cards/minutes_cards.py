@@ -128,7 +128,7 @@ def _person_choices(members: list[Member], present: Collection[str], default: Me
 def minutes_card(view: MinutesView, members: list[Member], locale: str | None, message: str | None = None,
                  warnings: Iterable[str] = (), error: str | None = None, pdf_url: str | None = None,
                  md_url: str | None = None, can_approve: bool = False, *,
-                 focus: Collection[int] | None = None) -> dict:
+                 focus: Collection[int] | None = None, docx_url: str | None = None) -> dict:
     """'Referat – {date}': attendance, then per item what is recorded and forms to write it and add follow-up.
 
     The richest FormLevel that fits in a Teams message is used. `focus` (item ids) limits the forms to those
@@ -136,7 +136,7 @@ def minutes_card(view: MinutesView, members: list[Member], locale: str | None, m
     """
     warnings = tuple(warnings)
     build = lambda level, extra=frozenset(): _minutes_card(  # noqa: E731
-        view, members, locale, message, warnings, error, pdf_url, md_url, can_approve, level, focus, extra)
+        view, members, locale, message, warnings, error, pdf_url, md_url, can_approve, level, focus, extra, docx_url)
     payload = within_budget(build, FORM_LEVELS)
     if card_size(payload) <= CARD_BUDGET:
         return payload
@@ -154,7 +154,7 @@ def minutes_card(view: MinutesView, members: list[Member], locale: str | None, m
 def _minutes_card(view: MinutesView, members: list[Member], locale: str | None, message: str | None,
                   warnings: tuple[str, ...], error: str | None, pdf_url: str | None, md_url: str | None,
                   can_approve: bool, level: FormLevel, focus: Collection[int] | None,
-                  also_recorded: frozenset[int] = frozenset()) -> dict:
+                  also_recorded: frozenset[int] = frozenset(), docx_url: str | None = None) -> dict:
     meeting = view.agenda.meeting
     body = heading_blocks(t("minutes.title", locale, date=format_date(meeting.date, locale, weekday=True)),
                           message, error)
@@ -207,7 +207,7 @@ def _minutes_card(view: MinutesView, members: list[Member], locale: str | None, 
         actions.append(execute(t("minutes.publish", locale), MINUTES_PUBLISH, data, validate=False))
         if can_approve:
             actions.append(execute(t("minutes.approve", locale), MINUTES_APPROVE, data, validate=False))
-    actions += _download_actions(locale, pdf_url, md_url)
+    actions += _download_actions(locale, pdf_url, md_url, docx_url)
     return card(body, actions)
 
 
@@ -275,8 +275,10 @@ def _discussion_label(item: AgendaItem) -> str:
     return "records.any_other_points" if item.kind is ItemKind.ANY_OTHER else "records.discussion_label"
 
 
-def _download_actions(locale: str | None, pdf_url: str | None, md_url: str | None) -> list[dict]:
-    actions = []
+def _download_actions(locale: str | None, pdf_url: str | None, md_url: str | None,
+                      docx_url: str | None = None) -> list[dict]:
+    actions = [{"type": "Action.OpenUrl", "title": t("records.minutes_docx", locale), "url": docx_url}] if docx_url \
+        else []
     if pdf_url:
         actions.append({"type": "Action.OpenUrl", "title": t("minutes.pdf", locale), "url": pdf_url})
     if md_url:

@@ -1,6 +1,22 @@
 """English texts for the council's records (the archive documents themselves are always in bokmål)."""
 
 TEXTS = {
+    "records.minutes_docx": "Download the minutes (Word)",
+    "records.notice_docx": "Download the notice (Word)",
+    "letter.button": "Response letter",
+    "letter.title": "Consultation response – {title}",
+    "letter.to": "To",
+    "letter.signed_by": "Signed by",
+    "letter.sent": "Sent. Registry entry number: {reference}",
+    "letter.confirm_hint": "Download the letter, send it from the records system and confirm here with the registry "
+                           "entry number. Only then does the hearing get the status “Sent”.",
+    "letter.docx": "Download the response (Word)",
+    "letter.pdf": "Download the response (PDF)",
+    "letter.confirm": "Confirm the response was sent",
+    "letter.journal_label": "Registry entry or document number (e.g. 26/04567-3)",
+    "letter.confirm_save": "Confirm sent",
+    "letter.back": "Back to the hearings",
+    "letter.confirmed": "The hearing has the status “Sent”.",
     "records.paper_title": "Case paper – {item}",
     "records.back_to_agenda": "Back to the agenda",
     "records.paper": "Case paper",

@@ -1,6 +1,22 @@
 """Bokmål texts for the council's records: attendance per seat, Møteleder/Referent, approval, frozen documents."""
 
 TEXTS = {
+    "records.minutes_docx": "Last ned referat (Word)",
+    "records.notice_docx": "Last ned innkalling (Word)",
+    "letter.button": "Høringssvar (brev)",
+    "letter.title": "Høringssvar – {title}",
+    "letter.to": "Til",
+    "letter.signed_by": "Underskrives av",
+    "letter.sent": "Sendt. Journalpostnummer: {reference}",
+    "letter.confirm_hint": "Last ned brevet, send det fra arkivsystemet og bekreft her med journalpostnummeret. "
+                           "Først da får høringen status «Sendt».",
+    "letter.docx": "Last ned høringssvar (Word)",
+    "letter.pdf": "Last ned høringssvar (PDF)",
+    "letter.confirm": "Bekreft at svaret er sendt",
+    "letter.journal_label": "Journalpostnummer eller dokumentnummer (f.eks. 26/04567-3)",
+    "letter.confirm_save": "Bekreft sendt",
+    "letter.back": "Tilbake til høringene",
+    "letter.confirmed": "Høringen har status «Sendt».",
     "records.paper_title": "Saksframlegg – {item}",
     "records.back_to_agenda": "Tilbake til sakslisten",
     "records.paper": "Saksframlegg",
