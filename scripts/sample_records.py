@@ -47,7 +47,7 @@ def demo() -> tuple[NoticeView, MinutesView, HearingLetterView]:
     meeting = Meeting(1, date(2027, 1, 19), time(10), time(12), "Møterom Tønsberg, bygg 5",
                       notice_published_at=datetime(2027, 1, 12, 6, 0, tzinfo=UTC), minutes_status="godkjent",
                       minutes_approved_at=datetime(2027, 2, 16, 9, 20, tzinfo=UTC), minutes_approved_via="moete",
-                      minutes_approved_in="Sak 06/27")
+                      minutes_approved_in="Sak 09/27")
     cases = {1: _case(1, "Felles mal for registrering av fristbrudd", "Klinikkene registrerer fristbrudd ulikt i "
                       "DIPS. Medisinsk klinikk foreslår en felles mal og en kort opplæring for sekretærene.",
                       CaseType.BESLUTNING, ["https://kvalitet.siv.no/docs/pub/DOK25824.pdf"]),
@@ -101,7 +101,7 @@ def demo() -> tuple[NoticeView, MinutesView, HearingLetterView]:
     nxt = Meeting(2, date(2027, 2, 16), time(10), time(12), "Teams")
     minutes = MinutesView(agenda, records, actions, (), attendance_sheet(list(MEMBERS), attendance), nxt,
                           {}, {22: hearing})
-    letter = HearingLetterView(hearing, KARI, "Kontorfaglig råd", date(2027, 2, 17), "Sak 03/27", meeting.date)
+    letter = HearingLetterView(hearing, KARI, "Kontorfaglig råd", date(2027, 2, 17), "Sak 06/27", meeting.date)
     return notice, minutes, letter
 
 

@@ -64,7 +64,7 @@ def test_the_referat_reads_the_same_in_pdf_word_and_markdown():
                 "Andre til stede", "Saksopplysninger/drøfting", "Enstemmig.", "Dissens", "Protokolltilførsel",
                 "a) Praksisplasser for helsesekretærelever våren 2027", "b) Nytt fra DIPS-superbrukerne",
                 "Sirkulasjonsvedtak siden forrige møte", "Neste møte: tirsdag 16. februar 2027",
-                "Godkjent i sak 06/27 den 16. februar 2027", "Innmelding 014/26"]
+                "Godkjent i sak 09/27 den 16. februar 2027", "Innmelding 014/26"]
     texts = {"pdf": pdf_text(FILES["minutes.pdf"]), "docx": docx_text(FILES["minutes.docx"]),
              "md": FILES["minutes.md"].decode()}
     for fmt, text in texts.items():
@@ -92,7 +92,7 @@ def test_the_horingssvar_is_a_letter_with_references_the_decision_and_the_leader
     for text in (pdf_text(FILES["horingssvar.pdf"]), docx_text(FILES["horingssvar.docx"])):
         for expected in ("Sykehuset i Vestfold HF", "Helsedirektoratet", "Vår ref.:", "2026/04567", "Deres ref.:",
                          "26/12345-3", "Dato:", "17. februar 2027", "Høringssvar – Forskrift om pasientadministrative",
-                         "Kontorfaglig råd støtter forslaget", "behandlet i Kontorfaglig råd i sak 03/27",
+                         "Kontorfaglig råd støtter forslaget", "behandlet i Kontorfaglig råd i sak 06/27",
                          "Med vennlig hilsen", "Kari Nordmann", "Leder, Kontorfaglig råd"):
             assert expected in text, expected
 
