@@ -160,7 +160,7 @@ def _bot(c: Container):
         c.minutes = MinutesService(c.uow, c.clock, c.agenda, meeting_messages, case_messages, c.meetings.today,
                                    votes_between=lambda first, last: c.votes.closed_between(first, last),
                                    renderer=CardRecordRenderer(s.tz))
-        c.records = RecordService(c.uow, c.clock, c.agenda, s.plan)
+        c.records = RecordService(c.uow, c.clock, c.agenda, s.plan, copy_network=s.notice_copy_network)
         c.letters = HearingLetterService(c.uow, c.clock, s.tz, t("app.name"), s.number_format)
         c.pask = PaskService(c.uow, c.clock, _pask_sources(s), s.tz, CardPaskMessages())
         c.hearings = HearingService(c.uow, c.clock, s.tz, HearingRules(internal_working_days_before=

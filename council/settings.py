@@ -60,6 +60,7 @@ class Settings:
     deadlines: DeadlineRules = field(default_factory=DeadlineRules)
     case_flag_days: int = 30
     triage_to_channel: bool = True
+    notice_copy_network: bool = False  # the innkalling's «Kopi» also lists the leadership network
     pask_ics: str = ""
     pask_graph: tuple[str, str, str, str] | None = None  # tenant, client id, secret, mailbox
     pask_titles: str = "PASK"
@@ -120,6 +121,7 @@ class Settings:
                 minutes_days_after=_whole(env, "COUNCIL_MINUTES_DAYS", 7)),
             case_flag_days=_whole(env, "COUNCIL_CASE_FLAG_DAYS", 30),
             triage_to_channel=_triage_to(get("COUNCIL_TRIAGE_TO")),
+            notice_copy_network=_yes_no(get("COUNCIL_NOTICE_COPY_NETWORK"), "COUNCIL_NOTICE_COPY_NETWORK"),
             pask_ics=get("PASK_ICS"),
             pask_graph=_graph(get),
             pask_titles=get("PASK_TITLE_FILTER") or "PASK",
@@ -256,6 +258,14 @@ def _whole(env: Mapping[str, str], name: str, default: int, unit: str = "days", 
     if not raw.isdigit() or int(raw) > maximum:
         raise SettingsError(f"{name}={raw!r} must be a whole number of {unit} between 0 and {maximum}.")
     return int(raw)
+
+
+def _yes_no(raw: str, name: str) -> bool:
+    if raw.lower() in ("", "false", "nei", "no", "0"):
+        return False
+    if raw.lower() in ("true", "ja", "yes", "1"):
+        return True
+    raise SettingsError(f"{name}={raw!r} must be true or false.")
 
 
 def _triage_to(raw: str) -> bool:

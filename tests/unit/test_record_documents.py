@@ -113,3 +113,11 @@ def test_an_organisations_own_template_keeps_its_letterhead_and_loses_its_sample
 def test_a_letter_decided_by_a_vote_says_so():
     model = hearing_letter_model(replace(LETTER, decided_in="", decided_on=date(2027, 2, 3)), OSLO)
     assert "vedtatt av Kontorfaglig råd ved avstemning 3. februar 2027" in model.groups[0].sections[0].parts[-1].text
+
+
+def test_the_leadership_network_is_copied_only_when_chosen():
+    from cards.record_models import notice_model
+
+    copy = lambda view: {f.label: f.value for f in notice_model(view, OSLO).facts}["Kopi"]  # noqa: E731
+    assert copy(NOTICE) == "Lise Vara (vara for Ola Hansen)"
+    assert copy(replace(NOTICE, copy_network=True)) == "Lise Vara (vara for Ola Hansen)\nNils Nettverk"

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import hashlib
+
+import pytest
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
@@ -69,3 +71,12 @@ def test_a_frozen_document_keeps_its_bytes_and_their_sha256():
 
     assert frozen.sha256 == hashlib.sha256(b"%PDF-1.7 x").hexdigest()
     assert frozen.body == b"%PDF-1.7 x"
+
+
+def test_the_network_gets_a_copy_of_the_notice_only_when_the_setting_says_so():
+    from council.settings import Settings, SettingsError
+
+    assert Settings.from_env({}).notice_copy_network is False
+    assert Settings.from_env({"COUNCIL_NOTICE_COPY_NETWORK": "ja"}).notice_copy_network is True
+    with pytest.raises(SettingsError, match="COUNCIL_NOTICE_COPY_NETWORK"):
+        Settings.from_env({"COUNCIL_NOTICE_COPY_NETWORK": "kanskje"})
