@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import hashlib
-
-import pytest
 from dataclasses import replace
 from datetime import UTC, date, datetime
+
+import pytest
 
 from cards.records import approval_line, seat_lines
 from council.meetings import Meeting
