@@ -176,7 +176,8 @@ def _bot(c: Container):
         state = ConversationState(DatabaseStorage(c.uow, c.clock))
         app[EXPORT] = export_handlers(signer, members=c.members, cases=c.cases, meetings=c.meetings,
                                       agenda=c.agenda, minutes=c.minutes, votes=c.votes, tz=s.tz,
-                                      records=c.records, letters=c.letters)
+                                      records=c.records, letters=c.letters,
+                                      archive_codes=(s.archive_access_code, s.archive_legal_basis))
         c.handler = RaadsbotHandler(
             members=c.members, conversations=c.conversations, activities=ActivityLog(c.uow, c.clock),
             conversation_state=state, cases=CasesFeature(c.cases, c.meetings, s.units, s.case_flag_days, links),

@@ -12,13 +12,13 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from cards.documents import hearing_files, notice_files
+from cards.documents import archive_package, hearing_files, notice_files
 from cards.exports import cases_csv
 from cards.plan_ics import meetings_ics
 from cards.texts import t
 from cards.votes import vote_result_csv, vote_result_pdf
 from council.cases import CaseFilter, CaseStatus, CaseType
-from council.errors import DomainError
+from council.errors import DomainError, InvalidInput
 
 log = logging.getLogger(__name__)
 REGISTER_PATH = "/exports/saksregister.csv"
@@ -28,7 +28,7 @@ REGISTER_LIFETIME = timedelta(minutes=15)
 DOCUMENT_LIFETIME = timedelta(days=120)  # links in channel posts must outlive the approval of the minutes
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DOCUMENTS = {"notice.pdf": "application/pdf", "notice.docx": DOCX, "minutes.pdf": "application/pdf",
-             "minutes.docx": DOCX, "minutes.md": "text/markdown"}
+             "minutes.docx": DOCX, "minutes.md": "text/markdown", "arkiv.zip": "application/zip"}
 LETTER_PATH = "/exports/horinger/{hearing_id}/{kind}"
 LETTER_DOCUMENTS = {"horingssvar.pdf": "application/pdf", "horingssvar.docx": DOCX}
 VOTE_PATH = "/exports/avstemninger/{vote_id}/{kind}"
@@ -105,7 +105,7 @@ def _refused() -> web.Response:
 
 
 def export_handlers(signer: LinkSigner, *, members, cases, meetings, agenda, minutes, votes, tz,
-                    records=None, letters=None) -> dict:
+                    records=None, letters=None, archive_codes: tuple[str, str] = ("", "")) -> dict:
     """Handlers by route name; app.py registers the routes before the services exist."""
     async def register(request: web.Request) -> web.Response:
         params = signer.verify(REGISTER_PATH, request.query)
@@ -128,14 +128,19 @@ def export_handlers(signer: LinkSigner, *, members, cases, meetings, agenda, min
             return _refused()
         try:
             body = await _document(kind, int(raw_id))
+        except InvalidInput as error:  # e.g. the archive package of minutes not yet approved
+            return web.Response(status=409, text=t(error.key), charset="utf-8")
         except DomainError:
             return web.Response(status=404, text=t("meetings.not_found"), charset="utf-8")
-        name = "innkalling" if kind.startswith("notice.") else "referat"
+        name = {"notice": "innkalling", "minutes": "referat", "arkiv": "arkivpakke"}[kind.split(".")[0]]
         return _file(body, DOCUMENTS[kind], f"{name}-{raw_id}.{kind.split('.')[1]}")
 
     async def _document(kind: str, meeting_id: int) -> bytes:
         if kind.startswith("notice."):
             return notice_files(await records.notice(meeting_id), tz)[kind]
+        if kind == "arkiv.zip":
+            view, frozen = await minutes.archive_parts(meeting_id)
+            return archive_package(view, frozen, await records.notice(meeting_id), tz, *archive_codes)
         return await minutes.document(meeting_id, kind)  # approved minutes: the bytes frozen at approval
 
     async def plan(request: web.Request) -> web.Response:

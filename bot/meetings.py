@@ -217,6 +217,7 @@ class MeetingsFeature:
                             pdf_url=self._links.document("minutes.pdf", meeting_id),
                             md_url=self._links.document("minutes.md", meeting_id), can_approve=actor.is_leader,
                             docx_url=self._links.document("minutes.docx", meeting_id),
+                            archive_url=self._links.document("arkiv.zip", meeting_id),
                             **extra)
 
     async def latest_minutes(self, actor: Member, locale: str | None) -> dict:

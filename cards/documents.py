@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from cards.archive import ArchiveFile, archive_metadata, archive_zip
 from cards.docx import render_docx
 from cards.record_models import hearing_letter_model, minutes_model, notice_model
 from cards.records_md import render_markdown
 from cards.records_pdf import render_pdf
 
 if TYPE_CHECKING:
+    from council.records import FrozenDocument
     from council.services.hearings_letter import HearingLetterView
     from council.services.minutes import MinutesView
     from council.services.records import NoticeView
@@ -27,6 +29,23 @@ def notice_files(view: NoticeView, tz: ZoneInfo) -> dict[str, bytes]:
 def hearing_files(view: HearingLetterView, tz: ZoneInfo) -> dict[str, bytes]:
     model = hearing_letter_model(view, tz)
     return {"horingssvar.pdf": render_pdf(model), "horingssvar.docx": render_docx(model)}
+
+
+def archive_package(view: MinutesView, frozen: dict[str, FrozenDocument], notice: NoticeView, tz: ZoneInfo,
+                    access_code: str = "", legal_basis: str = "") -> bytes:
+    """One zip per approved meeting for the archive: referat (frozen PDF/A + Word), innkalling with the
+    saksframlegg (PDF/A + Word), metadata.json and metadata-noark5.xml."""
+    day = view.agenda.meeting.date.isoformat()
+    notice_docs = notice_files(notice, tz)
+    files = [ArchiveFile(f"referat-{day}.pdf", f"Referat {day}", "Møtereferat", "hoveddokument", "PDF/A-2b",
+                         frozen["minutes.pdf"].body),
+             ArchiveFile(f"referat-{day}.docx", f"Referat {day}", "Møtereferat", "vedlegg", "DOCX",
+                         frozen["minutes.docx"].body),
+             ArchiveFile(f"innkalling-{day}.pdf", f"Innkalling og saksframlegg {day}", "Møteinnkalling", "vedlegg",
+                         "PDF/A-2b", notice_docs["notice.pdf"]),
+             ArchiveFile(f"innkalling-{day}.docx", f"Innkalling og saksframlegg {day}", "Møteinnkalling", "vedlegg",
+                         "DOCX", notice_docs["notice.docx"])]
+    return archive_zip(files, archive_metadata(view, files, access_code, legal_basis, tz))
 
 
 class CardRecordRenderer:

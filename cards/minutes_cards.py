@@ -128,7 +128,8 @@ def _person_choices(members: list[Member], present: Collection[str], default: Me
 def minutes_card(view: MinutesView, members: list[Member], locale: str | None, message: str | None = None,
                  warnings: Iterable[str] = (), error: str | None = None, pdf_url: str | None = None,
                  md_url: str | None = None, can_approve: bool = False, *,
-                 focus: Collection[int] | None = None, docx_url: str | None = None) -> dict:
+                 focus: Collection[int] | None = None, docx_url: str | None = None,
+                 archive_url: str | None = None) -> dict:
     """'Referat – {date}': attendance, then per item what is recorded and forms to write it and add follow-up.
 
     The richest FormLevel that fits in a Teams message is used. `focus` (item ids) limits the forms to those
@@ -136,7 +137,8 @@ def minutes_card(view: MinutesView, members: list[Member], locale: str | None, m
     """
     warnings = tuple(warnings)
     build = lambda level, extra=frozenset(): _minutes_card(  # noqa: E731
-        view, members, locale, message, warnings, error, pdf_url, md_url, can_approve, level, focus, extra, docx_url)
+        view, members, locale, message, warnings, error, pdf_url, md_url, can_approve, level, focus, extra, docx_url,
+        archive_url)
     payload = within_budget(build, FORM_LEVELS)
     if card_size(payload) <= CARD_BUDGET:
         return payload
@@ -154,7 +156,8 @@ def minutes_card(view: MinutesView, members: list[Member], locale: str | None, m
 def _minutes_card(view: MinutesView, members: list[Member], locale: str | None, message: str | None,
                   warnings: tuple[str, ...], error: str | None, pdf_url: str | None, md_url: str | None,
                   can_approve: bool, level: FormLevel, focus: Collection[int] | None,
-                  also_recorded: frozenset[int] = frozenset(), docx_url: str | None = None) -> dict:
+                  also_recorded: frozenset[int] = frozenset(), docx_url: str | None = None,
+                  archive_url: str | None = None) -> dict:
     meeting = view.agenda.meeting
     body = heading_blocks(t("minutes.title", locale, date=format_date(meeting.date, locale, weekday=True)),
                           message, error)
@@ -208,6 +211,8 @@ def _minutes_card(view: MinutesView, members: list[Member], locale: str | None, 
         if can_approve:
             actions.append(execute(t("minutes.approve", locale), MINUTES_APPROVE, data, validate=False))
     actions += _download_actions(locale, pdf_url, md_url, docx_url)
+    if locked and archive_url:
+        actions.append({"type": "Action.OpenUrl", "title": t("records.archive", locale), "url": archive_url})
     return card(body, actions)
 
 

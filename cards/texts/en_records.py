@@ -1,6 +1,8 @@
 """English texts for the council's records (the archive documents themselves are always in bokmål)."""
 
 TEXTS = {
+    "records.archive": "Download the archive package (minutes, notice, metadata)",
+    "records.not_approved": "The archive package can be downloaded once the minutes are approved.",
     "records.minutes_docx": "Download the minutes (Word)",
     "records.notice_docx": "Download the notice (Word)",
     "letter.button": "Response letter",

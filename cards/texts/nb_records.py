@@ -1,6 +1,8 @@
 """Bokmål texts for the council's records: attendance per seat, Møteleder/Referent, approval, frozen documents."""
 
 TEXTS = {
+    "records.archive": "Last ned arkivpakke (referat, innkalling, metadata)",
+    "records.not_approved": "Arkivpakken kan lastes ned når referatet er godkjent.",
     "records.minutes_docx": "Last ned referat (Word)",
     "records.notice_docx": "Last ned innkalling (Word)",
     "letter.button": "Høringssvar (brev)",

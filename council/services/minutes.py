@@ -14,7 +14,7 @@ from council.members import Member, require_organiser
 from council.minutes import (CASE_STATUS, ActionItem, ActionStatus, Attendance, ItemRecord, MinutesStatus,
                              Outcome, check_action, check_record)
 from council.outbox import Operation
-from council.records import GUESTS_MAX, ApprovalRoute, AttendanceSheet, attendance_sheet, freeze
+from council.records import GUESTS_MAX, ApprovalRoute, AttendanceSheet, FrozenDocument, attendance_sheet, freeze
 from council.services.agenda import AgendaService, AgendaView
 from council.services.outbox import queue
 from council.services.ports import CaseMessages, MeetingMessages, RecordRenderer, UnitOfWork, UnitOfWorkFactory
@@ -86,6 +86,23 @@ class MinutesService:
         if kind not in rendered:
             raise NotFound("meetings.not_found")
         return rendered[kind]
+
+    async def archive_parts(self, meeting_id: int) -> tuple[MinutesView, dict[str, FrozenDocument]]:
+        """For the archive package: the approved minutes' view and their frozen documents."""
+        async with self._uow() as uow:
+            meeting = await uow.meetings.get(meeting_id)
+            if meeting is None:
+                raise NotFound("meetings.not_found")
+            if not meeting.minutes_locked:
+                raise InvalidInput("records.not_approved")
+            frozen = {kind: doc for kind in ("minutes.pdf", "minutes.docx")
+                      if (doc := await uow.records.get(meeting_id, kind)) is not None}
+            view = await self._view(uow, meeting_id)
+        if set(frozen) != {"minutes.pdf", "minutes.docx"}:  # approved before documents were frozen
+            rendered = self._require_renderer().minutes(view)
+            frozen = {kind: frozen.get(kind) or freeze(kind, rendered[kind], meeting.minutes_approved_at)
+                      for kind in ("minutes.pdf", "minutes.docx")}
+        return view, frozen
 
     def _require_renderer(self) -> RecordRenderer:
         if self.renderer is None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
+import zipfile
 from datetime import date, datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -11,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from pypdf import PdfReader
 
+from council.errors import InvalidInput
 from tests.e2e.harness import start_bot
 from tests.e2e.teams import EMMA, INGRID, KARI, LISE, OLA, SIGRID, card_of, execute, install_in_team, nodes, texts_in
 
@@ -88,6 +91,8 @@ async def test_an_approved_referat_downloads_byte_identical_a_month_later(bot):
     february = await add_meeting(bot, "2027-02-16")
     bot.clock.set(datetime(2027, 1, 19, 13, 0, tzinfo=OSLO))
     await write_minutes(bot, january)
+    with pytest.raises(InvalidInput):  # no archive package before approval
+        await bot.container.minutes.archive_parts(january)
     _, body = await bot.post(execute(bot.service_url, KARI, "minutes.approve", {"meeting_id": str(january)}))
     approved = card_of(body)
     assert "Godkjent ved sirkulasjon den 19. januar 2027 kl. 13.00" in texts_in(approved)
@@ -108,6 +113,12 @@ async def test_an_approved_referat_downloads_byte_identical_a_month_later(bot):
     assert "Nytt punkt i februar" not in pdf_text(first_pdf)
     card = await minutes_card(bot, january)
     assert await download(bot, link(card, "minutes.pdf")) == first_pdf  # a fresh link, the same bytes
+    with zipfile.ZipFile(io.BytesIO(await download(bot, link(card, "arkiv.zip")))) as package:
+        assert package.read("referat-2027-01-19.pdf") == first_pdf
+        metadata = json.loads(package.read("metadata.json"))
+        assert metadata["godkjent"]["maate"] == "sirkulasjon" and metadata["moeteleder"] == "Kari Nordmann"
+        assert metadata["dokumenter"][0]["sjekksum"] == hashlib.sha256(first_pdf).hexdigest()
+        assert b"<moetemappe>" in package.read("metadata-noark5.xml")
 
 
 async def test_attendance_is_per_seat_with_the_deputy_named_once_and_no_network_or_unused_deputies(bot):

@@ -121,3 +121,37 @@ def test_the_leadership_network_is_copied_only_when_chosen():
     copy = lambda view: {f.label: f.value for f in notice_model(view, OSLO).facts}["Kopi"]  # noqa: E731
     assert copy(NOTICE) == "Lise Vara (vara for Ola Hansen)"
     assert copy(replace(NOTICE, copy_network=True)) == "Lise Vara (vara for Ola Hansen)\nNils Nettverk"
+
+
+def test_the_archive_package_holds_the_documents_and_metadata_in_json_and_noark_style_xml():
+    import json
+    import zipfile
+    from xml.etree import ElementTree
+
+    from cards.archive import NAMESPACE
+    from cards.documents import archive_package
+    from council.records import freeze
+
+    frozen = {kind: freeze(kind, FILES[kind], MINUTES.agenda.meeting.minutes_approved_at)
+              for kind in ("minutes.pdf", "minutes.docx")}
+    body = archive_package(MINUTES, frozen, NOTICE, OSLO, "U", "Offl. § 14")
+    with zipfile.ZipFile(io.BytesIO(body)) as package:
+        names = set(package.namelist())
+        metadata = json.loads(package.read("metadata.json"))
+        xml = ElementTree.fromstring(package.read("metadata-noark5.xml"))
+        referat = package.read("referat-2027-01-19.pdf")
+
+    assert names == {"referat-2027-01-19.pdf", "referat-2027-01-19.docx", "innkalling-2027-01-19.pdf",
+                     "innkalling-2027-01-19.docx", "metadata.json", "metadata-noark5.xml"}
+    assert referat == FILES["minutes.pdf"]
+    assert metadata["skjerming"] == {"tilgangskode": "U", "skjermingshjemmel": "Offl. § 14"}
+    assert metadata["godkjent"]["sak"] == "Sak 09/27" and metadata["moetedato"] == "2027-01-19"
+    assert [d["tilknyttetRegistreringSom"] for d in metadata["dokumenter"]].count("hoveddokument") == 1
+    assert {s["saksnummer"] for s in metadata["saker"]} >= {"Sak 04/27", "Sak 06/27"}
+    ns = {"a": NAMESPACE}
+    assert xml.find("a:moetemappe/a:skjerming/a:skjermingshjemmel", ns).text == "Offl. § 14"
+    assert len(xml.findall("a:moetemappe/a:moetesak", ns)) == len(MINUTES.agenda.items)
+    assert len(xml.findall("a:moetemappe/a:moeteregistrering/a:dokumentbeskrivelse", ns)) == 4
+    with zipfile.ZipFile(io.BytesIO(archive_package(MINUTES, frozen, NOTICE, OSLO))) as open_package:
+        assert json.loads(open_package.read("metadata.json"))["skjerming"]["tilgangskode"] is None
+        assert b"skjerming" not in open_package.read("metadata-noark5.xml")
