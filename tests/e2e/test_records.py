@@ -216,3 +216,26 @@ async def test_the_innkalling_names_recipients_where_apologies_go_and_a_saksfram
                      "Bakgrunn", "Kort bakgrunn fra sekretæren.", "Forslag til vedtak", "Rådet vedtar felles mal."):
         assert expected in text, expected
     assert "Emma Innmelder" not in text.split("Saksliste")[0]  # the network gets no copy unless chosen
+
+
+async def test_bad_requests_for_records_get_clear_answers_and_never_a_server_error(bot):
+    await council(bot)
+    meeting_id = await add_meeting(bot, "2027-01-19")
+    await bot.post(execute(bot.service_url, SIGRID, "hearing.save", {
+        "title": "Høring uten vedtak", "sender": "Helsedirektoratet", "received": "2026-12-02",
+        "external_deadline": "2027-02-26", "internal_deadline": "2027-02-12"}))
+    [line] = await bot.container.hearings.register_view(await member(bot, SIGRID))
+    cases = [(SIGRID, "hearing.letter", {"hearing_id": str(line.hearing.id)}, "når rådet har vedtatt svaret"),
+             (SIGRID, "hearing.letter", {"hearing_id": "999"}, "Fant ikke høringen"),
+             (OLA, "hearing.letter", {"hearing_id": str(line.hearing.id)}, "Bare leder og sekretær"),
+             (KARI, "hearing.sent", {"hearing_id": str(line.hearing.id), "version": "1"}, "Oppgi høringssvaret"),
+             (OLA, "agenda.paper_show", {"item_id": "1"}, "Bare leder og sekretær"),
+             (SIGRID, "agenda.paper_show", {"item_id": "999"}, "Fant ikke saken"),
+             (SIGRID, "agenda.paper", {"item_id": "1", "background_1": "x" * 4001}, "høyst 4000 tegn")]
+    for user, verb, data, expected in cases:
+        status, body = await bot.post(execute(bot.service_url, user, verb, data))
+        assert status == 200 and expected in texts_in(card_of(body)), (verb, data)
+    for path in (f"/exports/moter/{meeting_id}/arkiv.zip", "/exports/horinger/1/horingssvar.pdf",
+                 "/exports/horinger/x/horingssvar.docx", f"/exports/moter/{meeting_id}/notice.odt"):
+        async with bot._session.get(f"{bot.url}{path}?sig=0&exp=9999999999") as response:
+            assert response.status == 403, path
