@@ -21,10 +21,14 @@ PDF/A, plainly:
     intent with fpdf2's bundled ICC profile, XMP metadata consistent with the Info dictionary, a
     document /ID, document language set; no encryption, no transparency, no images, no JavaScript,
     no embedded files; link annotations carry the Print flag.
-  * What is not done: the output has not been checked with a PDF/A validator (veraPDF) in this
-    project, so the declaration is the generator's claim, not a certification. Validate a sample
-    before relying on it for deposit to the archive. Not PDF/A-2a (no tagged structure, so not
-    accessible/PDF-UA either) and not PDF/A-1 (no CIDSet, PDF 1.4-only rules not followed).
+  * What is checked: tests/unit/test_record_documents.py reads every council document back with pikepdf
+    (qpdf) and checks the PDF/A-2b identification in XMP, the output intent and ICC profile, embedded
+    fonts, metadata that matches the Info dictionary, the language, and no encryption, JavaScript or forms.
+  * What is not done: the output has not been run through a PDF/A validator (veraPDF, Java, not on the
+    package registries used here), so the declaration is the generator's claim, not a certification.
+    Validate a sample (scripts/sample_records.py) before relying on it for deposit to the archive. Not
+    PDF/A-2a (no tagged structure, so not accessible/PDF-UA either) and not PDF/A-1 (no CIDSet, PDF
+    1.4-only rules not followed).
 """
 from __future__ import annotations
 
