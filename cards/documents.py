@@ -54,7 +54,9 @@ class CardRecordRenderer:
     def __init__(self, tz: ZoneInfo) -> None:
         self._tz = tz
 
-    def minutes(self, view: MinutesView) -> dict[str, bytes]:
+    def minutes(self, view: MinutesView, kinds: frozenset[str] | None = None) -> dict[str, bytes]:
+        """Every format (at approval), or only `kinds` (a draft's download)."""
         model = minutes_model(view, self._tz)
-        return {"minutes.pdf": render_pdf(model), "minutes.docx": render_docx(model),
-                "minutes.md": render_markdown(model).encode("utf-8")}
+        renderers = {"minutes.pdf": render_pdf, "minutes.docx": render_docx,
+                     "minutes.md": lambda m: render_markdown(m).encode("utf-8")}
+        return {kind: render(model) for kind, render in renderers.items() if kinds is None or kind in kinds}

@@ -82,7 +82,7 @@ class MinutesService:
                 frozen = await uow.records.get(meeting_id, kind)
                 if frozen is not None:
                     return frozen.body
-        rendered = self._require_renderer().minutes(await self.view(meeting_id))
+        rendered = self._require_renderer().minutes(await self.view(meeting_id), frozenset({kind}))
         if kind not in rendered:
             raise NotFound("meetings.not_found")
         return rendered[kind]
@@ -99,7 +99,7 @@ class MinutesService:
                       if (doc := await uow.records.get(meeting_id, kind)) is not None}
             view = await self._view(uow, meeting_id)
         if set(frozen) != {"minutes.pdf", "minutes.docx"}:  # approved before documents were frozen
-            rendered = self._require_renderer().minutes(view)
+            rendered = self._require_renderer().minutes(view, frozenset({"minutes.pdf", "minutes.docx"}))
             frozen = {kind: frozen.get(kind) or freeze(kind, rendered[kind], meeting.minutes_approved_at)
                       for kind in ("minutes.pdf", "minutes.docx")}
         return view, frozen

@@ -104,9 +104,10 @@ class CasePaperRepository(Protocol):
 
 
 class RecordRenderer(Protocol):
-    """Presentation that turns a MinutesView into the referat's files (kind → bytes; implemented in cards/)."""
+    """Presentation that turns a MinutesView into the referat's files (kind → bytes; implemented in cards/):
+    every format when `kinds` is None."""
 
-    def minutes(self, view) -> dict[str, bytes]: ...
+    def minutes(self, view, kinds: frozenset[str] | None = None) -> dict[str, bytes]: ...
 
 
 class CounterRepository(Protocol):
