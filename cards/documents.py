@@ -17,9 +17,6 @@ if TYPE_CHECKING:
     from council.services.minutes import MinutesView
     from council.services.records import NoticeView
 
-MEDIA_TYPES = {"pdf": "application/pdf", "md": "text/markdown",
-               "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
-
 
 def notice_files(view: NoticeView, tz: ZoneInfo) -> dict[str, bytes]:
     model = notice_model(view, tz)

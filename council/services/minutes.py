@@ -19,8 +19,6 @@ from council.services.agenda import AgendaService, AgendaView
 from council.services.outbox import queue
 from council.services.ports import CaseMessages, MeetingMessages, RecordRenderer, UnitOfWork, UnitOfWorkFactory
 
-MINUTES_KINDS = ("minutes.pdf", "minutes.md")  # what the renderer must produce at least
-
 
 @dataclass(frozen=True)
 class MinutesView:
