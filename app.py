@@ -17,6 +17,7 @@ from bot.exports import ROUTES as EXPORT_ROUTES
 from bot.exports import ExportLinks, LinkSigner, export_handlers
 from bot.handler import RaadsbotHandler
 from bot.meetings import MeetingsFeature
+from bot.records import RecordsFeature
 from bot.reminders import RemindersFeature
 from bot.undelivered import UndeliveredFeature
 from bot.themes import ThemesFeature
@@ -27,6 +28,8 @@ from bot.state_store import DatabaseStorage
 from calendars.graph import GraphCalendarWriter, GraphSource
 from calendars.ics import IcsSource
 from cards.case_messages import CardCaseMessages
+from cards.documents import CardRecordRenderer
+from cards.texts import t
 from cards.meeting_messages import CardMeetingMessages, standing_titles
 from cards.pask_messages import CardPaskMessages
 from cards.reminders import CardReminderMessages
@@ -46,6 +49,8 @@ from council.services.housekeeping import HousekeepingService
 from council.services.members import MemberService
 from council.services.meetings import MeetingService
 from council.services.minutes import MinutesService
+from council.services.hearings_letter import HearingLetterService
+from council.services.records import RecordService
 from council.services.outbox import OutboxService
 from council.services.pask import PaskService
 from council.services.reminders import ReminderService
@@ -79,6 +84,8 @@ class Container:
     cases: CaseService | None = None
     agenda: AgendaService | None = None
     minutes: MinutesService | None = None
+    records: RecordService | None = None
+    letters: HearingLetterService | None = None
     pask: PaskService | None = None
     hearings: HearingService | None = None
     votes: VoteService | None = None
@@ -158,7 +165,10 @@ def _bot(c: Container):
         c.cases = CaseService(c.uow, c.clock, c.meetings, case_messages, s.units, s.triage_to_channel)
         c.agenda = AgendaService(c.uow, c.clock, c.meetings, meeting_messages, s.tz, s.number_format)
         c.minutes = MinutesService(c.uow, c.clock, c.agenda, meeting_messages, case_messages, c.meetings.today,
-                                   votes_between=lambda first, last: c.votes.closed_between(first, last))
+                                   votes_between=lambda first, last: c.votes.closed_between(first, last),
+                                   renderer=CardRecordRenderer(s.tz))
+        c.records = RecordService(c.uow, c.clock, c.agenda, s.plan, copy_network=s.notice_copy_network)
+        c.letters = HearingLetterService(c.uow, c.clock, s.tz, t("app.name"), s.number_format)
         c.pask = PaskService(c.uow, c.clock, _pask_sources(s), s.tz, CardPaskMessages())
         c.hearings = HearingService(c.uow, c.clock, s.tz, HearingRules(internal_working_days_before=
                                                                         s.hearing_internal_days), s.plan)
@@ -174,14 +184,17 @@ def _bot(c: Container):
         c.outbox.notifier = TeamsNotifier(c.adapter, s.app_id)
         state = ConversationState(DatabaseStorage(c.uow, c.clock))
         app[EXPORT] = export_handlers(signer, members=c.members, cases=c.cases, meetings=c.meetings,
-                                      agenda=c.agenda, minutes=c.minutes, votes=c.votes, tz=s.tz)
+                                      agenda=c.agenda, minutes=c.minutes, votes=c.votes, tz=s.tz,
+                                      records=c.records, letters=c.letters,
+                                      archive_codes=(s.archive_access_code, s.archive_legal_basis))
         c.handler = RaadsbotHandler(
             members=c.members, conversations=c.conversations, activities=ActivityLog(c.uow, c.clock),
             conversation_state=state, cases=CasesFeature(c.cases, c.meetings, s.units, s.case_flag_days, links),
-            meetings=MeetingsFeature(c.meetings, c.agenda, c.minutes, c.members, c.pask, links),
+            meetings=MeetingsFeature(c.meetings, c.agenda, c.minutes, c.members, c.pask, links, c.records),
             votes=VotesFeature(c.hearings, c.votes, c.meetings, c.members, links, s.tz),
             themes=ThemesFeature(c.themes),
             reminders=RemindersFeature(c.reminders, UndeliveredFeature(c.undelivered, s.tz)))
+        RecordsFeature(c.letters, c.hearings, links).register(c.handler.actions)  # the høringssvar letter
         app[MESSAGES] = messages_route(c.adapter, c.handler.on_turn, c.tokens, s.tenant_allow_list)
         yield
         if c.tokens is not None:

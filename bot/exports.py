@@ -12,14 +12,13 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from cards.documents import minutes_document, minutes_markdown, notice_document
+from cards.documents import archive_package, hearing_files, notice_files
 from cards.exports import cases_csv
-from cards.pdf import minutes_pdf, notice_pdf
 from cards.plan_ics import meetings_ics
 from cards.texts import t
 from cards.votes import vote_result_csv, vote_result_pdf
 from council.cases import CaseFilter, CaseStatus, CaseType
-from council.errors import DomainError
+from council.errors import DomainError, InvalidInput
 
 log = logging.getLogger(__name__)
 REGISTER_PATH = "/exports/saksregister.csv"
@@ -27,8 +26,11 @@ PLAN_PATH = "/exports/moteplan.ics"
 DOCUMENT_PATH = "/exports/moter/{meeting_id}/{kind}"
 REGISTER_LIFETIME = timedelta(minutes=15)
 DOCUMENT_LIFETIME = timedelta(days=120)  # links in channel posts must outlive the approval of the minutes
-DOCUMENTS = {"notice.pdf": "application/pdf", "minutes.pdf": "application/pdf",
-             "minutes.md": "text/markdown"}
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+DOCUMENTS = {"notice.pdf": "application/pdf", "notice.docx": DOCX, "minutes.pdf": "application/pdf",
+             "minutes.docx": DOCX, "minutes.md": "text/markdown", "arkiv.zip": "application/zip"}
+LETTER_PATH = "/exports/horinger/{hearing_id}/{kind}"
+LETTER_DOCUMENTS = {"horingssvar.pdf": "application/pdf", "horingssvar.docx": DOCX}
 VOTE_PATH = "/exports/avstemninger/{vote_id}/{kind}"
 VOTE_DOCUMENTS = {"result.csv": "text/csv", "result.pdf": "application/pdf"}
 
@@ -85,6 +87,11 @@ class ExportLinks:
     def document(self, kind: str, meeting_id: int) -> str:
         return self._signer.url(DOCUMENT_PATH.format(meeting_id=meeting_id, kind=kind), {}, DOCUMENT_LIFETIME)
 
+    def hearing_letter(self, kind: str, hearing_id: int, actor_id: str) -> str:
+        """The høringssvar for whoever asked (leader or secretary, checked at download)."""
+        return self._signer.url(LETTER_PATH.format(hearing_id=hearing_id, kind=kind), {"by": actor_id},
+                                REGISTER_LIFETIME)
+
     def plan_ics(self) -> str:
         return self._signer.url(PLAN_PATH, {}, DOCUMENT_LIFETIME)
 
@@ -97,7 +104,8 @@ def _refused() -> web.Response:
     return web.Response(status=403, text=t("export.link_invalid"), charset="utf-8")
 
 
-def export_handlers(signer: LinkSigner, *, members, cases, meetings, agenda, minutes, votes, tz) -> dict:
+def export_handlers(signer: LinkSigner, *, members, cases, meetings, agenda, minutes, votes, tz,
+                    records=None, letters=None, archive_codes: tuple[str, str] = ("", "")) -> dict:
     """Handlers by route name; app.py registers the routes before the services exist."""
     async def register(request: web.Request) -> web.Response:
         params = signer.verify(REGISTER_PATH, request.query)
@@ -120,19 +128,20 @@ def export_handlers(signer: LinkSigner, *, members, cases, meetings, agenda, min
             return _refused()
         try:
             body = await _document(kind, int(raw_id))
+        except InvalidInput as error:  # e.g. the archive package of minutes not yet approved
+            return web.Response(status=409, text=t(error.key), charset="utf-8")
         except DomainError:
             return web.Response(status=404, text=t("meetings.not_found"), charset="utf-8")
-        name = {"notice.pdf": "innkalling", "minutes.pdf": "referat", "minutes.md": "referat"}[kind]
+        name = {"notice": "innkalling", "minutes": "referat", "arkiv": "arkivpakke"}[kind.split(".")[0]]
         return _file(body, DOCUMENTS[kind], f"{name}-{raw_id}.{kind.split('.')[1]}")
 
     async def _document(kind: str, meeting_id: int) -> bytes:
-        if kind == "notice.pdf":
-            return notice_pdf(notice_document(await agenda.view(meeting_id), meetings.rules, tz))
-        view = await minutes.view(meeting_id)
-        names = {m.aad_object_id: m.name for m in await members.members()}
-        if kind == "minutes.md":
-            return minutes_markdown(view, names, meetings.rules, tz).encode("utf-8")
-        return minutes_pdf(minutes_document(view, names, meetings.rules, tz))
+        if kind.startswith("notice."):
+            return notice_files(await records.notice(meeting_id), tz)[kind]
+        if kind == "arkiv.zip":
+            view, frozen = await minutes.archive_parts(meeting_id)
+            return archive_package(view, frozen, await records.notice(meeting_id), tz, *archive_codes)
+        return await minutes.document(meeting_id, kind)  # approved minutes: the bytes frozen at approval
 
     async def plan(request: web.Request) -> web.Response:
         if signer.verify(PLAN_PATH, request.query) is None:
@@ -152,11 +161,25 @@ def export_handlers(signer: LinkSigner, *, members, cases, meetings, agenda, min
         body = vote_result_csv(export, tz) if kind == "result.csv" else vote_result_pdf(export, tz)
         return _file(body, VOTE_DOCUMENTS[kind], f"avstemning-{raw_id}.{kind.split('.')[1]}")
 
-    return {"register": register, "plan": plan, "document": document, "vote": vote_result}
+    async def hearing_letter(request: web.Request) -> web.Response:
+        kind, raw_id = request.match_info["kind"], request.match_info["hearing_id"]
+        params = signer.verify(request.path, request.query) if kind in LETTER_DOCUMENTS and raw_id.isdigit() \
+            else None
+        actor = next((m for m in await members.members() if params and m.aad_object_id == params.get("by")), None)
+        if actor is None:
+            return _refused()
+        try:
+            body = hearing_files(await letters.letter(actor, int(raw_id)), tz)[kind]
+        except DomainError as error:
+            return web.Response(status=404 if error.key == "hearings.not_found" else 403, text=t(error.key),
+                                charset="utf-8")
+        return _file(body, LETTER_DOCUMENTS[kind], f"horingssvar-{raw_id}.{kind.split('.')[1]}")
+
+    return {"register": register, "plan": plan, "document": document, "vote": vote_result, "letter": hearing_letter}
 
 
 ROUTES = {"register": REGISTER_PATH, "plan": PLAN_PATH, "document": "/exports/moter/{meeting_id}/{kind}",
-          "vote": VOTE_PATH}
+          "vote": VOTE_PATH, "letter": LETTER_PATH}
 
 
 def _file(body: bytes, content_type: str, filename: str) -> web.Response:

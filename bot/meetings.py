@@ -7,18 +7,20 @@ from datetime import date, time
 from bot.actions import ActionContext, ActionRegistry
 from bot.turns import card_command
 from cards import actions as verbs
+from cards.case_papers import paper_card
 from cards.common import message_card
 from cards.meetings import agenda_card, follow_up_card, meetings_card, minutes_card, plan_card
 from cards.pask_messages import pask_card
 from cards.texts import t
 from council.errors import DomainError, InvalidInput
-from council.members import Member
+from council.members import Member, require_organiser
 from council.minutes import ActionStatus, Outcome
 from council.services.agenda import AgendaService
 from council.services.meetings import MeetingService
 from council.services.members import MemberService
 from council.services.minutes import MinutesService
 from council.services.pask import PaskService
+from council.services.records import RecordService
 
 
 def _date(value: object) -> date:
@@ -40,7 +42,8 @@ def _time(value: object, default: time) -> time:
 
 class MeetingsFeature:
     def __init__(self, meetings: MeetingService, agenda: AgendaService, minutes: MinutesService,
-                 members: MemberService, pask: PaskService, links) -> None:
+                 members: MemberService, pask: PaskService, links, records: RecordService | None = None) -> None:
+        self._records = records  # saksframlegg per agenda item
         self._meetings = meetings
         self._agenda = agenda
         self._minutes = minutes
@@ -55,6 +58,7 @@ class MeetingsFeature:
                 (verbs.MEETING_MOVE, self.move), (verbs.MEETING_CANCEL, self.cancel),
                 (verbs.AGENDA_SHOW, self.agenda_show), (verbs.AGENDA_MOVE, self.agenda_move),
                 (verbs.AGENDA_SET, self.agenda_set), (verbs.AGENDA_TO_MEETING, self.agenda_to_meeting),
+                (verbs.AGENDA_PAPER, self.agenda_paper), (verbs.AGENDA_PAPER_SHOW, self.agenda_paper_show),
                 (verbs.AGENDA_ADD_STANDING, self.agenda_add_standing), (verbs.NOTICE_PUBLISH, self.notice_publish),
                 (verbs.ATTENDANCE_ABSENT, self.absent), (verbs.ATTENDANCE_PRESENT, self.present),
                 (verbs.MINUTES_SHOW, self.minutes_show), (verbs.MINUTES_RECORD, self.minutes_record),
@@ -128,7 +132,8 @@ class MeetingsFeature:
         view = await self._agenda.view(meeting_id)
         others = [m for m in await self._meetings.upcoming() if m.id != meeting_id]
         return agenda_card(view, others, self._meetings.rules, locale, actor.is_organiser,
-                           pdf_url=self._links.document("notice.pdf", meeting_id), **extra)
+                           pdf_url=self._links.document("notice.pdf", meeting_id),
+                           docx_url=self._links.document("notice.docx", meeting_id), **extra)
 
     async def next_agenda(self, actor: Member, locale: str | None) -> dict:
         upcoming = await self._meetings.upcoming()
@@ -165,6 +170,19 @@ class MeetingsFeature:
         return await self._agenda_change(ctx, lambda: self._agenda.set_item(
             ctx.actor, item_id, str(ctx.data.get(f"presenter_{item_id}") or ""), int(raw) if raw else None))
 
+    async def agenda_paper_show(self, ctx: ActionContext) -> dict:
+        require_organiser(ctx.actor)
+        item = await self._agenda.item(verbs.id_of(ctx.data, "item_id"))
+        return paper_card(await self._agenda.view(item.meeting_id), item, ctx.locale)
+
+    async def agenda_paper(self, ctx: ActionContext) -> dict:
+        item_id = verbs.id_of(ctx.data, "item_id")
+
+        async def change():
+            return (await self._records.set_paper(ctx.actor, item_id, str(ctx.data.get(f"background_{item_id}") or ""),
+                                                  str(ctx.data.get(f"proposal_{item_id}") or ""))).agenda
+        return await self._agenda_change(ctx, change)
+
     async def agenda_to_meeting(self, ctx: ActionContext) -> dict:
         item_id = verbs.id_of(ctx.data, "item_id")
         target = verbs.id_of(ctx.data, f"target_{item_id}")
@@ -198,6 +216,8 @@ class MeetingsFeature:
         return minutes_card(await self._minutes.view(meeting_id), await self._members.members(), locale,
                             pdf_url=self._links.document("minutes.pdf", meeting_id),
                             md_url=self._links.document("minutes.md", meeting_id), can_approve=actor.is_leader,
+                            docx_url=self._links.document("minutes.docx", meeting_id),
+                            archive_url=self._links.document("arkiv.zip", meeting_id),
                             **extra)
 
     async def latest_minutes(self, actor: Member, locale: str | None) -> dict:
@@ -231,7 +251,8 @@ class MeetingsFeature:
         protocol = tuple(str(ctx.data.get(f"protocol_{item_id}") or "").splitlines())
         return await self._minutes_change(ctx, item.meeting_id, lambda: self._minutes.record_item(
             ctx.actor, item_id, outcome, str(ctx.data.get(f"text_{item_id}") or ""),
-            str(ctx.data.get(f"dissent_{item_id}") or ""), protocol))
+            str(ctx.data.get(f"dissent_{item_id}") or ""), protocol,
+            None if f"discussion_{item_id}" not in ctx.data else str(ctx.data.get(f"discussion_{item_id}") or "")))
 
     async def minutes_action(self, ctx: ActionContext) -> dict:
         item_id = verbs.id_of(ctx.data, "item_id")
@@ -244,8 +265,10 @@ class MeetingsFeature:
         meeting_id = verbs.id_of(ctx.data, "meeting_id")
         present = {p.strip() for p in str(ctx.data.get("present") or "").split(",") if p.strip()}
         council = {m.aad_object_id for m in await self._members.members() if m.roles}
+        optional = lambda key: None if key not in ctx.data else str(ctx.data.get(key) or "")  # noqa: E731
         return await self._minutes_change(ctx, meeting_id, lambda: self._minutes.set_attendance(
-            ctx.actor, meeting_id, present, council - present))
+            ctx.actor, meeting_id, present, council - present, chair=optional("chair"),
+            minute_taker=optional("minute_taker"), guests=optional("guests")))
 
     async def minutes_publish(self, ctx: ActionContext) -> dict:
         meeting_id = verbs.id_of(ctx.data, "meeting_id")

@@ -80,15 +80,18 @@ MEETING_CANCEL = "meeting.cancel"  # {meeting_id}
 AGENDA_SHOW = "agenda.show"  # {meeting_id}
 AGENDA_MOVE = "agenda.move"  # {item_id, steps: "-1" | "1"}
 AGENDA_SET = "agenda.set"  # {item_id}; inputs presenter_<id>, minutes_<id>
+# agenda.paper also sends proposal_<id> for Beslutningssaker and Høringssaker
+AGENDA_PAPER = "agenda.paper"  # {item_id}; inputs background_<id>
+AGENDA_PAPER_SHOW = "agenda.paper_show"  # {item_id}
 AGENDA_TO_MEETING = "agenda.to_meeting"  # {item_id}; input target_<id>
 AGENDA_ADD_STANDING = "agenda.add_standing"  # {meeting_id}; input standing_title
 NOTICE_PUBLISH = "notice.publish"  # {meeting_id}
 ATTENDANCE_ABSENT = "attendance.absent"  # {meeting_id}
 ATTENDANCE_PRESENT = "attendance.present"  # {meeting_id}
 MINUTES_SHOW = "minutes.show"  # {meeting_id}
-MINUTES_RECORD = "minutes.record"  # {item_id}; inputs outcome_<id>, text_<id>, dissent_<id>, protocol_<id>
+MINUTES_RECORD = "minutes.record"  # {item_id}; inputs outcome_<id>, discussion_<id>, text_<id>, dissent_<id>, protocol_<id>  # noqa: E501
 MINUTES_ACTION = "minutes.action"  # {item_id}; inputs what_<id>, owner_<id>, due_<id>
-MINUTES_ATTENDANCE = "minutes.attendance"  # {meeting_id}; input present (comma-joined AAD ids)
+MINUTES_ATTENDANCE = "minutes.attendance"  # {meeting_id}; inputs present (joined AAD ids), chair, minute_taker, guests
 MINUTES_PUBLISH = "minutes.publish"  # {meeting_id}
 MINUTES_APPROVE = "minutes.approve"  # {meeting_id}
 FOLLOWUP_SHOW = "followup.show"
@@ -110,6 +113,8 @@ HEARING_SAVE = "hearing.save"  # {hearing_id?, version?, pii_confirmed?, keep_dr
 # their_reference, our_reference (Vår referanse / saksnummer), journal_number, received (date),
 # external_deadline (date), internal_deadline (date, optional: empty = the default working days before), links,
 # owner (AAD id ChoiceSet), draft_text, draft_link
+HEARING_LETTER = "hearing.letter"  # {hearing_id}
+HEARING_SENT = "hearing.sent"  # {hearing_id, version}; inputs journal_<id>
 HEARING_STATUS = "hearing.status"  # {hearing_id, version}; inputs status_<id>, decision_<id>?, response_<id>?
 HEARING_AGENDA = "hearing.agenda"  # {hearing_id, version}; input meeting_<id>
 VOTE_FORM = "vote.form"  # {hearing_id?}

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from cards.actions import (AGENDA_ADD_STANDING, AGENDA_MOVE, AGENDA_SET, AGENDA_TO_MEETING, ATTENDANCE_ABSENT,
                            ATTENDANCE_PRESENT, NOTICE_PUBLISH, execute)
+from cards.case_papers import paper_blocks, paper_button
 from cards.common import card, notice, text, title
 from cards.labels import case_type_label
 from cards.texts import t
@@ -233,15 +234,15 @@ def follow_up_lines(view: AgendaView, locale: str | None) -> list[dict]:
 
 def agenda_card(view: AgendaView, other_meetings: list[Meeting], rules: DeadlineRules, locale: str | None,
                 editable: bool, message: str | None = None, error: str | None = None,
-                pdf_url: str | None = None) -> dict:
+                pdf_url: str | None = None, docx_url: str | None = None) -> dict:
     """'Saksliste – {date}': the items in order; for leader and secretary (`editable`) the tools to arrange them."""
     return within_budget(lambda level: _agenda_card(view, other_meetings, rules, locale, editable, message, error,
-                                                    pdf_url, *level), AGENDA_LEVELS)
+                                                    pdf_url, *level, docx_url=docx_url), AGENDA_LEVELS)
 
 
 def _agenda_card(view: AgendaView, other_meetings: list[Meeting], rules: DeadlineRules, locale: str | None,
                  editable: bool, message: str | None, error: str | None, pdf_url: str | None, links_shown: int,
-                 targets_shown: int) -> dict:
+                 targets_shown: int, docx_url: str | None = None) -> dict:
     meeting = view.meeting
     body = heading_blocks(t("agenda.title", locale, date=format_date(meeting.date, locale, weekday=True)),
                           message, error)
@@ -270,11 +271,14 @@ def _agenda_card(view: AgendaView, other_meetings: list[Meeting], rules: Deadlin
         meta = _meta(item, locale)
         if meta:
             block.append(text(meta, isSubtle=True, spacing="None"))
+        block += paper_blocks(view, item, locale, 300 if links_shown else 0)
         block += _links(view, item, links_shown, locale)
         if item.kind is ItemKind.FOLLOW_UP:
             block += follow_up_lines(view, locale)
         if editable and item.id is not None:
             buttons = _item_buttons(item, movable, targets, locale)
+            paper = paper_button(view, item, locale)
+            buttons += [paper] if paper else []
             if buttons:
                 block.append(action_set(buttons))
         body.append({"type": "Container", "separator": True, "items": block})
@@ -287,6 +291,8 @@ def _agenda_card(view: AgendaView, other_meetings: list[Meeting], rules: Deadlin
         if not meeting.notice_published:
             actions.append(execute(t("agenda.publish", locale), NOTICE_PUBLISH, {"meeting_id": str(meeting.id)},
                                    validate=False))
+    if docx_url:
+        actions.append({"type": "Action.OpenUrl", "title": t("records.notice_docx", locale), "url": docx_url})
     if pdf_url:
         actions.append({"type": "Action.OpenUrl", "title": t("agenda.pdf", locale), "url": pdf_url})
     return card(body, actions)
@@ -324,10 +330,8 @@ def _item_buttons(item: AgendaItem, movable: list[AgendaItem], targets: list[Mee
 
 
 def _notice_facts(view: AgendaView, rules: DeadlineRules, locale: str | None) -> list[dict]:
-    facts = meeting_facts(view.meeting, locale, place_label="invite.place")
-    facts.append({"title": t("invite.deadline", locale),
-                  "value": format_date(view.meeting.submission_deadline(rules), locale)})
-    return facts
+    """Date, time and place; not the submission deadline, which has passed when the notice goes out."""
+    return meeting_facts(view.meeting, locale, place_label="invite.place")
 
 
 def _attendance_buttons(meeting: Meeting, locale: str | None) -> list[dict]:
@@ -356,6 +360,7 @@ def _notice_card(view: AgendaView, rules: DeadlineRules, locale: str | None, pdf
         meta = _meta(item, locale)
         if meta:
             block.append(text(meta, isSubtle=True, spacing="None", size="Small"))
+        block += paper_blocks(view, item, locale, 200 if links_shown else 0)
         block += _links(view, item, links_shown, locale)
         body.append({"type": "Container", "spacing": "Small", "items": block})
     body.append(text(t("invite.absence_hint", locale), size="Small", isSubtle=True, spacing="Medium"))

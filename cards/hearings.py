@@ -10,12 +10,14 @@ from cards.actions import (HEARING_AGENDA, HEARING_FORM, HEARING_LIST, HEARING_S
 from cards.agenda_cards import (action_set, choice_input, date_input, heading_blocks, shorten, show_card, text_input,
                                 within_budget)
 from cards.common import card, notice, privacy_notice, text
+from cards.hearing_letter import letter_button
 from cards.texts import t
 from cards.texts.format import format_date
 from council.hearings import (MAX_DRAFT, MAX_SHORT, MAX_TITLE, TRANSITIONS, VOTABLE, Hearing, HearingRules,
                               HearingStatus)
 from council.meetings import Meeting, MeetingStatus
 from council.members import Member
+from council.services.hearings_letter import LETTER_STATUSES
 
 if TYPE_CHECKING:
     from council.services.hearings import HearingLine
@@ -139,6 +141,8 @@ def _organiser_buttons(hearing: Hearing, locale: str | None, targets: list[Meeti
             execute(t("hearings.to_agenda_save", locale), HEARING_AGENDA, data)))
     if hearing.status in VOTABLE:
         buttons.append(execute(t("hearings.open_vote", locale), VOTE_FORM, {"hearing_id": hid}, validate=False))
+    if hearing.status in LETTER_STATUSES and hearing.decision.strip():
+        buttons.append(letter_button(hearing.id, locale))
     if hearing.status not in (HearingStatus.SENT, HearingStatus.NO_COMMENTS, HearingStatus.NOT_ANSWERED):
         buttons.append(execute(t("hearings.edit", locale), HEARING_FORM, {"hearing_id": hid}, validate=False))
     return buttons

@@ -9,6 +9,7 @@ from cards.agenda_cards import (CARD_BUDGET, action_set, card_size, choice_input
                                 item_heading, item_kind_label, local_date, meeting_when, people_picker, shorten,
                                 show_card, text_input, within_budget)
 from cards.common import card, notice, text, title
+from cards.records import approval_card_text, seat_lines
 from cards.texts import t
 from cards.texts.format import format_date
 from cards.votes import vote_result_lines
@@ -17,6 +18,7 @@ from council.cases import CaseType
 from council.meetings import Meeting
 from council.members import Member, Role
 from council.minutes import ANY_OTHER_DECISION, ActionItem, Attendance, ItemRecord, Outcome
+from council.records import GUESTS_MAX, default_chair, default_minute_taker
 
 if TYPE_CHECKING:
     from council.services.minutes import MinutesView
@@ -89,18 +91,35 @@ def _names(ids: Iterable[str], names: dict[str, str]) -> list[str]:
 
 
 def attendance_text(view: MinutesView, names: dict[str, str] | None, locale: str | None) -> list[str]:
-    """'Til stede: …' and 'Forfall: …' (with the deputy who was invited); counts when names are unknown."""
+    """Møteleder and Referent, 'Til stede' per seat, 'Forfall' and 'Andre til stede'; counts when names are
+    unknown (or no attendance sheet was built)."""
     attendance = view.agenda.attendance
-    present = [m for m, (state, _) in attendance.items() if state is Attendance.PRESENT]
-    absent = [(m, deputy) for m, (state, deputy) in attendance.items() if state is Attendance.ABSENT]
+    sheet = view.sheet
     nobody = t("minutes.nobody", locale)
-    if names is None:
+    if names is None or sheet is None:
+        present = [m for m, (state, _) in attendance.items() if state is Attendance.PRESENT]
+        absent = [m for m, (state, _) in attendance.items() if state is Attendance.ABSENT]
         return [f"**{t('minutes.present', locale)}:** {len(present) or nobody}",
                 f"**{t('minutes.absent', locale)}:** {len(absent) or nobody}"]
-    absent_text = sorted(t("minutes.deputy_for", locale, name=names.get(m, m), deputy=names.get(d, d)) if d
-                         else names.get(m, m) for m, d in absent)
-    return [f"**{t('minutes.present', locale)}:** {', '.join(_names(present, names)) or nobody}",
-            f"**{t('minutes.absent', locale)}:** {', '.join(absent_text) or nobody}"]
+    lines = [f"**{t('records.chair', locale)}:** {sheet.chair or nobody} · "
+             f"**{t('records.minute_taker', locale)}:** {sheet.minute_taker or nobody}"]
+    if not sheet.recorded:
+        return [*lines, t("records.attendance_not_recorded", locale)]
+    lines.append(f"**{t('minutes.present', locale)}:**\n" + "\n".join(f"- {line}" for line in
+                                                                      seat_lines(sheet, locale)))
+    lines.append(f"**{t('minutes.absent', locale)}:** {', '.join(sheet.absent) or nobody}")
+    if sheet.others:
+        lines.append(f"**{t('records.others', locale)}:** {', '.join(sheet.others)}")
+    return lines
+
+
+def _person_choices(members: list[Member], present: Collection[str], default: Member | None, current: str | None,
+                    locale: str | None) -> list[dict]:
+    """Møteleder/Referent candidates: the leader and secretary, whoever is recorded present, and the current
+    choice (short lists keep the card under Teams' size limit however big the council is)."""
+    first = [{"title": t("records.default_person", locale, name=default.name), "value": ""}] if default else []
+    return first + [{"title": m.name, "value": m.aad_object_id} for m in members
+                    if m.is_organiser or m.aad_object_id in present or m.aad_object_id == current]
 
 
 # --- The secretary's form ------------------------------------------------------------------------------------------
@@ -109,7 +128,8 @@ def attendance_text(view: MinutesView, names: dict[str, str] | None, locale: str
 def minutes_card(view: MinutesView, members: list[Member], locale: str | None, message: str | None = None,
                  warnings: Iterable[str] = (), error: str | None = None, pdf_url: str | None = None,
                  md_url: str | None = None, can_approve: bool = False, *,
-                 focus: Collection[int] | None = None) -> dict:
+                 focus: Collection[int] | None = None, docx_url: str | None = None,
+                 archive_url: str | None = None) -> dict:
     """'Referat – {date}': attendance, then per item what is recorded and forms to write it and add follow-up.
 
     The richest FormLevel that fits in a Teams message is used. `focus` (item ids) limits the forms to those
@@ -117,7 +137,8 @@ def minutes_card(view: MinutesView, members: list[Member], locale: str | None, m
     """
     warnings = tuple(warnings)
     build = lambda level, extra=frozenset(): _minutes_card(  # noqa: E731
-        view, members, locale, message, warnings, error, pdf_url, md_url, can_approve, level, focus, extra)
+        view, members, locale, message, warnings, error, pdf_url, md_url, can_approve, level, focus, extra, docx_url,
+        archive_url)
     payload = within_budget(build, FORM_LEVELS)
     if card_size(payload) <= CARD_BUDGET:
         return payload
@@ -135,7 +156,8 @@ def minutes_card(view: MinutesView, members: list[Member], locale: str | None, m
 def _minutes_card(view: MinutesView, members: list[Member], locale: str | None, message: str | None,
                   warnings: tuple[str, ...], error: str | None, pdf_url: str | None, md_url: str | None,
                   can_approve: bool, level: FormLevel, focus: Collection[int] | None,
-                  also_recorded: frozenset[int] = frozenset()) -> dict:
+                  also_recorded: frozenset[int] = frozenset(), docx_url: str | None = None,
+                  archive_url: str | None = None) -> dict:
     meeting = view.agenda.meeting
     body = heading_blocks(t("minutes.title", locale, date=format_date(meeting.date, locale, weekday=True)),
                           message, error)
@@ -143,9 +165,11 @@ def _minutes_card(view: MinutesView, members: list[Member], locale: str | None, 
     names = {m.aad_object_id: m.name for m in members}
     locked = meeting.minutes_locked
     if locked:
-        approved = format_date(local_date(meeting.minutes_approved_at), locale) if meeting.minutes_approved_at \
-            else ""
-        body.append(notice(t("minutes.approved_on", locale, date=approved).strip()))
+        approved = approval_card_text(meeting, locale) or t("minutes.approved_on", locale, date="").strip()
+        body.append(notice(approved))
+        if "minutes.pdf" in view.digests:
+            body.append(text(t("records.sha256", locale, digest=view.digests["minutes.pdf"]), size="Small",
+                             isSubtle=True))
     body.append(text(meeting_when(meeting, locale), isSubtle=True))
     body.append(text("\n\n".join(attendance_text(view, names, locale))))
     if not locked and meeting.id is not None:
@@ -153,6 +177,12 @@ def _minutes_card(view: MinutesView, members: list[Member], locale: str | None, 
         body.append(choice_input("present", t("minutes.present_label", locale),
                                  [{"title": m.name, "value": m.aad_object_id} for m in members],
                                  ",".join(p for p in present if p in names), multi=True, style="filtered"))
+        body.append(choice_input("chair", t("records.chair_label", locale), _person_choices(
+            members, present, default_chair(members), meeting.chair, locale), meeting.chair or ""))
+        body.append(choice_input("minute_taker", t("records.minute_taker_label", locale), _person_choices(
+            members, present, default_minute_taker(members), meeting.minute_taker, locale), meeting.minute_taker or ""))
+        body.append(text_input("guests", t("records.guests_label", locale), meeting.guests, multiline=True,
+                               max_length=GUESTS_MAX))
         body.append(action_set([execute(t("minutes.attendance_save", locale), MINUTES_ATTENDANCE,
                                         {"meeting_id": str(meeting.id)})]))
     owners = None if level.owners == "picker" else [{"title": m.name, "value": m.aad_object_id}
@@ -180,7 +210,9 @@ def _minutes_card(view: MinutesView, members: list[Member], locale: str | None, 
         actions.append(execute(t("minutes.publish", locale), MINUTES_PUBLISH, data, validate=False))
         if can_approve:
             actions.append(execute(t("minutes.approve", locale), MINUTES_APPROVE, data, validate=False))
-    actions += _download_actions(locale, pdf_url, md_url)
+    actions += _download_actions(locale, pdf_url, md_url, docx_url)
+    if locked and archive_url:
+        actions.append({"type": "Action.OpenUrl", "title": t("records.archive", locale), "url": archive_url})
     return card(body, actions)
 
 
@@ -213,6 +245,8 @@ def _item_forms(item: AgendaItem, record: ItemRecord | None, owners: list[dict] 
         choice_input(f"outcome_{iid}", t("minutes.outcome", locale),
                      [{"title": outcome_label(o, locale), "value": o.value} for o in Outcome], outcome.value,
                      required=True, style="expanded"),
+        text_input(f"discussion_{iid}", t(_discussion_label(item), locale), record.discussion if record else "",
+                   multiline=True, max_length=None),
         text_input(f"text_{iid}", t("minutes.text", locale), value, required=required, multiline=True,
                    max_length=4000, error=t("minutes.text_required", locale)),
         text_input(f"dissent_{iid}", t("minutes.dissent", locale), record.dissent if record else "",
@@ -241,8 +275,15 @@ def _item_forms(item: AgendaItem, record: ItemRecord | None, owners: list[dict] 
             show_card(t("minutes.add_action", locale), action_inputs, add)]
 
 
-def _download_actions(locale: str | None, pdf_url: str | None, md_url: str | None) -> list[dict]:
-    actions = []
+def _discussion_label(item: AgendaItem) -> str:
+    """Eventuelt: one matter per line (lettered a, b, c in the referat); otherwise the discussion."""
+    return "records.any_other_points" if item.kind is ItemKind.ANY_OTHER else "records.discussion_label"
+
+
+def _download_actions(locale: str | None, pdf_url: str | None, md_url: str | None,
+                      docx_url: str | None = None) -> list[dict]:
+    actions = [{"type": "Action.OpenUrl", "title": t("records.minutes_docx", locale), "url": docx_url}] if docx_url \
+        else []
     if pdf_url:
         actions.append({"type": "Action.OpenUrl", "title": t("minutes.pdf", locale), "url": pdf_url})
     if md_url:

@@ -21,10 +21,14 @@ PDF/A, plainly:
     intent with fpdf2's bundled ICC profile, XMP metadata consistent with the Info dictionary, a
     document /ID, document language set; no encryption, no transparency, no images, no JavaScript,
     no embedded files; link annotations carry the Print flag.
-  * What is not done: the output has not been checked with a PDF/A validator (veraPDF) in this
-    project, so the declaration is the generator's claim, not a certification. Validate a sample
-    before relying on it for deposit to the archive. Not PDF/A-2a (no tagged structure, so not
-    accessible/PDF-UA either) and not PDF/A-1 (no CIDSet, PDF 1.4-only rules not followed).
+  * What is checked: tests/unit/test_record_documents.py reads every council document back with pikepdf
+    (qpdf) and checks the PDF/A-2b identification in XMP, the output intent and ICC profile, embedded
+    fonts, metadata that matches the Info dictionary, the language, and no encryption, JavaScript or forms.
+  * What is not done: the output has not been run through a PDF/A validator (veraPDF, Java, not on the
+    package registries used here), so the declaration is the generator's claim, not a certification.
+    Validate a sample (scripts/sample_records.py) before relying on it for deposit to the archive. Not
+    PDF/A-2a (no tagged structure, so not accessible/PDF-UA either) and not PDF/A-1 (no CIDSet, PDF
+    1.4-only rules not followed).
 """
 from __future__ import annotations
 
@@ -56,6 +60,7 @@ LABEL_CHAIR = "Møteleder"
 LABEL_SECRETARY = "Referent"
 LABEL_PRESENT = "Til stede"
 LABEL_ABSENT = "Forfall"
+LABEL_OTHERS = "Andre til stede"
 LABEL_PRESENTER = "Innleder"
 LABEL_LINK = "Lenke"
 HEADING_NOTICE_ITEMS = "Saksliste"
@@ -70,7 +75,7 @@ KIND_MINUTES = "Møtereferat"
 MARGIN_X = 20.0
 MARGIN_TOP = 24.0
 MARGIN_BOTTOM = 22.0
-LABEL_WIDTH = 30.0
+LABEL_WIDTH = 36.0
 INDENT = 5.0
 BODY_SIZE = 10.5
 LINE = 5.2
@@ -114,6 +119,7 @@ class PdfMeeting:
     secretary: str = ""
     present: tuple[str, ...] = ()
     absent: tuple[str, ...] = ()
+    others: tuple[str, ...] = ()  # Andre til stede
     items: tuple[PdfItem, ...] = ()
     footer_lines: tuple[str, ...] = ()
     status: str = ""
@@ -137,7 +143,7 @@ def record_pdf(meeting: PdfMeeting, kind: str, heading: str) -> bytes:
     return _render(meeting, kind, minutes=True, heading=heading)
 
 
-def _clean(value: str) -> str:
+def clean(value: str) -> str:
     """Line breaks normalised, tabs as spaces, other control characters dropped."""
     value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     return "".join(ch for ch in value if ch == "\n" or ch >= " " and not "\x7f" <= ch <= "\x9f")
@@ -146,7 +152,7 @@ def _clean(value: str) -> str:
 def _keywords(meeting: PdfMeeting, kind: str) -> list[str]:
     numbers = meeting.case_numbers or tuple(item.number for item in meeting.items if item.number.strip())
     words = [kind, meeting.council, *numbers]
-    return list(dict.fromkeys(_clean(word).strip() for word in words if word.strip()))
+    return list(dict.fromkeys(clean(word).strip() for word in words if word.strip()))
 
 
 def _creation_date(meeting: PdfMeeting) -> datetime:
@@ -189,7 +195,7 @@ def _xmp(title: str, author: str, subject: str, keywords: str, producer: str, cr
     ])
 
 
-class _Document(FPDF):
+class ArchivePdf(FPDF):
     """A4 page with a running header (organisation, council, status) and a "Side N av M" footer."""
 
     def __init__(self, meeting: PdfMeeting) -> None:
@@ -208,8 +214,8 @@ class _Document(FPDF):
         self.set_y(10)
         self.set_font(FONT_FAMILY, "B", 8.5)
         self.set_text_color(*ACCENT)
-        head = " · ".join(_clean(part) for part in (meeting.organisation, meeting.council) if part)
-        status = _clean(meeting.status)
+        head = " · ".join(clean(part) for part in (meeting.organisation, meeting.council) if part)
+        status = clean(meeting.status)
         status_width = self.get_string_width(status) + 2 if status else 0
         self.cell(self.epw - status_width, 5, self._fit(head, self.epw - status_width - 2))
         if status:
@@ -232,7 +238,7 @@ class _Document(FPDF):
         self.set_text_color(*MUTED)
         page = PAGE_OF.format(page=self.page_no(), pages=self.str_alias_nb_pages)
         page_width = 30.0
-        left = " – ".join(_clean(part) for part in (meeting.title, meeting.date_text) if part)
+        left = " – ".join(clean(part) for part in (meeting.title, meeting.date_text) if part)
         self.cell(self.epw - page_width, 5, self._fit(left, self.epw - page_width - 2))
         self.cell(page_width, 5, page, align="R")
         self.set_text_color(*INK)
@@ -298,20 +304,20 @@ class _Document(FPDF):
 
 
 def _heading_text(item: PdfItem) -> str:
-    number, title = _clean(item.number).strip(), _clean(item.title).strip()
+    number, title = clean(item.number).strip(), clean(item.title).strip()
     return f"{number} – {title}" if number and title else number or title
 
 
 def _item_meta(item: PdfItem, with_schedule: bool) -> str:
-    parts = [_clean(item.kind).strip()]
+    parts = [clean(item.kind).strip()]
     if with_schedule and item.presenter.strip():
-        parts.append(f"{LABEL_PRESENTER}: {_clean(item.presenter).strip()}")
+        parts.append(f"{LABEL_PRESENTER}: {clean(item.presenter).strip()}")
     if with_schedule and item.minutes:
         parts.append(f"{item.minutes} {MINUTES_UNIT}")
     return " · ".join(part for part in parts if part)
 
 
-def _draw_item(doc: _Document, item: PdfItem, with_schedule: bool) -> None:
+def _draw_item(doc: ArchivePdf, item: PdfItem, with_schedule: bool) -> None:
     heading = _heading_text(item)
     doc.body_font("B", 11.5, ACCENT)
     heading_height = doc.lines_height(doc.epw, heading, 6)
@@ -324,16 +330,16 @@ def _draw_item(doc: _Document, item: PdfItem, with_schedule: bool) -> None:
         doc.paragraph(meta, height=4.6)
     doc.ln(1)
     doc.body_font()
-    text = _clean(item.text).strip()
+    text = clean(item.text).strip()
     if text:
         doc.paragraph(text)
     for line in item.extra:
-        line = _clean(line).strip()
+        line = clean(line).strip()
         if line:
             doc.ln(0.8)
             doc.bullet(line)
     for url in item.links:
-        url = _clean(url).strip()
+        url = clean(url).strip()
         if url:
             doc.ln(0.8)
             doc.body_font("", 9, MUTED)
@@ -345,12 +351,14 @@ def _draw_item(doc: _Document, item: PdfItem, with_schedule: bool) -> None:
             doc.body_font()
 
 
-def _render(meeting: PdfMeeting, kind: str, minutes: bool, heading: str | None = None) -> bytes:
-    doc = _Document(meeting)
+def start_pdf(meeting: PdfMeeting, kind: str) -> "ArchivePdf":
+    """A PDF/A-2b document with its metadata (Info and XMP), sRGB output intent and first page; the running
+    header and footer come from `meeting`. Other renderers (cards/records_pdf.py) draw on it."""
+    doc = ArchivePdf(meeting)
     created = _creation_date(meeting)
-    title = ", ".join(_clean(part).strip() for part in (meeting.title, meeting.date_text) if part.strip())
-    author = ", ".join(_clean(part).strip() for part in (meeting.council, meeting.organisation) if part.strip())
-    subject = f"{kind} – {author}, {_clean(meeting.date_text).strip()}".rstrip(", ")
+    title = ", ".join(clean(part).strip() for part in (meeting.title, meeting.date_text) if part.strip())
+    author = ", ".join(clean(part).strip() for part in (meeting.council, meeting.organisation) if part.strip())
+    subject = f"{kind} – {author}, {clean(meeting.date_text).strip()}".rstrip(", ")
     keywords = ", ".join(_keywords(meeting, kind))
     producer = f"fpdf2 {fpdf.__version__}"
     doc.set_title(title)
@@ -369,21 +377,27 @@ def _render(meeting: PdfMeeting, kind: str, minutes: bool, heading: str | None =
         info="sRGB2014 (v2)")
 
     doc.add_page()
+    return doc
+
+
+def _render(meeting: PdfMeeting, kind: str, minutes: bool, heading: str | None = None) -> bytes:
+    doc = start_pdf(meeting, kind)
     if meeting.status.strip():
         doc.body_font("B", 10, MUTED)
-        doc.paragraph(_clean(meeting.status).strip())
+        doc.paragraph(clean(meeting.status).strip())
         doc.ln(1)
     doc.body_font("B", 17, INK)
-    doc.paragraph(_clean(meeting.title).strip(), height=8)
+    doc.paragraph(clean(meeting.title).strip(), height=8)
     doc.ln(3)
 
     facts: list[tuple[str, str]] = [(LABEL_DATE, meeting.date_text), (LABEL_TIME, meeting.time_text),
                                     (LABEL_PLACE, meeting.place), (LABEL_CHAIR, meeting.chair),
                                     (LABEL_SECRETARY, meeting.secretary)]
     if minutes and heading is None:
-        facts += [(LABEL_PRESENT, _names(meeting.present)), (LABEL_ABSENT, _names(meeting.absent))]
+        facts += [(LABEL_PRESENT, "\n".join(clean(line).strip() for line in meeting.present if line.strip())),
+                  (LABEL_ABSENT, _names(meeting.absent)), (LABEL_OTHERS, _names(meeting.others))]
     for label, value in facts:
-        value = _clean(value).strip()
+        value = clean(value).strip()
         if value:
             doc.fact(label, value)
 
@@ -393,7 +407,7 @@ def _render(meeting: PdfMeeting, kind: str, minutes: bool, heading: str | None =
     for item in meeting.items:
         _draw_item(doc, item, with_schedule=not minutes)
 
-    closing = [_clean(line).strip() for line in meeting.footer_lines if line.strip()]
+    closing = [clean(line).strip() for line in meeting.footer_lines if line.strip()]
     if closing:
         doc.ensure_space(6 + LINE * len(closing))
         doc.rule(4)
@@ -405,4 +419,4 @@ def _render(meeting: PdfMeeting, kind: str, minutes: bool, heading: str | None =
 
 def _names(names: Sequence[str]) -> str:
     """Comma-separated names; empty when none were given, so the line is left out."""
-    return ", ".join(_clean(name).strip() for name in names if name.strip())
+    return ", ".join(clean(name).strip() for name in names if name.strip())

@@ -38,6 +38,11 @@ class Meeting:
     calendar_event_id: str | None = None  # the Outlook event, once written through Graph
     calendar_version: int = 1  # bumped when the meeting moves or is cancelled
     calendar_synced_version: int | None = None  # the calendar_version last written to Outlook
+    chair: str | None = None  # Møteleder (AAD id); None = the leader
+    minute_taker: str | None = None  # Referent (AAD id); None = the secretary
+    guests: str = ""  # «Andre til stede» who are not in the member list (free text)
+    minutes_approved_via: str | None = None  # council.records.ApprovalRoute value
+    minutes_approved_in: str = ""  # the item that approved the minutes at the next meeting ("Sak 02/27")
 
     @property
     def notice_published(self) -> bool:

@@ -46,6 +46,7 @@ class ItemRecord:
     text: str  # the decision (vedtak) or the conclusion
     dissent: str = ""
     protocol_entries: tuple[str, ...] = ()  # protokolltilførsler
+    discussion: str = ""  # Saksopplysninger/drøfting, printed apart from the decision
 
 
 @dataclass(frozen=True)

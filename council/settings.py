@@ -61,6 +61,9 @@ class Settings:
     deadlines: DeadlineRules = field(default_factory=DeadlineRules)
     case_flag_days: int = 30
     triage_to_channel: bool = True
+    notice_copy_network: bool = False  # the innkalling's «Kopi» also lists the leadership network
+    archive_access_code: str = ""  # tilgangskode in the archive package (e.g. "U"); empty = open
+    archive_legal_basis: str = ""  # skjermingshjemmel (e.g. "Offl. § 14"), with an access code
     pask_ics: str = ""
     pask_graph: tuple[str, str, str, str] | None = None  # tenant, client id, secret, mailbox
     pask_titles: str = "PASK"
@@ -121,6 +124,9 @@ class Settings:
                 minutes_days_after=_whole(env, "COUNCIL_MINUTES_DAYS", 7)),
             case_flag_days=_whole(env, "COUNCIL_CASE_FLAG_DAYS", 30),
             triage_to_channel=_triage_to(get("COUNCIL_TRIAGE_TO")),
+            notice_copy_network=_yes_no(get("COUNCIL_NOTICE_COPY_NETWORK"), "COUNCIL_NOTICE_COPY_NETWORK"),
+            archive_access_code=get("ARCHIVE_ACCESS_CODE")[:20],
+            archive_legal_basis=get("ARCHIVE_LEGAL_BASIS")[:200],
             pask_ics=get("PASK_ICS"),
             pask_graph=_graph(get),
             pask_titles=get("PASK_TITLE_FILTER") or "PASK",
@@ -146,6 +152,9 @@ class Settings:
             ) from None
         if self.app_type not in APP_TYPES:
             raise SettingsError(f"MICROSOFT_APP_TYPE must be one of {', '.join(APP_TYPES)}.")
+        if self.archive_legal_basis and not self.archive_access_code:
+            raise SettingsError("ARCHIVE_LEGAL_BASIS is set but ARCHIVE_ACCESS_CODE is empty; a skjermingshjemmel "
+                                "needs a tilgangskode (e.g. ARCHIVE_ACCESS_CODE=U).")
         if self.anonymous:
             if self.app_password:
                 raise SettingsError(
@@ -247,6 +256,14 @@ def _whole(env: Mapping[str, str], name: str, default: int, unit: str = "days", 
     if not raw.isdigit() or int(raw) > maximum:
         raise SettingsError(f"{name}={raw!r} must be a whole number of {unit} between 0 and {maximum}.")
     return int(raw)
+
+
+def _yes_no(raw: str, name: str) -> bool:
+    if raw.lower() in ("", "false", "nei", "no", "0"):
+        return False
+    if raw.lower() in ("true", "ja", "yes", "1"):
+        return True
+    raise SettingsError(f"{name}={raw!r} must be true or false.")
 
 
 def _triage_to(raw: str) -> bool:

@@ -23,7 +23,8 @@ def _to_record(row) -> ItemRecord | None:
     if not row.outcome:
         return None
     return ItemRecord(item_id=row.id, outcome=Outcome(row.outcome), text=row.record_text or "",
-                      dissent=row.dissent or "", protocol_entries=tuple(row.protocol_entries or ()))
+                      dissent=row.dissent or "", protocol_entries=tuple(row.protocol_entries or ()),
+                      discussion=row.discussion or "")
 
 
 def _to_action(row) -> ActionItem:
@@ -73,7 +74,7 @@ class SqlAgenda:
     async def save_record(self, record: ItemRecord) -> None:
         await self._s.execute(update(agenda_items).where(agenda_items.c.id == record.item_id).values(
             outcome=record.outcome.value, record_text=record.text, dissent=record.dissent,
-            protocol_entries=list(record.protocol_entries)))
+            protocol_entries=list(record.protocol_entries), discussion=record.discussion))
 
     async def attendance(self, meeting_id: int) -> dict[str, tuple[Attendance, str | None]]:
         rows = await self._s.execute(select(attendance).where(attendance.c.meeting_id == meeting_id))

@@ -14,7 +14,9 @@ def _to_meeting(row) -> Meeting:
                    status=MeetingStatus(row.status), notice_published_at=row.notice_published_at,
                    notice_changed_at=row.notice_changed_at, minutes_status=row.minutes_status,
                    minutes_approved_at=row.minutes_approved_at, calendar_event_id=row.calendar_event_id,
-                   calendar_version=row.calendar_version, calendar_synced_version=row.calendar_synced_version)
+                   calendar_version=row.calendar_version, calendar_synced_version=row.calendar_synced_version,
+                   chair=row.chair, minute_taker=row.minute_taker, guests=row.guests or "",
+                   minutes_approved_via=row.minutes_approved_via, minutes_approved_in=row.minutes_approved_in or "")
 
 
 def _values(meeting: Meeting) -> dict:
@@ -23,7 +25,9 @@ def _values(meeting: Meeting) -> dict:
     return {"date": meeting.date, "start_time": meeting.start, "end_time": meeting.end, "place": meeting.place,
             "status": meeting.status.value, "notice_published_at": meeting.notice_published_at,
             "notice_changed_at": meeting.notice_changed_at, "minutes_status": meeting.minutes_status,
-            "minutes_approved_at": meeting.minutes_approved_at, "calendar_version": meeting.calendar_version}
+            "minutes_approved_at": meeting.minutes_approved_at, "calendar_version": meeting.calendar_version,
+            "chair": meeting.chair, "minute_taker": meeting.minute_taker, "guests": meeting.guests,
+            "minutes_approved_via": meeting.minutes_approved_via, "minutes_approved_in": meeting.minutes_approved_in}
 
 
 class SqlMeetings:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import (ARRAY, JSON, BigInteger, Boolean, Column, Date, DateTime, Float, Index, Integer, MetaData,
-                        String, Table, Text, Time, UniqueConstraint)
+from sqlalchemy import (ARRAY, JSON, BigInteger, Boolean, Column, Date, DateTime, Float, Index, Integer, LargeBinary,
+                        MetaData, String, Table, Text, Time, UniqueConstraint)
 from sqlalchemy.types import TypeDecorator
 
 
@@ -137,6 +137,28 @@ meetings = Table(
     Column("calendar_event_id", String(300)),  # the Outlook event (Graph id), when Graph is configured
     Column("calendar_synced_version", Integer),  # calendar_version last written to Outlook
     Column("calendar_version", Integer, nullable=False, default=1, server_default="1"),
+    Column("chair", String(64)),  # Møteleder (AAD id); NULL = the leader
+    Column("minute_taker", String(64)),  # Referent (AAD id); NULL = the secretary
+    Column("guests", Text, nullable=False, default="", server_default=""),
+    Column("minutes_approved_via", String(20)),
+    Column("minutes_approved_in", String(50), nullable=False, default="", server_default=""),
+)
+
+case_papers = Table(  # Saksframlegg per agenda item: background and Forslag til vedtak for the innkalling
+    "case_papers", metadata,
+    Column("item_id", Id, primary_key=True),
+    Column("background", Text, nullable=False),
+    Column("proposed_decision", Text, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+record_documents = Table(  # the referat's documents as rendered at approval (frozen; never rewritten)
+    "record_documents", metadata,
+    Column("meeting_id", Id, primary_key=True),
+    Column("kind", String(30), primary_key=True),
+    Column("body", LargeBinary, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("stored_at", UtcDateTime(), nullable=False),
 )
 
 cases = Table(
@@ -191,6 +213,7 @@ agenda_items = Table(
     Column("record_text", Text),
     Column("dissent", Text),
     Column("protocol_entries", JSON),
+    Column("discussion", Text),  # Saksopplysninger/drøfting in the referat, apart from the Vedtak
 )
 
 attendance = Table(

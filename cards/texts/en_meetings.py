@@ -153,7 +153,6 @@ TEXTS = {
     # --- Notice ---------------------------------------------------------------------------------------------------
     "invite.title": "Notice of council meeting",
     "invite.place": "Place/Teams link",
-    "invite.deadline": "Submission deadline",
     "invite.agenda": "Agenda",
     "invite.absent": "Send apologies",
     "invite.present": "I will attend",

@@ -148,7 +148,6 @@ TEXTS = {
     # --- Innkalling -----------------------------------------------------------------------------------------------
     "invite.title": "Innkalling til møte i Kontorfaglig råd",
     "invite.place": "Sted/Teams-lenke",
-    "invite.deadline": "Frist for innmelding",
     "invite.agenda": "Saksliste",
     "invite.absent": "Meld forfall",
     "invite.present": "Jeg kommer",

@@ -15,6 +15,7 @@ from council.meetings import Meeting, MeetingStatus
 from council.members import Member, Role, require_organiser
 from council.minutes import ActionItem, Attendance
 from council.outbox import Operation
+from council.records import CasePaper
 from council.services.meetings import MeetingService, load_meeting
 from council.services.outbox import queue
 from council.services.ports import MeetingMessages, UnitOfWork, UnitOfWorkFactory
@@ -30,6 +31,7 @@ class AgendaView:
     cases: dict[int, Case]
     follow_up: list[ActionItem]
     attendance: dict[str, tuple[Attendance, str | None]] = field(default_factory=dict)
+    papers: dict[int, CasePaper] = field(default_factory=dict)  # edited saksframlegg by item id
 
     @property
     def planned_minutes(self) -> int:
@@ -74,6 +76,14 @@ class AgendaService:
         self._tz = tz
         self.wake: Callable[[], None] = lambda: None
 
+    @property
+    def number_format(self) -> str:
+        return self._number_format
+
+    async def view_in(self, uow: UnitOfWork, meeting_id: int) -> AgendaView:
+        """The agenda inside the caller's transaction (the minutes freeze it at approval)."""
+        return await self._materialise(uow, meeting_id)
+
     async def item(self, item_id: int) -> AgendaItem:
         async with self._uow() as uow:
             return await _item(uow, item_id)
@@ -108,7 +118,8 @@ class AgendaService:
         cases = {i.case_id: await uow.cases.get(i.case_id) for i in items if i.case_id is not None}
         follow_up = [a for a in await uow.agenda.actions(open_only=True) if a.meeting_id != meeting_id]
         return AgendaView(await load_meeting(uow, meeting_id), items, cases, follow_up,
-                          await uow.agenda.attendance(meeting_id))
+                          await uow.agenda.attendance(meeting_id),
+                          await uow.papers.for_items([i.id for i in items if i.id is not None]))
 
     async def _save_order(self, uow: UnitOfWork, items: list[AgendaItem]) -> list[AgendaItem]:
         for item in items:

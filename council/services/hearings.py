@@ -17,6 +17,7 @@ from council.pii import scan_fields
 from council.planning import PlanRules, WorkingCalendar
 from council.forms import FormErrors, PiiWarning
 from council.ids import stored_id
+from council.services.hearings_letter import require_leader_for_sent
 from council.services.ports import UnitOfWork, UnitOfWorkFactory
 from council.submission import parse_links
 
@@ -131,6 +132,7 @@ class HearingService:
                          decision: str | None = None, response_reference: str | None = None) -> Hearing:
         """Move along the allowed transitions. Til avstemning comes from opening a vote, not from here."""
         require_organiser(actor)
+        require_leader_for_sent(actor, status)
         if status is HearingStatus.TO_VOTE:
             raise InvalidInput("hearings.open_a_vote")
         async with self._uow() as uow:

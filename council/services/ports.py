@@ -14,6 +14,7 @@ from council.members import Member, Role
 from council.minutes import ActionItem, Attendance, ItemRecord
 from council.outbox import OutboxMessage
 from council.pask import PaskMeeting
+from council.records import CasePaper, FrozenDocument
 from council.reminders import Planned, Rule
 from council.themes import Rsvp, ThemeMeeting, TopicSuggestion
 from council.votes import Ballot, Choice, Outcome, Tally, Vote, VoterLine
@@ -186,6 +187,26 @@ class ReminderRepository(Protocol):
     async def cancel_planned(self, rule: Rule, reason: str, at: datetime) -> int: ...
 
 
+class RecordRepository(Protocol):
+    """The referat's documents frozen at approval (council/records.py)."""
+
+    async def store(self, meeting_id: int, document: FrozenDocument) -> None: ...
+    async def get(self, meeting_id: int, kind: str) -> FrozenDocument | None: ...
+    async def digests(self, meeting_id: int) -> dict[str, str]: ...
+
+
+class CasePaperRepository(Protocol):
+    async def for_items(self, item_ids: list[int]) -> dict[int, CasePaper]: ...
+    async def save(self, paper: CasePaper, at: datetime) -> None: ...
+
+
+class RecordRenderer(Protocol):
+    """Presentation that turns a MinutesView into the referat's files (kind → bytes; implemented in cards/):
+    every format when `kinds` is None."""
+
+    def minutes(self, view: Any, kinds: frozenset[str] | None = None) -> dict[str, bytes]: ...
+
+
 class CounterRepository(Protocol):
     async def next(self, name: str, step: int = 1) -> int: ...
 
@@ -208,6 +229,8 @@ class UnitOfWork(Protocol):
     reminders: ReminderRepository
     hearings: HearingRepository
     votes: VoteRepository
+    records: RecordRepository
+    papers: CasePaperRepository
 
     async def __aenter__(self) -> "UnitOfWork": ...
     async def __aexit__(self, *exc: object) -> None: ...

@@ -142,9 +142,10 @@ async def test_a_closed_vote_is_recorded_in_the_next_meetings_minutes(bot):
     view = await bot.container.minutes.view(meeting.id)
     [closed] = view.votes
     assert closed.vote.id == vote_id
-    from cards.documents import minutes_markdown
-    markdown = minutes_markdown(view, {}, bot.container.meetings.rules, __import__("zoneinfo").ZoneInfo("Europe/Oslo"))
-    assert "Avstemninger siden forrige møte" in markdown and "Skal rådet sende høringssvaret?" in markdown
+    from cards.record_models import minutes_model
+    from cards.records_md import render_markdown
+    markdown = render_markdown(minutes_model(view, __import__("zoneinfo").ZoneInfo("Europe/Oslo")))
+    assert "Sirkulasjonsvedtak siden forrige møte" in markdown and "Skal rådet sende høringssvaret?" in markdown
 
 
 async def _until(condition, seconds: float = 10.0) -> None:

@@ -18,11 +18,13 @@ from cards.actions import (AGENDA_MOVE, AGENDA_SET, ATTENDANCE_ABSENT, FOLLOWUP_
                            MINUTES_APPROVE, MINUTES_RECORD, NOTICE_PUBLISH)
 from cards.agenda_cards import agenda_card, deputy_invitation_card, notice_card, notice_update_card
 from cards.case_messages import notice_text
-from cards.documents import minutes_document, minutes_markdown, notice_document
+from cards.case_papers import paper_card
+from cards.record_models import minutes_model, notice_model
+from cards.records_md import render_markdown
+from cards.records_pdf import render_pdf
 from cards.meeting_messages import CardMeetingMessages, standing_titles
 from cards.meetings import action_assigned_card, follow_up_card, meetings_card, plan_card, plan_note
 from cards.minutes_cards import minutes_approved_card, minutes_card, minutes_draft_card
-from cards.pdf import minutes_pdf, notice_pdf
 from cards.texts import CATALOGUES, nb_meetings, t
 from council.agenda import AgendaItem, ItemKind, default_items
 from council.cases import Case, CaseStatus, CaseType
@@ -30,6 +32,7 @@ from council.meetings import DeadlineRules, Meeting, MeetingStatus
 from council.members import Member, Role
 from council.minutes import ANY_OTHER_DECISION, ActionItem, ActionStatus, Attendance, ItemRecord, Outcome
 from council.planning import ProposedMeeting
+from council.records import attendance_sheet
 from council.services.agenda import AgendaView
 from council.services.minutes import MinutesView
 from council.services.ports import MeetingMessages
@@ -121,7 +124,7 @@ def minutes_view(cases: int = 2, text_length: int = 0, **meeting_changes) -> Min
     for item in agenda.items[4:-2]:
         records[item.id] = ItemRecord(item.id, Outcome.NOTED, "Rådet tar saken til orientering. " + filler(text_length))
     actions = [ActionItem(30, 1, 20, "Lage plan for opplæring", "ola-id", "Ola Hansen", date(2027, 6, 5))]
-    return MinutesView(agenda, records, actions)
+    return MinutesView(agenda, records, actions, sheet=attendance_sheet(MEMBERS, agenda.attendance))
 
 
 PROPOSALS = [
@@ -190,6 +193,7 @@ CARDS = {
     "minutes_15_big_roster": lambda: minutes_card(minutes_view(10, text_length=400), roster(25), "nb-NO",
                                                   warnings=[ANY_OTHER_DECISION], pdf_url="https://x/m.pdf",
                                                   md_url="https://x/m.md", can_approve=True),
+    "paper": lambda: paper_card(agenda_view(), agenda_view().items[3], "nb-NO", error="Feil"),
     "minutes_en": lambda: minutes_card(minutes_view(), MEMBERS, "en-US", message="Saved"),
     "minutes_locked": lambda: minutes_card(minutes_view(minutes_status="godkjent",
                                                         minutes_approved_at=datetime(2027, 2, 9, 12, tzinfo=UTC)),
@@ -375,7 +379,7 @@ def test_notice_card_numbers_the_items_and_offers_apologies():
     assert "Sak 01/27 – Godkjenning av innkalling og saksliste" in text
     assert "Sak 04/27 – Økt bruk av digitale skjemaer i poliklinikkene, del 1" in text
     assert "Sak 15/27 – Eventuelt" in text
-    assert "kl. 09.00–11.00" in text and "Frist for innmelding" in text and "29. desember 2026" in text
+    assert "kl. 09.00–11.00" in text and "Frist for innmelding" not in text and "29. desember 2026" not in text
     assert "Drøftingssak (ingen vedtak)" in text
     assert "https://intranett.example/saker/0" in text
     assert "Meld forfall" in text and "Jeg kommer" in text and "Last ned innkalling (PDF)" in text
@@ -431,7 +435,8 @@ def test_minutes_card_shows_the_any_other_rule_outcomes_and_defaults():
     assert by_id["due_20"]["type"] == "Input.Date"
     verbs = {a["verb"] for a in executes(payload)}
     assert {MINUTES_RECORD, MINUTES_APPROVE} <= verbs
-    assert "Forfall:** Ola Hansen (vara: Ingrid Berg)" in text
+    assert "Forfall:** Ola Hansen" in text and "- Medisinsk klinikk: Forfall" in text
+    assert "Møteleder:** Kari Nordmann" in text and by_id["chair"]["choices"][0]["value"] == ""
 
 
 def test_minutes_card_offers_approval_only_when_allowed():
@@ -439,10 +444,13 @@ def test_minutes_card_offers_approval_only_when_allowed():
 
 
 def test_locked_minutes_are_read_only():
-    view = minutes_view(minutes_status="godkjent", minutes_approved_at=datetime(2027, 2, 9, 12, tzinfo=UTC))
+    view = minutes_view(minutes_status="godkjent", minutes_approved_at=datetime(2027, 2, 9, 12, tzinfo=UTC),
+                        minutes_approved_via="moete", minutes_approved_in="Sak 02/27")
+    view = replace(view, digests={"minutes.pdf": "ab" * 32})
     payload = minutes_card(view, MEMBERS, "nb-NO", can_approve=True)
 
-    assert "Referat godkjent 9. februar 2027" in all_text(payload)
+    assert "Godkjent i sak 02/27 den 9. februar 2027 kl. 13.00" in all_text(payload)
+    assert f"SHA-256 (PDF): {'ab' * 32}" in all_text(payload)
     assert inputs(payload) == [] and executes(payload) == []
 
 
@@ -494,8 +502,8 @@ def test_a_long_agenda_keeps_forms_for_unwritten_items_and_for_the_last_written_
 def test_focus_limits_the_forms_to_the_chosen_items():
     payload = minutes_card(minutes_view(3), MEMBERS, "nb-NO", focus={21})
 
-    assert {e["id"] for e in inputs(payload)} - {"present"} == {
-        "outcome_21", "text_21", "dissent_21", "protocol_21", "what_21", "owner_21", "due_21"}
+    assert {e["id"] for e in inputs(payload)} - {"present", "chair", "minute_taker", "guests"} == {
+        "outcome_21", "discussion_21", "text_21", "dissent_21", "protocol_21", "what_21", "owner_21", "due_21"}
 
 
 def test_the_draft_post_has_outcomes_dissent_and_follow_up_and_stays_small():
@@ -636,44 +644,63 @@ def test_meeting_keys_live_only_in_the_meeting_catalogues():
 
 
 def test_minutes_markdown_has_the_archive_header_and_norwegian_letters():
-    markdown = minutes_markdown(minutes_view(4), NAMES, RULES, OSLO)
+    markdown = render_markdown(minutes_model(minutes_view(4), OSLO))
 
     head = markdown.split("---")[1]
     assert 'tittel: "Referat fra møte i Kontorfaglig råd – tirsdag 12. januar 2027"' in head
     assert 'råd: "Kontorfaglig råd"' in head
     assert 'organisasjon: "Sykehuset i Vestfold HF"' in head
     assert 'dato: "2027-01-12"' in head
-    assert '"Sak 04/27"' in head and 'status: "Utkast"' in head
-    assert "**Til stede:** Kari Nordmann, Sigrid Sæther, Åse Bråten" in markdown
-    assert "**Forfall:** Ola Hansen (vara: Ingrid Berg)" in markdown
-    assert "## Sak 04/27 – Økt bruk av digitale skjemaer i poliklinikkene, del 1" in markdown
+    assert '"Sak 04/27"' in head and 'status: "Utkast – ikke godkjent"' in head
+    assert "**Møteleder:** Kari Nordmann" in markdown and "**Referent:** Sigrid Sæther" in markdown
+    assert ("**Til stede:**\n\n- Leder: Kari Nordmann\n- Kirurgisk klinikk: Åse Bråten\n"
+            "- Medisinsk klinikk: Forfall") in markdown
+    assert "**Forfall:** Ola Hansen" in markdown and "**Andre til stede:** Sigrid Sæther" in markdown
+    assert "### Sak 04/27 – Økt bruk av digitale skjemaer i poliklinikkene, del 1" in markdown
     assert "**Dissens:** Åse Bråten mente" in markdown
-    assert "- Kjersti Ødegård ønsker protokollført" in markdown
-    assert "- Ansvarlig: Ola Hansen – frist 5. juni 2027: Lage plan for opplæring" in markdown
-    assert "*Vedtak under eventuelt – bør settes opp som egen sak neste møte*" in markdown
+    assert "**Protokolltilførsel:** Kjersti Ødegård ønsker protokollført" in markdown
+    assert "- Oppfølging: Ansvarlig: Ola Hansen – frist 5. juni 2027: Lage plan for opplæring" in markdown
+    assert "Vedtak under eventuelt – bør settes opp som egen sak neste møte" in markdown
     assert "**Lenker:**\n- <https://intranett.example/saker/0>" in markdown
     assert "æ" in markdown.lower() and "ø" in markdown and "å" in markdown
 
 
-def test_minutes_document_renders_as_a_pdf_with_attendance_and_follow_up():
-    approved = minutes_view(4, minutes_status="godkjent", minutes_approved_at=datetime(2027, 2, 9, 23, 30, tzinfo=UTC))
-    document = minutes_document(approved, NAMES, RULES, OSLO)
+def test_minutes_model_has_the_header_each_sak_and_the_approval_line():
+    approved = minutes_view(4, minutes_status="godkjent", minutes_approved_at=datetime(2027, 2, 9, 23, 30, tzinfo=UTC),
+                            minutes_approved_via="sirkulasjon")
+    document = minutes_model(approved, OSLO)
+    facts = {f.label: f.value for f in document.facts}
 
-    assert document.present == ("Kari Nordmann", "Sigrid Sæther", "Åse Bråten")
-    assert document.absent == ("Ola Hansen (vara: Ingrid Berg)",)
-    assert document.status == "Godkjent 10. februar 2027"  # 23:30 UTC is the next day in Oslo
-    assert document.chair == "" and document.secretary == ""
-    item = next(i for i in document.items if i.number == "Sak 04/27")
-    assert item.text.startswith("Vedtak: Rådet slutter seg til")
-    assert "Dissens: Åse Bråten mente at forslaget bør utsettes." in item.extra
-    assert "Ansvarlig: Ola Hansen – frist 5. juni 2027: Lage plan for opplæring" in item.extra
-    assert any("Sjekke rutine for ventelister" in line for line in document.footer_lines)
-    assert minutes_pdf(document).startswith(b"%PDF-")
+    assert facts["Til stede"] == "Leder: Kari Nordmann\nKirurgisk klinikk: Åse Bråten\nMedisinsk klinikk: Forfall"
+    assert facts["Forfall"] == "Ola Hansen" and facts["Andre til stede"] == "Sigrid Sæther"
+    assert facts["Møteleder"] == "Kari Nordmann" and facts["Referent"] == "Sigrid Sæther"
+    assert document.status == "Godkjent ved sirkulasjon den 10. februar 2027"  # 23:30 UTC is the next day in Oslo
+    assert document.closing[-1] == document.status
+    saker = document.groups[0].sections
+    item = next(s for s in saker if s.heading.startswith("Sak 04/27"))
+    assert (item.parts[0].label, item.parts[0].text) == ("Vedtak", "Rådet slutter seg til forslaget. ")
+    assert ("Dissens", "Åse Bråten mente at forslaget bør utsettes.") in [(p.label, p.text) for p in item.parts]
+    assert "Oppfølging: Ansvarlig: Ola Hansen – frist 5. juni 2027: Lage plan for opplæring" in item.bullets
+    assert any("Sjekke rutine for ventelister" in line for line in document.groups[2].lines)
+    assert render_pdf(document).startswith(b"%PDF-")
 
 
-def test_notice_document_renders_as_a_pdf():
-    document = notice_document(agenda_view(10), RULES, OSLO)
+def test_the_notice_model_has_recipients_apologies_and_a_paper_per_case():
+    from council.records import CasePaper
+    from council.services.records import NoticeView
 
-    assert document.items[3].number == "Sak 04/27" and document.items[3].links
-    assert document.time_text == "kl. 09.00–11.00"
-    assert notice_pdf(document).startswith(b"%PDF-")
+    agenda = agenda_view(10)
+    case_item = agenda.items[3]
+    view = NoticeView(agenda, tuple(MEMBERS), {case_item.id: CasePaper(case_item.id, "Bakgrunnen.", "Rådet vedtar.")},
+                      apologies_by=date(2027, 1, 11))
+    document = notice_model(view, OSLO)
+    facts = {f.label: f.value for f in document.facts}
+
+    assert facts["Tid"] == "kl. 09.00–11.00" and facts["Møtedato"] == "tirsdag 12. januar 2027"
+    assert facts["Til"].splitlines()[0] == "Kari Nordmann (leder)" and "Ola Hansen (Medisinsk klinikk)" in facts["Til"]
+    assert facts["Kopi"] == "Ingrid Berg (vara for Ola Hansen)"
+    assert document.intro == ("Forfall meldes til Sigrid Sæther innen mandag 11. januar 2027.",)
+    [paper] = document.groups[1].sections
+    assert paper.heading.startswith("Sak 04/27")
+    assert (paper.parts[0].label, paper.parts[0].text) == ("Bakgrunn", "Bakgrunnen.")
+    assert render_pdf(document).startswith(b"%PDF-")
