@@ -3,14 +3,14 @@ referat's documents frozen at approval (bytes and SHA-256), Saksframlegg per age
 Saksopplysninger/drøfting of each recorded item.
 
 Revision ID: 0010_records
-Revises: 0007_vote_cards
+Revises: 0009_outbox
 Create Date: 2026-12-04
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_records"
-down_revision = "0007_vote_cards"
+down_revision = "0009_outbox"
 branch_labels = None
 depends_on = None
 
