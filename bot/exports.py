@@ -13,11 +13,10 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from cards.documents import minutes_document, minutes_markdown, notice_document
-from cards.exports import cases_csv
+from cards.exports import cases_csv, vote_result_csv, vote_result_pdf
 from cards.pdf import minutes_pdf, notice_pdf
 from cards.plan_ics import meetings_ics
 from cards.texts import t
-from cards.votes import vote_result_csv, vote_result_pdf
 from council.cases import CaseFilter, CaseStatus, CaseType
 from council.errors import DomainError
 

@@ -14,6 +14,7 @@ from botbuilder.schema.teams import TeamInfo, TeamsChannelAccount
 
 from bot.actions import ActionContext, ActionRegistry
 from bot.cases import CasesFeature
+from bot.hearings import HearingsFeature
 from bot.meetings import MeetingsFeature
 from bot.reminders import RemindersFeature
 from bot.themes import ThemesFeature
@@ -48,7 +49,8 @@ CANCEL = {"avbryt", "cancel", "stopp"}
 class RaadsbotHandler(TeamsActivityHandler):
     def __init__(self, *, members: MemberService, conversations: ConversationService, activities: ActivityLog,
                  conversation_state: ConversationState, cases: CasesFeature, meetings: MeetingsFeature,
-                 votes: VotesFeature, themes: ThemesFeature, reminders: RemindersFeature) -> None:
+                 hearings: HearingsFeature, votes: VotesFeature, themes: ThemesFeature,
+                 reminders: RemindersFeature) -> None:
         self._members = members
         self._conversations = conversations
         self._activities = activities
@@ -62,6 +64,7 @@ class RaadsbotHandler(TeamsActivityHandler):
         self._cases = cases
         cases.register(self.actions)
         meetings.register(self.actions)
+        hearings.register(self.actions)
         votes.register(self.actions)
         themes.register(self.actions)
         reminders.register(self.actions)
@@ -69,7 +72,8 @@ class RaadsbotHandler(TeamsActivityHandler):
             "hjelp": self._help, "help": self._help, "?": self._help, "meny": self._help,
             "roller": self._roles_command, "medlemmer og roller": self._roles_command,
             "medlemmer": self._roles_command, "sett rolle": self._set_role, **cases.commands(),
-            **meetings.commands(), **votes.commands(), **themes.commands(), **reminders.commands(),
+            **meetings.commands(), **hearings.commands(), **votes.commands(), **themes.commands(),
+            **reminders.commands(),
         }
 
     async def on_turn(self, turn_context: TurnContext) -> None:

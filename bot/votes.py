@@ -1,141 +1,43 @@
-"""Hearings and votes in Teams: the register, opening a vote, casting from the channel card (user-specific
-views through Action.Execute + refresh), closing, extending, cancelling, exporting."""
+"""Votes in Teams: opening a vote, casting from the channel card (user-specific views through Action.Execute +
+refresh), closing, extending, cancelling, exporting."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 
 from bot.actions import ActionContext, ActionRegistry
+from bot.hearings import _optional_date
 from bot.turns import card_command
 from cards import actions as verbs
 from cards.common import error_card
-from cards.hearings import hearing_form_card, hearings_card
 from cards.texts import t
 from cards.votes import my_vote_card, not_entitled_card, vote_admin_card, vote_form_card
 from council.errors import DomainError, InvalidInput, NotAllowed
-from council.hearings import HearingForm, HearingStatus
 from council.members import Member
-from council.services.cases import FormErrors, PiiWarning
+from council.services.cases import PiiWarning
 from council.services.hearings import HearingService
 from council.services.meetings import MeetingService
-from council.services.members import MemberService
 from council.services.votes import VoteRequest, VoteService
 from council.votes import Choice, Majority, Quorum
 
-_FIELDS = ("title", "sender", "their_reference", "case_number", "journal_number", "links", "draft_text",
-           "draft_link")
-
-
-def _optional_date(value: object) -> date | None:
-    text = str(value or "").strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput("meetings.date_invalid") from None
-
-
-def hearing_form_from(data: dict) -> HearingForm:
-    values = {name: str(data.get(name) or "").strip() for name in _FIELDS}
-    return HearingForm(**values, received=_optional_date(data.get("received")),
-                       external_deadline=_optional_date(data.get("external_deadline")),
-                       internal_deadline=_optional_date(data.get("internal_deadline")),
-                       owner=str(data.get("owner") or "").strip() or None)
-
-
 class VotesFeature:
-    def __init__(self, hearings: HearingService, votes: VoteService, meetings: MeetingService,
-                 members: MemberService, links, tz) -> None:
+    def __init__(self, hearings: HearingService, votes: VoteService, meetings: MeetingService, links, tz) -> None:
         self._hearings = hearings
         self._votes = votes
         self._meetings = meetings
-        self._members = members
         self._links = links
         self._tz = tz
 
     def register(self, actions: ActionRegistry) -> None:
         for verb, handler in (
-                (verbs.HEARING_LIST, self.hearing_list), (verbs.HEARING_FORM, self.hearing_form),
-                (verbs.HEARING_SAVE, self.hearing_save), (verbs.HEARING_STATUS, self.hearing_status),
-                (verbs.HEARING_AGENDA, self.hearing_agenda), (verbs.VOTE_FORM, self.vote_form),
+                (verbs.VOTE_FORM, self.vote_form),
                 (verbs.VOTE_OPEN, self.vote_open), (verbs.VOTE_CAST, self.cast), (verbs.VOTE_REFRESH, self.refresh),
                 (verbs.VOTE_CLOSE, self.close), (verbs.VOTE_EXTEND, self.extend), (verbs.VOTE_CANCEL, self.cancel),
                 (verbs.VOTE_EXPORT, self.export)):
             actions.register(verb, handler)
 
     def commands(self) -> dict:
-        return {"høringer": card_command(self.hearings_view), "horinger": card_command(self.hearings_view),
-                "ny høring": card_command(self.new_hearing), "avstemning": card_command(self.new_vote)}
-
-    # --- hearings -------------------------------------------------------------------------------
-    async def hearings_view(self, actor: Member, locale: str | None, include_closed: bool = False, **extra) -> dict:
-        lines = await self._hearings.register_view(actor, include_closed=include_closed)
-        return hearings_card(lines, locale, actor.is_organiser, meetings=await self._meetings.upcoming(),
-                             include_closed=include_closed, **extra)
-
-    async def new_hearing(self, actor: Member, locale: str | None) -> dict:
-        if not actor.is_organiser:
-            raise NotAllowed("error.organiser_only")
-        return hearing_form_card(await self._members.members(), locale)
-
-    async def hearing_list(self, ctx: ActionContext) -> dict:
-        return await self.hearings_view(ctx.actor, ctx.locale,
-                                        include_closed=str(ctx.data.get("include_closed")).lower() == "true")
-
-    async def hearing_form(self, ctx: ActionContext) -> dict:
-        hearing = None
-        if ctx.data.get("hearing_id"):
-            hearing = (await self._hearings.get(ctx.actor, verbs.id_of(ctx.data, "hearing_id"))).hearing
-        return hearing_form_card(await self._members.members(), ctx.locale, hearing=hearing)
-
-    async def hearing_save(self, ctx: ActionContext) -> dict:
-        form = hearing_form_from(ctx.data)
-        confirmed = str(ctx.data.get("pii_confirmed")) == "true"
-        if ctx.data.get("hearing_id"):
-            hearing_id = verbs.id_of(ctx.data, "hearing_id")
-            result = await self._hearings.update(ctx.actor, hearing_id, verbs.id_of(ctx.data, "version"), form,
-                                                 pii_confirmed=confirmed)
-            if not isinstance(result, (FormErrors, PiiWarning)) and str(ctx.data.get("keep_draft")) != "true" and (
-                    form.draft_text != result.draft_text or form.draft_link != (result.draft_link or "")):
-                result = await self._hearings.set_draft(ctx.actor, hearing_id, result.version, form.draft_text,
-                                                        form.draft_link)
-        else:
-            result = await self._hearings.register(ctx.actor, form, pii_confirmed=confirmed)
-        members = await self._members.members()
-        if isinstance(result, FormErrors):
-            return hearing_form_card(members, ctx.locale, values=ctx.data, errors=result.errors,
-                                     internal_days=self._hearings.rules.internal_working_days_before)
-        if isinstance(result, PiiWarning):
-            return hearing_form_card(members, ctx.locale, values=ctx.data, pii_fields=result.fields,
-                                     internal_days=self._hearings.rules.internal_working_days_before)
-        return await self.hearings_view(ctx.actor, ctx.locale, message=t("hearings.saved", ctx.locale,
-                                                                         title=result.title))
-
-    async def hearing_status(self, ctx: ActionContext) -> dict:
-        hearing_id = verbs.id_of(ctx.data, "hearing_id")
-        try:
-            status = HearingStatus(str(ctx.data.get(f"status_{hearing_id}") or ""))
-        except ValueError:
-            raise InvalidInput("error.invalid_input") from None
-        return await self._hearing_change(ctx, lambda: self._hearings.set_status(
-            ctx.actor, hearing_id, verbs.id_of(ctx.data, "version"), status,
-            decision=str(ctx.data.get(f"decision_{hearing_id}") or "") or None,
-            response_reference=str(ctx.data.get(f"response_{hearing_id}") or "") or None))
-
-    async def hearing_agenda(self, ctx: ActionContext) -> dict:
-        hearing_id = verbs.id_of(ctx.data, "hearing_id")
-        return await self._hearing_change(ctx, lambda: self._hearings.put_on_agenda(
-            ctx.actor, hearing_id, verbs.id_of(ctx.data, "version"), verbs.id_of(ctx.data, f"meeting_{hearing_id}")))
-
-    async def _hearing_change(self, ctx: ActionContext, change) -> dict:
-        try:
-            await change()
-        except (InvalidInput, DomainError) as error:
-            if isinstance(error, NotAllowed):
-                raise
-            return await self.hearings_view(ctx.actor, ctx.locale, error=t(error.key, ctx.locale, **error.params))
-        return await self.hearings_view(ctx.actor, ctx.locale, message=t("hearings.updated", ctx.locale))
+        return {"avstemning": card_command(self.new_vote)}
 
     # --- opening and managing a vote -------------------------------------------------------------
     def _default_deadline(self) -> datetime:

@@ -8,8 +8,8 @@ import json
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from cards.agenda_cards import item_kind_label, local_date, time_range
-from cards.minutes_cards import action_line, outcome_label
+from cards.agenda import item_kind_label, local_date, time_range
+from cards.minutes import action_line, outcome_label
 from cards.pdf import PdfItem, PdfMeeting
 from cards.texts import t
 from cards.texts.format import format_date

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from cards.actions import (HEARING_AGENDA, HEARING_FORM, HEARING_LIST, HEARING_SAVE, HEARING_STATUS, VOTE_FORM,
                            execute)
-from cards.agenda_cards import (action_set, choice_input, date_input, heading_blocks, shorten, show_card, text_input,
-                                within_budget)
+from cards.elements import (action_set, choice_input, date_input, heading_blocks, shorten, show_card, text_input,
+                            within_budget)
 from cards.common import card, notice, privacy_notice, text
 from cards.texts import t
 from cards.texts.format import format_date

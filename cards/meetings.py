@@ -1,7 +1,7 @@
 """Meeting cards: møteplan, upcoming meetings, oppfølgingsliste; and every meeting card, re-exported.
 
-The agenda, notice and deputy cards live in cards/agenda_cards.py (with the building blocks all meeting
-cards share), the minutes cards in cards/minutes_cards.py; import any of them from here. Everything is
+The agenda, notice and deputy cards live in cards/agenda.py (with the meeting facts all meeting cards
+share), the minutes cards in cards/minutes.py; import any of them from here. Everything is
 pure: plain domain objects in, Adaptive Card dicts out.
 """
 from __future__ import annotations
@@ -10,11 +10,12 @@ from datetime import date, time
 
 from cards.actions import (AGENDA_SHOW, FOLLOWUP_SHOW, FOLLOWUP_STATUS, MEETING_ADD, MEETING_CANCEL, MEETING_MOVE,
                            MEETING_PLAN, MEETING_PLAN_SAVE, execute)
-from cards.agenda_cards import (action_set, agenda_card, choice_input, columns, date_input, deadline_facts,
-                                deputy_invitation_card, heading_blocks, local_date, meeting_facts, notice_card,
-                                notice_update_card, show_card, text_input, time_input)
+from cards.agenda import (agenda_card, deadline_facts, deputy_invitation_card, local_date, meeting_facts, notice_card,
+                          notice_update_card)
+from cards.elements import (action_set, choice_input, columns, date_input, heading_blocks, show_card, text_input,
+                            time_input)
 from cards.common import card, text, title
-from cards.minutes_cards import minutes_approved_card, minutes_card, minutes_draft_card
+from cards.minutes import minutes_approved_card, minutes_card, minutes_draft_card
 from cards.texts import language, t
 from cards.texts.format import EN_MONTHS, NB_MONTHS, format_date
 from council.meetings import DeadlineRules, Meeting, MeetingStatus

@@ -9,8 +9,9 @@ from datetime import date
 
 from cards.actions import (THEMES_ATTENDANCE, THEMES_CANCEL, THEMES_PLAN, THEMES_PROPOSE, THEMES_RSVP,
                            THEMES_SHOW, THEMES_SUGGEST, THEMES_SUMMARY, execute)
-from cards.agenda_cards import (action_set, choice_input, columns, date_input, heading_blocks, shorten, text_input,
-                                time_input, time_range)
+from cards.agenda import time_range
+from cards.elements import (action_set, choice_input, columns, date_input, heading_blocks, shorten, text_input,
+                            time_input)
 from cards.case_messages import activity
 from cards.common import card, notice, privacy_notice, text, title
 from cards.texts import t
