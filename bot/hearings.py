@@ -2,14 +2,13 @@
 on a meeting's agenda."""
 from __future__ import annotations
 
-from datetime import date
-
-from bot.actions import ActionContext, ActionRegistry
+from bot.actions import ActionContext, ActionRegistry, rerender
+from bot.inputs import id_input, optional_date
 from bot.turns import card_command
 from cards import actions as verbs
 from cards.hearings import hearing_form_card, hearings_card
 from cards.texts import t
-from council.errors import DomainError, InvalidInput, NotAllowed
+from council.errors import InvalidInput, NotAllowed
 from council.hearings import HearingForm, HearingStatus
 from council.members import Member
 from council.services.cases import FormErrors, PiiWarning
@@ -21,21 +20,11 @@ _FIELDS = ("title", "sender", "their_reference", "case_number", "journal_number"
            "draft_link")
 
 
-def _optional_date(value: object) -> date | None:
-    text = str(value or "").strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput("meetings.date_invalid") from None
-
-
 def hearing_form_from(data: dict) -> HearingForm:
     values = {name: str(data.get(name) or "").strip() for name in _FIELDS}
-    return HearingForm(**values, received=_optional_date(data.get("received")),
-                       external_deadline=_optional_date(data.get("external_deadline")),
-                       internal_deadline=_optional_date(data.get("internal_deadline")),
+    return HearingForm(**values, received=optional_date(data.get("received")),
+                       external_deadline=optional_date(data.get("external_deadline")),
+                       internal_deadline=optional_date(data.get("internal_deadline")),
                        owner=str(data.get("owner") or "").strip() or None)
 
 
@@ -56,7 +45,6 @@ class HearingsFeature:
         return {"høringer": card_command(self.hearings_view), "horinger": card_command(self.hearings_view),
                 "ny høring": card_command(self.new_hearing)}
 
-    # --- hearings -------------------------------------------------------------------------------
     async def hearings_view(self, actor: Member, locale: str | None, include_closed: bool = False, **extra) -> dict:
         lines = await self._hearings.register_view(actor, include_closed=include_closed)
         return hearings_card(lines, locale, actor.is_organiser, meetings=await self._meetings.upcoming(),
@@ -68,28 +56,27 @@ class HearingsFeature:
         return hearing_form_card(await self._members.members(), locale)
 
     async def hearing_list(self, ctx: ActionContext) -> dict:
-        return await self.hearings_view(ctx.actor, ctx.locale,
-                                        include_closed=str(ctx.data.get("include_closed")).lower() == "true")
+        return await self.hearings_view(ctx.actor, ctx.locale, include_closed=ctx.payload.include_closed)
 
     async def hearing_form(self, ctx: ActionContext) -> dict:
         hearing = None
-        if ctx.data.get("hearing_id"):
-            hearing = (await self._hearings.get(ctx.actor, verbs.id_of(ctx.data, "hearing_id"))).hearing
+        if ctx.payload.hearing_id is not None:
+            hearing = (await self._hearings.get(ctx.actor, ctx.payload.hearing_id)).hearing
         return hearing_form_card(await self._members.members(), ctx.locale, hearing=hearing)
 
     async def hearing_save(self, ctx: ActionContext) -> dict:
-        form = hearing_form_from(ctx.data)
-        confirmed = str(ctx.data.get("pii_confirmed")) == "true"
-        if ctx.data.get("hearing_id"):
-            hearing_id = verbs.id_of(ctx.data, "hearing_id")
-            result = await self._hearings.update(ctx.actor, hearing_id, verbs.id_of(ctx.data, "version"), form,
-                                                 pii_confirmed=confirmed)
-            if not isinstance(result, (FormErrors, PiiWarning)) and str(ctx.data.get("keep_draft")) != "true" and (
+        form, sent = hearing_form_from(ctx.data), ctx.payload
+        if sent.hearing_id is not None:
+            if sent.version is None:
+                raise InvalidInput("error.invalid_input")
+            result = await self._hearings.update(ctx.actor, sent.hearing_id, sent.version, form,
+                                                 pii_confirmed=sent.pii_confirmed)
+            if not isinstance(result, (FormErrors, PiiWarning)) and not sent.keep_draft and (
                     form.draft_text != result.draft_text or form.draft_link != (result.draft_link or "")):
-                result = await self._hearings.set_draft(ctx.actor, hearing_id, result.version, form.draft_text,
+                result = await self._hearings.set_draft(ctx.actor, sent.hearing_id, result.version, form.draft_text,
                                                         form.draft_link)
         else:
-            result = await self._hearings.register(ctx.actor, form, pii_confirmed=confirmed)
+            result = await self._hearings.register(ctx.actor, form, pii_confirmed=sent.pii_confirmed)
         members = await self._members.members()
         if isinstance(result, FormErrors):
             return hearing_form_card(members, ctx.locale, values=ctx.data, errors=result.errors,
@@ -101,26 +88,21 @@ class HearingsFeature:
                                                                          title=result.title))
 
     async def hearing_status(self, ctx: ActionContext) -> dict:
-        hearing_id = verbs.id_of(ctx.data, "hearing_id")
+        hearing_id, version = ctx.payload.hearing_id, ctx.payload.version
         try:
             status = HearingStatus(str(ctx.data.get(f"status_{hearing_id}") or ""))
         except ValueError:
             raise InvalidInput("error.invalid_input") from None
         return await self._hearing_change(ctx, lambda: self._hearings.set_status(
-            ctx.actor, hearing_id, verbs.id_of(ctx.data, "version"), status,
+            ctx.actor, hearing_id, version, status,
             decision=str(ctx.data.get(f"decision_{hearing_id}") or "") or None,
             response_reference=str(ctx.data.get(f"response_{hearing_id}") or "") or None))
 
     async def hearing_agenda(self, ctx: ActionContext) -> dict:
-        hearing_id = verbs.id_of(ctx.data, "hearing_id")
+        hearing_id, version = ctx.payload.hearing_id, ctx.payload.version
         return await self._hearing_change(ctx, lambda: self._hearings.put_on_agenda(
-            ctx.actor, hearing_id, verbs.id_of(ctx.data, "version"), verbs.id_of(ctx.data, f"meeting_{hearing_id}")))
+            ctx.actor, hearing_id, version, id_input(ctx.data, f"meeting_{hearing_id}")))
 
     async def _hearing_change(self, ctx: ActionContext, change) -> dict:
-        try:
-            await change()
-        except (InvalidInput, DomainError) as error:
-            if isinstance(error, NotAllowed):
-                raise
-            return await self.hearings_view(ctx.actor, ctx.locale, error=t(error.key, ctx.locale, **error.params))
-        return await self.hearings_view(ctx.actor, ctx.locale, message=t("hearings.updated", ctx.locale))
+        return await rerender(ctx, change, lambda _, **extra: self.hearings_view(ctx.actor, ctx.locale, **extra),
+                              "hearings.updated")

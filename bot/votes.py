@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-
-from bot.actions import ActionContext, ActionRegistry
-from bot.hearings import _optional_date
+from bot.actions import ActionContext, ActionRegistry, rerender
+from bot.inputs import flag, optional_date, time_or
 from bot.turns import card_command
 from cards import actions as verbs
 from cards.common import error_card
 from cards.texts import t
 from cards.votes import my_vote_card, not_entitled_card, vote_admin_card, vote_form_card
-from council.errors import DomainError, InvalidInput, NotAllowed
+from council.errors import DomainError, InvalidInput, NotAllowed, NotEntitled
 from council.members import Member
 from council.services.cases import PiiWarning
 from council.services.hearings import HearingService
 from council.services.meetings import MeetingService
 from council.services.votes import VoteRequest, VoteService
 from council.votes import Choice, Majority, Quorum
+
+NOON = time(12, 0)  # a vote's deadline time when the form leaves it empty
+
 
 class VotesFeature:
     def __init__(self, hearings: HearingService, votes: VoteService, meetings: MeetingService, links, tz) -> None:
@@ -42,7 +44,7 @@ class VotesFeature:
     # --- opening and managing a vote -------------------------------------------------------------
     def _default_deadline(self) -> datetime:
         day = self._meetings.today() + timedelta(days=7)
-        return datetime.combine(day, time(12, 0), tzinfo=self._tz)
+        return datetime.combine(day, NOON, tzinfo=self._tz)
 
     async def new_vote(self, actor: Member, locale: str | None) -> dict:
         if not actor.is_organiser:
@@ -53,39 +55,37 @@ class VotesFeature:
         if not ctx.actor.is_organiser:
             raise NotAllowed("error.organiser_only")
         hearing = None
-        if ctx.data.get("hearing_id"):
-            hearing = (await self._hearings.get(ctx.actor, verbs.id_of(ctx.data, "hearing_id"))).hearing
+        if ctx.payload.hearing_id is not None:
+            hearing = (await self._hearings.get(ctx.actor, ctx.payload.hearing_id)).hearing
         return vote_form_card(hearing, self._default_deadline(), ctx.locale)
 
     async def vote_open(self, ctx: ActionContext) -> dict:
-        hearing_id = verbs.id_of(ctx.data, "hearing_id") if ctx.data.get("hearing_id") else None
+        hearing_id = ctx.payload.hearing_id
         hearing = (await self._hearings.get(ctx.actor, hearing_id)).hearing if hearing_id else None
-        try:
-            request = self._vote_request(ctx.data, hearing_id)
-            result = await self._votes.open_vote(ctx.actor, request,
-                                                 pii_confirmed=str(ctx.data.get("pii_confirmed")) == "true")
-        except InvalidInput as error:
-            return vote_form_card(hearing, self._default_deadline(), ctx.locale,
-                                  error=t(error.key, ctx.locale, **error.params), values=ctx.data)
-        if isinstance(result, PiiWarning):
-            return vote_form_card(hearing, self._default_deadline(), ctx.locale, values=ctx.data,
-                                  pii_fields=result.fields)
-        return await self._admin(ctx, result.id, t("votes.opened", ctx.locale))
+
+        async def show(result, message: str | None = None, error: str | None = None) -> dict:
+            if result is None or isinstance(result, PiiWarning):  # the form again, with what was typed
+                return vote_form_card(hearing, self._default_deadline(), ctx.locale, error=error, values=ctx.data,
+                                      pii_fields=result.fields if result is not None else None)
+            return await self._admin(ctx, result.id, message)
+        return await rerender(ctx, lambda: self._votes.open_vote(
+            ctx.actor, self._vote_request(ctx.data, hearing_id), pii_confirmed=ctx.payload.pii_confirmed),
+            show, "votes.opened")
 
     def _vote_request(self, data: dict, hearing_id: int | None) -> VoteRequest:
-        day = _optional_date(data.get("deadline_date"))
+        day = optional_date(data.get("deadline_date"))
         if day is None:
             raise InvalidInput("votes.deadline_in_past")
         try:
-            at = time.fromisoformat(str(data.get("deadline_time") or "12:00")[:5])
             quorum = Quorum(str(data.get("quorum") or Quorum.MORE_THAN_HALF.value))
             majority = Majority(str(data.get("majority") or Majority.SIMPLE.value))
         except ValueError:
             raise InvalidInput("error.invalid_input") from None
+        at = time_or(data.get("deadline_time"), NOON)
         return VoteRequest(question=str(data.get("question") or "").strip(),
                            deadline=datetime.combine(day, at, tzinfo=self._tz),
                            proposal=str(data.get("proposal") or "").strip(), hearing_id=hearing_id,
-                           secret=str(data.get("secret")).lower() == "true",
+                           secret=flag(data.get("secret")),
                            live_tally=str(data.get("live_tally", "true")).lower() != "false",
                            quorum=quorum, majority=majority)
 
@@ -99,24 +99,19 @@ class VotesFeature:
         return vote_admin_card(view, ctx.locale, csv_url=csv_url, pdf_url=pdf_url, message=message, error=error)
 
     async def _manage(self, ctx: ActionContext, change, done_key: str) -> dict:
-        vote_id = verbs.id_of(ctx.data, "vote_id")
-        try:
-            await change(vote_id)
-        except (InvalidInput, DomainError) as error:
-            if isinstance(error, NotAllowed):
-                raise
-            return await self._admin(ctx, vote_id, error=t(error.key, ctx.locale, **error.params))
-        return await self._admin(ctx, vote_id, t(done_key, ctx.locale))
+        vote_id = ctx.payload.vote_id
+        return await rerender(ctx, lambda: change(vote_id),
+                              lambda _, **extra: self._admin(ctx, vote_id, **extra), done_key)
 
     async def close(self, ctx: ActionContext) -> dict:
         return await self._manage(ctx, lambda vote_id: self._votes.close(ctx.actor, vote_id), "votes.closed_now")
 
     async def extend(self, ctx: ActionContext) -> dict:
         async def change(vote_id: int) -> None:
-            day = _optional_date(ctx.data.get("extend_date"))
+            day = optional_date(ctx.data.get("extend_date"))
             if day is None:
                 raise InvalidInput("votes.deadline_not_later")
-            at = time.fromisoformat(str(ctx.data.get("extend_time") or "12:00")[:5])
+            at = time_or(ctx.data.get("extend_time"), NOON)
             await self._votes.extend(ctx.actor, vote_id, datetime.combine(day, at, tzinfo=self._tz))
         return await self._manage(ctx, change, "votes.extended_now")
 
@@ -125,7 +120,7 @@ class VotesFeature:
             ctx.actor, vote_id, str(ctx.data.get("cancel_reason") or "")), "votes.cancelled_now")
 
     async def export(self, ctx: ActionContext) -> dict:
-        return await self._admin(ctx, verbs.id_of(ctx.data, "vote_id"), with_exports=True)
+        return await self._admin(ctx, ctx.payload.vote_id, with_exports=True)
 
     # --- voting (the channel card) ---------------------------------------------------------------
     @staticmethod
@@ -136,9 +131,9 @@ class VotesFeature:
         return (sender.id,) if sender and sender.id else ()
 
     async def cast(self, ctx: ActionContext) -> dict:
-        vote_id = verbs.id_of(ctx.data, "vote_id")
+        vote_id = ctx.payload.vote_id
         try:
-            choice = Choice(str(ctx.data.get("choice") or ""))
+            choice = Choice(ctx.payload.choice)
         except ValueError:
             raise InvalidInput("votes.invalid_choice") from None
         activity = ctx.turn.activity
@@ -146,10 +141,10 @@ class VotesFeature:
         try:
             mine = await self._votes.cast(ctx.actor, vote_id, choice, str(ctx.data.get(f"comment_{vote_id}") or ""),
                                           activity_key=key)
-        except NotAllowed as error:
-            if error.key != "votes.not_entitled":
-                raise
+        except NotEntitled:
             return await self._not_entitled(ctx, vote_id)
+        except NotAllowed:
+            raise
         except DomainError as error:  # closed, past the deadline, a missing comment: their own card says why
             return await self._own_view(ctx, vote_id, t(error.key, ctx.locale, **error.params))
         if isinstance(mine, PiiWarning):
@@ -159,7 +154,7 @@ class VotesFeature:
         return my_vote_card(mine, mine.view, self._viewer(ctx), ctx.locale, is_manager=ctx.actor.is_organiser)
 
     async def refresh(self, ctx: ActionContext) -> dict:
-        return await self._own_view(ctx, verbs.id_of(ctx.data, "vote_id"))
+        return await self._own_view(ctx, ctx.payload.vote_id)
 
     async def _own_view(self, ctx: ActionContext, vote_id: int, error: str | None = None) -> dict:
         try:

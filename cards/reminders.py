@@ -82,11 +82,15 @@ def _deadline_line(deadline, locale: str | None) -> str:
     return t(f"reminders.deadline.{deadline.kind}", locale, date=on, meeting=meeting)
 
 
-def reminder_settings_card(settings: ReminderSettings, locale: str | None, message: str | None = None) -> dict:
-    """One toggle, one number and (except vote closing) a time of day per rule; saved with REMINDERS_SAVE."""
+def reminder_settings_card(settings: ReminderSettings, locale: str | None, message: str | None = None,
+                           error: str | None = None) -> dict:
+    """One toggle, one number and (except vote closing) a time of day per rule; saved with REMINDERS_SAVE. A
+    `message` is a success (green), an `error` a refusal (red)."""
     body = [title(t("reminders.settings_title", locale)), text(t("reminders.settings_intro", locale))]
     if message:
         body.append(notice(message))
+    if error:
+        body.append(notice(error, color="Attention"))
     for rule in Rule:
         s = settings[rule]
         label = t(f"reminders.rule.{rule.value}", locale)

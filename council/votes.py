@@ -35,7 +35,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import Enum
 
-from council.errors import Conflict, InvalidInput, NotAllowed
+from council.errors import Conflict, InvalidInput, NotEntitled
 from council.members import Member, Role
 
 MAX_QUESTION = 300
@@ -239,7 +239,7 @@ def check_open(question: str, proposal: str, deadline: datetime, now: datetime, 
 def check_cast(vote: Vote, voter: str, choice: Choice, comment: str, now: datetime) -> str:
     """Refuse a ballot that breaks a rule; return the comment as it is stored (trimmed)."""
     if not vote.may_vote(voter):
-        raise NotAllowed("votes.not_entitled")
+        raise NotEntitled()
     if vote.status is not VoteStatus.OPEN:
         raise Conflict("votes.closed", status=vote.status.value)
     if now >= vote.deadline:
