@@ -36,7 +36,7 @@ def _handler() -> RaadsbotHandler:
 def test_every_verb_has_exactly_one_handler_and_every_handler_a_verb():
     registered = _handler().actions.verbs()
 
-    assert DEFINED == set(PAYLOADS)
+    assert set(PAYLOADS) == DEFINED
     assert registered == set(PAYLOADS)
 
 
@@ -101,7 +101,8 @@ async def test_rerender_shows_the_done_message_after_a_change():
 
     async def change():
         return "saved"
-    assert await rerender(ctx, change, _show, "agenda.saved") == {"outcome": "saved", "message": "Sakslisten er oppdatert."}
+    shown = await rerender(ctx, change, _show, "agenda.saved")
+    assert shown == {"outcome": "saved", "message": "Sakslisten er oppdatert."}
 
 
 async def test_rerender_shows_a_broken_rule_on_the_same_card_and_lets_a_refusal_through():
