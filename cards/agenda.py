@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from cards.actions import (AGENDA_ADD_STANDING, AGENDA_MOVE, AGENDA_SET, AGENDA_TO_MEETING, ATTENDANCE_ABSENT,
-                           ATTENDANCE_PRESENT, NOTICE_PUBLISH, execute)
+                           ATTENDANCE_PRESENT, NOTICE_PUBLISH, ItemMove, ItemRef, MeetingRef, execute)
 from cards.common import card, text, title
 from cards.elements import action_set, choice_input, heading_blocks, shorten, show_card, text_input, within_budget
 from cards.labels import case_type_label
@@ -179,9 +179,9 @@ def _agenda_card(view: AgendaView, other_meetings: list[Meeting], rules: Deadlin
         actions.append(show_card(t("agenda.add_standing", locale), [
             text_input("standing_title", t("agenda.standing_title", locale), required=True, max_length=300,
                        error=t("agenda.title_required", locale))],
-            execute(t("agenda.add", locale), AGENDA_ADD_STANDING, {"meeting_id": str(meeting.id)})))
+            execute(t("agenda.add", locale), AGENDA_ADD_STANDING, MeetingRef(meeting.id))))
         if not meeting.notice_published:
-            actions.append(execute(t("agenda.publish", locale), NOTICE_PUBLISH, {"meeting_id": str(meeting.id)},
+            actions.append(execute(t("agenda.publish", locale), NOTICE_PUBLISH, MeetingRef(meeting.id),
                                    validate=False))
     if pdf_url:
         actions.append({"type": "Action.OpenUrl", "title": t("agenda.pdf", locale), "url": pdf_url})
@@ -195,10 +195,10 @@ def _item_buttons(item: AgendaItem, movable: list[AgendaItem], targets: list[Mee
     if item.movable:
         index = movable.index(item)
         if index > 0:
-            buttons.append(execute(t("agenda.up", locale), AGENDA_MOVE, {"item_id": iid, "steps": "-1"},
+            buttons.append(execute(t("agenda.up", locale), AGENDA_MOVE, ItemMove(item.id, "-1"),
                                    validate=False))
         if index < len(movable) - 1:
-            buttons.append(execute(t("agenda.down", locale), AGENDA_MOVE, {"item_id": iid, "steps": "1"},
+            buttons.append(execute(t("agenda.down", locale), AGENDA_MOVE, ItemMove(item.id, "1"),
                                    validate=False))
     minutes = {"type": "Input.Number", "id": f"minutes_{iid}", "label": t("agenda.minutes_label", locale),
                "min": 0, "max": 480, "errorMessage": t("agenda.minutes_invalid", locale)}
@@ -206,13 +206,13 @@ def _item_buttons(item: AgendaItem, movable: list[AgendaItem], targets: list[Mee
         minutes["value"] = item.minutes
     buttons.append(show_card(t("agenda.set", locale), [
         text_input(f"presenter_{iid}", t("agenda.presenter_label", locale), item.presenter, max_length=200),
-        minutes], execute(t("agenda.save", locale), AGENDA_SET, {"item_id": iid})))
+        minutes], execute(t("agenda.save", locale), AGENDA_SET, ItemRef(item.id))))
     if item.movable and targets:
         choices = [{"title": format_date(m.date, locale, weekday=True), "value": str(m.id)} for m in targets]
         buttons.append(show_card(t("agenda.to_meeting", locale), [
             choice_input(f"target_{iid}", t("agenda.target", locale), choices, required=True,
                          error=t("agenda.target_required", locale))],
-            execute(t("agenda.move_save", locale), AGENDA_TO_MEETING, {"item_id": iid})))
+            execute(t("agenda.move_save", locale), AGENDA_TO_MEETING, ItemRef(item.id))))
     return buttons
 
 
@@ -227,7 +227,7 @@ def _notice_facts(view: AgendaView, rules: DeadlineRules, locale: str | None) ->
 
 
 def _attendance_buttons(meeting: Meeting, locale: str | None) -> list[dict]:
-    data = {"meeting_id": str(meeting.id)}
+    data = MeetingRef(meeting.id).pack()
     return [execute(t("invite.absent", locale), ATTENDANCE_ABSENT, data, validate=False),
             execute(t("invite.present", locale), ATTENDANCE_PRESENT, data, validate=False)]
 

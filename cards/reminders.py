@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from cards.actions import ATTENDANCE_ABSENT, ATTENDANCE_PRESENT, REMINDERS_SAVE, execute
+from cards.actions import ATTENDANCE_ABSENT, ATTENDANCE_PRESENT, REMINDERS_SAVE, MeetingRef, execute
 from cards.case_messages import activity
 from cards.common import card, notice, text, title
 from cards.labels import meeting_label
@@ -37,7 +37,7 @@ class CardReminderMessages:
     def meeting_tomorrow_personal(self, meeting: Meeting, locale: str | None) -> dict:
         body = t("reminders.meeting_tomorrow_personal", locale, meeting=meeting_label(meeting, locale),
                   time=format_time(meeting.start, locale))
-        data = {"meeting_id": str(meeting.id)}
+        data = MeetingRef(meeting.id).pack()
         actions = [execute(t("invite.present", locale), ATTENDANCE_PRESENT, data, validate=False),
                    execute(t("invite.absent", locale), ATTENDANCE_ABSENT, data, validate=False)]
         return activity(card([text(body)], actions), body)
