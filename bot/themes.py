@@ -3,12 +3,12 @@ the 1:1 invitation (network members; the invoke answers with the member's update
 topic suggestions and the summary."""
 from __future__ import annotations
 
-from bot.actions import ActionContext, ActionRegistry
+from bot.actions import ActionContext, ActionRegistry, rerender
 from bot.inputs import optional_date, time_or
 from bot.turns import card_command
 from cards import themes as cards
 from cards.texts import t
-from council.errors import DomainError, InvalidInput, NotAllowed
+from council.errors import InvalidInput, NotAllowed
 from council.members import Member
 from council.services.cases import PiiWarning
 from council.services.themes import ThemeService
@@ -59,21 +59,24 @@ class ThemesFeature:
     async def plan(self, ctx: ActionContext) -> dict:
         data = ctx.data
         year = ctx.payload.year or self._themes.today().year
-        try:
+
+        async def change():
             day = optional_date(data.get("other_date")) or optional_date(data.get("date"))
             if day is None:
                 raise InvalidInput("meetings.date_required")
             chosen = tuple(int(s) for s in str(data.get("suggestions") or "").split(",") if s.strip().isdigit())
-            theme = await self._themes.plan(
+            return await self._themes.plan(
                 ctx.actor, str(data.get("topic") or ""), day, time_or(data.get("start"), self._themes.rules.start),
                 time_or(data.get("end"), self._themes.rules.end), str(data.get("place") or ""), chosen)
-        except InvalidInput as error:
-            return await self.plan_view(ctx.actor, ctx.locale, year, error=t(error.key, ctx.locale, **error.params),
-                                        values=data)
-        warnings = [t(f"themes.warning.{w}", ctx.locale, max=self._themes.rules.max_per_year)
-                    for w in await self._themes.warnings(theme.date)]
-        message = " ".join([t("themes.planned", ctx.locale, topic=theme.topic), *warnings])
-        return await self.themes_view(ctx.actor, ctx.locale, message=message)
+
+        async def show(theme, message: str | None = None, error: str | None = None) -> dict:
+            if theme is None:
+                return await self.plan_view(ctx.actor, ctx.locale, year, error=error, values=data)
+            warnings = [t(f"themes.warning.{w}", ctx.locale, max=self._themes.rules.max_per_year)
+                        for w in await self._themes.warnings(theme.date)]
+            message = " ".join([t("themes.planned", ctx.locale, topic=theme.topic), *warnings])
+            return await self.themes_view(ctx.actor, ctx.locale, message=message)
+        return await rerender(ctx, change, show, "themes.planned")
 
     async def rsvp(self, ctx: ActionContext) -> dict:
         """The answer to the member's press on their invitation: that card, with their answer."""
@@ -94,14 +97,15 @@ class ThemesFeature:
         if "text" not in ctx.data:
             return await self.suggest_view(ctx.actor, ctx.locale)
         value = str(ctx.data.get("text") or "")
-        try:
-            result = await self._themes.suggest_topic(ctx.actor, value, ctx.payload.pii_confirmed)
-        except InvalidInput as error:
-            return await self.suggest_view(ctx.actor, ctx.locale, error=t(error.key, ctx.locale, **error.params),
-                                           text_value=value)
-        if isinstance(result, PiiWarning):
-            return await self.suggest_view(ctx.actor, ctx.locale, pii_fields=result.fields, text_value=value)
-        return await self.suggest_view(ctx.actor, ctx.locale, message=t("themes.suggestion_saved", ctx.locale))
+
+        async def show(result, message: str | None = None, error: str | None = None) -> dict:
+            if isinstance(result, PiiWarning):
+                return await self.suggest_view(ctx.actor, ctx.locale, pii_fields=result.fields, text_value=value)
+            if result is None:
+                return await self.suggest_view(ctx.actor, ctx.locale, error=error, text_value=value)
+            return await self.suggest_view(ctx.actor, ctx.locale, message=message)
+        return await rerender(ctx, lambda: self._themes.suggest_topic(ctx.actor, value, ctx.payload.pii_confirmed),
+                              show, "themes.suggestion_saved")
 
     async def summary(self, ctx: ActionContext) -> dict:
         theme_id = ctx.payload.theme_id
@@ -111,14 +115,16 @@ class ThemesFeature:
         if not ctx.payload.send:
             return cards.summary_form_card(theme, ctx.locale)
         value = str(ctx.data.get("summary") or "")
-        try:
-            result = await self._themes.post_summary(ctx.actor, theme_id, value, ctx.payload.pii_confirmed)
-        except DomainError as error:
-            return cards.summary_form_card(theme, ctx.locale, error=t(error.key, ctx.locale, **error.params),
-                                           value=value)
-        if isinstance(result, PiiWarning):
-            return cards.summary_form_card(theme, ctx.locale, pii_fields=result.fields, value=value)
-        return await self.themes_view(ctx.actor, ctx.locale, message=t("themes.summary_posted", ctx.locale))
+
+        async def show(result, message: str | None = None, error: str | None = None) -> dict:
+            if isinstance(result, PiiWarning):
+                return cards.summary_form_card(theme, ctx.locale, pii_fields=result.fields, value=value)
+            if result is None:
+                return cards.summary_form_card(theme, ctx.locale, error=error, value=value)
+            return await self.themes_view(ctx.actor, ctx.locale, message=message)
+        return await rerender(ctx, lambda: self._themes.post_summary(ctx.actor, theme_id, value,
+                                                                     ctx.payload.pii_confirmed),
+                              show, "themes.summary_posted")
 
     async def cancel(self, ctx: ActionContext) -> dict:
         theme = await self._themes.cancel(ctx.actor, ctx.payload.theme_id)
