@@ -13,6 +13,7 @@ from botbuilder.core import ConversationState
 from bot.adapter import build_adapter
 from bot.auth import BotConnectorTokens, SigningKeys
 from bot.cases import CasesFeature
+from bot.hearings import HearingsFeature
 from bot.exports import ROUTES as EXPORT_ROUTES
 from bot.exports import ExportLinks, LinkSigner, export_handlers
 from bot.handler import RaadsbotHandler
@@ -191,7 +192,8 @@ def _bot(c: Container):
             members=c.members, conversations=c.conversations, activities=ActivityLog(c.uow, c.clock),
             conversation_state=state, cases=CasesFeature(c.cases, c.meetings, s.units, s.case_flag_days, links),
             meetings=MeetingsFeature(c.meetings, c.agenda, c.minutes, c.members, c.pask, links, c.records),
-            votes=VotesFeature(c.hearings, c.votes, c.meetings, c.members, links, s.tz),
+            hearings=HearingsFeature(c.hearings, c.meetings, c.members),
+            votes=VotesFeature(c.hearings, c.votes, c.meetings, links, s.tz),
             themes=ThemesFeature(c.themes),
             reminders=RemindersFeature(c.reminders, UndeliveredFeature(c.undelivered, s.tz)))
         RecordsFeature(c.letters, c.hearings, links).register(c.handler.actions)  # the høringssvar letter

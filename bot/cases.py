@@ -12,7 +12,7 @@ from botbuilder.schema.teams import (MessagingExtensionAction, MessagingExtensio
 
 from bot.actions import ActionContext, ActionRegistry
 from bot.exports import ExportLinks, filters_from
-from bot.turns import card_activity
+from bot.turns import card_command
 from cards import actions as verbs
 from cards.case_lists import my_cases_card
 from cards.labels import status_label
@@ -49,9 +49,10 @@ class CasesFeature:
             actions.register(verb, handler)
 
     def commands(self) -> dict:
-        return {"meld inn sak": self._form_command, "ny sak": self._form_command, "meld inn": self._form_command,
-                "mine saker": self._mine_command, "sakskø": self._queue_command, "saksko": self._queue_command,
-                "saksregister": self._register_command, "register": self._register_command}
+        form, mine = card_command(self.form_view), card_command(self.mine_view)
+        queue, register = card_command(self.queue_view), card_command(self.register_view)
+        return {"meld inn sak": form, "ny sak": form, "meld inn": form, "mine saker": mine, "sakskø": queue,
+                "saksko": queue, "saksregister": register, "register": register}
 
     # --- submission -----------------------------------------------------------------------------
     async def form_card(self, locale: str | None, draft: Draft | None = None, errors: dict | None = None,
@@ -60,8 +61,8 @@ class CasesFeature:
         return submission_form(self._units, await self._meetings.open_for_submissions(), self._meetings.rules,
                                locale, draft, errors, task_module)
 
-    async def _form_command(self, turn: TurnContext, actor: Member) -> None:
-        await turn.send_activity(card_activity(await self.form_card(turn.activity.locale)))
+    async def form_view(self, actor: Member, locale: str | None) -> dict:
+        return await self.form_card(locale)
 
     async def form(self, ctx: ActionContext) -> dict:
         return await self.form_card(ctx.locale)
@@ -121,15 +122,14 @@ class CasesFeature:
 
     # --- triage ---------------------------------------------------------------------------------
     async def view(self, ctx: ActionContext) -> dict:
-        case, options = await self._cases.view(ctx.actor, verbs.case_id_of(ctx.data))
+        case, options = await self._cases.view(ctx.actor, ctx.payload.case_id)
         return triage_card(case, options, ctx.locale)
 
     async def triage(self, ctx: ActionContext) -> dict:
-        case_id = verbs.case_id_of(ctx.data)
+        case_id = ctx.payload.case_id
         try:
             request = _triage_request(ctx.data)
-            version = int(str(ctx.data.get("version") or "0"))
-            case = await self._cases.triage(ctx.actor, case_id, version, request)
+            case = await self._cases.triage(ctx.actor, case_id, ctx.payload.version or 0, request)
         except (Conflict, InvalidInput) as error:
             case, options = await self._cases.view(ctx.actor, case_id)
             message = t(error.key, ctx.locale, **{**error.params, "status": status_label(case.status, ctx.locale)})
@@ -139,24 +139,17 @@ class CasesFeature:
                                                          status=status_label(case.status, ctx.locale)))
 
     async def dlg_outcome(self, ctx: ActionContext) -> dict:
-        case_id = verbs.case_id_of(ctx.data)
+        case_id = ctx.payload.case_id
         case = await self._cases.record_outcome(ctx.actor, case_id, str(ctx.data.get("outcome") or ""))
         _, options = await self._cases.view(ctx.actor, case_id)
         return triage_card(case, options, ctx.locale, t("triage.done", ctx.locale,
                                                          status=status_label(case.status, ctx.locale)))
 
-    async def queue(self, ctx: ActionContext) -> dict:
-        return queue_card(await self._cases.queue_view(ctx.actor), self._meetings.today(), self._flag_days,
-                          ctx.locale)
+    async def queue_view(self, actor: Member, locale: str | None) -> dict:
+        return queue_card(await self._cases.queue_view(actor), self._meetings.today(), self._flag_days, locale)
 
-    async def _queue_command(self, turn: TurnContext, actor: Member) -> None:
-        try:
-            cases = await self._cases.queue_view(actor)
-        except DomainError as error:
-            await turn.send_activity(t(error.key, turn.activity.locale))
-            return
-        await turn.send_activity(card_activity(queue_card(cases, self._meetings.today(), self._flag_days,
-                                                          turn.activity.locale)))
+    async def queue(self, ctx: ActionContext) -> dict:
+        return await self.queue_view(ctx.actor, ctx.locale)
 
     # --- the register ---------------------------------------------------------------------------
     async def register_card(self, actor: Member, values: dict, locale: str | None) -> dict:
@@ -170,28 +163,24 @@ class CasesFeature:
     async def register_action(self, ctx: ActionContext) -> dict:
         return await self.register_card(ctx.actor, ctx.data, ctx.locale)
 
-    async def _register_command(self, turn: TurnContext, actor: Member) -> None:
-        try:
-            card = await self.register_card(actor, {"year": str(self._meetings.today().year)}, turn.activity.locale)
-        except DomainError as error:
-            await turn.send_activity(t(error.key, turn.activity.locale))
-            return
-        await turn.send_activity(card_activity(card))
+    async def register_view(self, actor: Member, locale: str | None) -> dict:
+        """This year's cases: what the command and the home card open."""
+        return await self.register_card(actor, {"year": str(self._meetings.today().year)}, locale)
 
     # --- the submitter --------------------------------------------------------------------------
-    async def mine(self, ctx: ActionContext) -> dict:
-        return my_cases_card(await self._cases.mine(ctx.actor), ctx.locale)
+    async def mine_view(self, actor: Member, locale: str | None) -> dict:
+        return my_cases_card(await self._cases.mine(actor), locale)
 
-    async def _mine_command(self, turn: TurnContext, actor: Member) -> None:
-        await turn.send_activity(card_activity(my_cases_card(await self._cases.mine(actor), turn.activity.locale)))
+    async def mine(self, ctx: ActionContext) -> dict:
+        return await self.mine_view(ctx.actor, ctx.locale)
 
     async def answer(self, ctx: ActionContext) -> dict:
-        case = await self._cases.answer(ctx.actor, verbs.case_id_of(ctx.data), str(ctx.data.get("answer") or ""))
+        case = await self._cases.answer(ctx.actor, ctx.payload.case_id, str(ctx.data.get("answer") or ""))
         return my_cases_card(await self._cases.mine(ctx.actor), ctx.locale,
                              t("cases.answer_sent", ctx.locale, reference=case.reference))
 
     async def withdraw(self, ctx: ActionContext) -> dict:
-        case = await self._cases.withdraw(ctx.actor, verbs.case_id_of(ctx.data))
+        case = await self._cases.withdraw(ctx.actor, ctx.payload.case_id)
         return my_cases_card(await self._cases.mine(ctx.actor), ctx.locale,
                              t("cases.withdrawn", ctx.locale, reference=case.reference))
 

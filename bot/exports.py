@@ -13,10 +13,9 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from cards.documents import archive_package, hearing_files, notice_files
-from cards.exports import cases_csv
+from cards.exports import cases_csv, vote_result_csv, vote_result_pdf
 from cards.plan_ics import meetings_ics
 from cards.texts import t
-from cards.votes import vote_result_csv, vote_result_pdf
 from council.cases import CaseFilter, CaseStatus, CaseType
 from council.errors import DomainError, InvalidInput
 

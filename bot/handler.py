@@ -14,18 +14,19 @@ from botbuilder.schema.teams import TeamInfo, TeamsChannelAccount
 
 from bot.actions import ActionContext, ActionRegistry
 from bot.cases import CasesFeature
+from bot.hearings import HearingsFeature
 from bot.meetings import MeetingsFeature
 from bot.reminders import RemindersFeature
 from bot.themes import ThemesFeature
 from bot.votes import VotesFeature
 from bot.identity import person_of, reference_of
 from bot.roles import RolesFeature
-from bot.turns import ACTOR_KEY, card_activity, card_invoke_response, command_text
+from bot.turns import ACTOR_KEY, card_activity, card_command, card_invoke_response, command_text, with_home_link
 from cards.actions import HELP_SHOW
 from cards.common import error_card
-from cards.help import help_card
+from cards.home import destinations, home_card
 from cards.texts import t
-from cards.welcome import welcome_card
+from cards.welcome import greeting, welcome_card
 from council.conversations import ConversationKind
 from council.errors import DomainError
 from council.members import Member
@@ -48,7 +49,8 @@ CANCEL = {"avbryt", "cancel", "stopp"}
 class RaadsbotHandler(TeamsActivityHandler):
     def __init__(self, *, members: MemberService, conversations: ConversationService, activities: ActivityLog,
                  conversation_state: ConversationState, cases: CasesFeature, meetings: MeetingsFeature,
-                 votes: VotesFeature, themes: ThemesFeature, reminders: RemindersFeature) -> None:
+                 hearings: HearingsFeature, votes: VotesFeature, themes: ThemesFeature,
+                 reminders: RemindersFeature) -> None:
         self._members = members
         self._conversations = conversations
         self._activities = activities
@@ -57,19 +59,22 @@ class RaadsbotHandler(TeamsActivityHandler):
         self._dialogs.add(SetRoleDialog(members))
         self._roles = RolesFeature(members, conversations)
         self.actions = ActionRegistry()
-        self.actions.register(HELP_SHOW, self._help_action)
+        self._destinations = destinations()
+        self.actions.register(HELP_SHOW, self._home_action)
         self._roles.register(self.actions)
         self._cases = cases
         cases.register(self.actions)
         meetings.register(self.actions)
+        hearings.register(self.actions)
         votes.register(self.actions)
         themes.register(self.actions)
         reminders.register(self.actions)
+        home, roles = card_command(self._home, home_link=False), card_command(self._roles.card)
         self._commands: dict[str, Command] = {
-            "hjelp": self._help, "help": self._help, "?": self._help, "meny": self._help,
-            "roller": self._roles_command, "medlemmer og roller": self._roles_command,
-            "medlemmer": self._roles_command, "sett rolle": self._set_role, **cases.commands(),
-            **meetings.commands(), **votes.commands(), **themes.commands(), **reminders.commands(),
+            "hjelp": home, "help": home, "?": home, "meny": home, "start": home, "roller": roles,
+            "medlemmer og roller": roles, "medlemmer": roles, "sett rolle": self._set_role, **cases.commands(),
+            **meetings.commands(), **hearings.commands(), **votes.commands(), **themes.commands(),
+            **reminders.commands(),
         }
 
     async def on_turn(self, turn_context: TurnContext) -> None:
@@ -136,16 +141,9 @@ class RaadsbotHandler(TeamsActivityHandler):
             return
         await turn.send_activity(t("fallback.unknown", turn.activity.locale))
 
-    async def _help(self, turn: TurnContext, actor: Member) -> None:
-        await turn.send_activity(card_activity(help_card(actor, turn.activity.locale)))
-
-    async def _roles_command(self, turn: TurnContext, actor: Member) -> None:
-        try:
-            card = await self._roles.card(actor, turn.activity.locale)
-        except DomainError as error:
-            await turn.send_activity(t(error.key, turn.activity.locale))
-            return
-        await turn.send_activity(card_activity(card))
+    @staticmethod
+    async def _home(actor: Member, locale: str | None) -> dict:
+        return home_card(actor, locale)
 
     async def _set_role(self, turn: TurnContext, actor: Member) -> None:
         if not actor.is_leader:
@@ -172,23 +170,23 @@ class RaadsbotHandler(TeamsActivityHandler):
         verb = action.get("verb") if isinstance(action.get("verb"), str) else ""
         return card_invoke_response(await self._run_action(turn_context, verb, data))
 
-    async def _help_action(self, ctx: ActionContext) -> dict:
-        return help_card(ctx.actor, ctx.locale)
+    async def _home_action(self, ctx: ActionContext) -> dict:
+        return home_card(ctx.actor, ctx.locale)
 
     async def _run_action(self, turn: TurnContext, verb: str, data: dict) -> dict:
         """Rule violations become an error card; a bug is logged with a reference, never a 500."""
         locale = turn.activity.locale
-        handler = self.actions.get(verb)
-        if handler is None:
-            return error_card(t("error.unknown_action", locale), locale)
         try:
-            return await handler(ActionContext(turn, self._actor(turn), data, locale))
+            card = await self.actions.dispatch(verb, ActionContext(turn, self._actor(turn), data, locale))
+            if card is None:
+                card = error_card(t("error.unknown_action", locale), locale)
         except DomainError as error:
-            return error_card(t(error.key, locale, **error.params), locale)
+            card = error_card(t(error.key, locale, **error.params), locale)
         except Exception:
             ref = uuid.uuid4().hex[:8]
             log.exception("action %s failed (ref %s)", verb, ref)
-            return error_card(t("error.generic", locale, ref=ref), locale)
+            card = error_card(t("error.generic", locale, ref=ref), locale)
+        return with_home_link(turn, card) if verb in self._destinations else card
 
     # --- the message extension "Meld inn sak" ----------------------------------------------------
     async def on_teams_messaging_extension_fetch_task(self, turn_context: TurnContext, action):
@@ -225,7 +223,7 @@ class RaadsbotHandler(TeamsActivityHandler):
         ref = reference_of(turn.activity)
         locale = turn.activity.locale
         if ref.kind is not ConversationKind.PERSONAL:
-            await turn.send_activity(card_activity(welcome_card(locale, personal=False)))
+            await turn.send_activity(card_activity(welcome_card(locale)))
         if ref.kind is ConversationKind.CHANNEL:
             try:
                 await self._roles.fetch_roster(turn)
@@ -233,5 +231,6 @@ class RaadsbotHandler(TeamsActivityHandler):
                 log.exception("roster fetch on install failed")
         if ref.kind is ConversationKind.PERSONAL:
             person = person_of(turn.activity)
-            await turn.send_activity(card_activity(welcome_card(locale, person.name if person else "",
-                                                                personal=True)))
+            member = await self._members.resolve_actor(person) if person else self._actor(turn)
+            await turn.send_activity(card_activity(home_card(member, locale, greeting=greeting(
+                locale, person.name if person else ""))))

@@ -1,10 +1,10 @@
 """Meetings in Teams: møteplan, saksliste, innkalling, forfall, referat, oppfølgingsliste, PASK sync."""
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import time
 
-
-from bot.actions import ActionContext, ActionRegistry
+from bot.actions import ActionContext, ActionRegistry, rerender
+from bot.inputs import id_input, optional_date, required_date, text_of, time_or
 from bot.turns import card_command
 from cards import actions as verbs
 from cards.case_papers import paper_card
@@ -12,7 +12,7 @@ from cards.common import message_card
 from cards.meetings import agenda_card, follow_up_card, meetings_card, minutes_card, plan_card
 from cards.pask_messages import pask_card
 from cards.texts import t
-from council.errors import DomainError, InvalidInput
+from council.errors import InvalidInput, NotAllowed
 from council.members import Member, require_organiser
 from council.minutes import ActionStatus, Outcome
 from council.services.agenda import AgendaService
@@ -22,22 +22,7 @@ from council.services.minutes import MinutesService
 from council.services.pask import PaskService
 from council.services.records import RecordService
 
-
-def _date(value: object) -> date:
-    try:
-        return date.fromisoformat(str(value or "").strip())
-    except ValueError:
-        raise InvalidInput("meetings.date_invalid") from None
-
-
-def _time(value: object, default: time) -> time:
-    text = str(value or "").strip()
-    if not text:
-        return default
-    try:
-        return time.fromisoformat(text[:5])
-    except ValueError:
-        raise InvalidInput("meetings.time_invalid") from None
+END = time(11, 0)  # a meeting's default end when the form leaves it empty
 
 
 class MeetingsFeature:
@@ -84,48 +69,45 @@ class MeetingsFeature:
         return await self.meetings_view(ctx.actor, ctx.locale)
 
     async def plan(self, ctx: ActionContext) -> dict:
-        year = verbs.id_of(ctx.data, "year")
+        year = ctx.payload.year
         return plan_card(year, await self._meetings.propose(ctx.actor, year), self._meetings.rules, ctx.locale)
 
     async def plan_save(self, ctx: ActionContext) -> dict:
-        count = verbs.id_of(ctx.data, "count")
-        chosen = [(_date(ctx.data.get(f"date_{i}")), _time(ctx.data.get(f"start_{i}"), self._meetings.plan_rules.start),
-                   _time(ctx.data.get(f"end_{i}"), time(11, 0)))
-                  for i in range(count) if str(ctx.data.get(f"include_{i}", "true")).lower() != "false"]
-        try:
-            created = await self._meetings.accept_plan(ctx.actor, chosen, str(ctx.data.get("place") or ""))
-        except InvalidInput as error:
-            year = verbs.id_of(ctx.data, "year")
-            return plan_card(year, await self._meetings.propose(ctx.actor, year), self._meetings.rules, ctx.locale,
-                             error=t(error.key, ctx.locale, **error.params))
-        return await self.meetings_view(ctx.actor, ctx.locale,
-                                        message=t("meetings.plan_saved", ctx.locale, count=len(created)))
+        data, start = ctx.data, self._meetings.plan_rules.start
+        chosen = [(required_date(data.get(f"date_{i}")), time_or(data.get(f"start_{i}"), start),
+                   time_or(data.get(f"end_{i}"), END))
+                  for i in range(ctx.payload.count) if str(data.get(f"include_{i}", "true")).lower() != "false"]
+
+        async def show(created, **extra) -> dict:
+            if created is None:
+                year = ctx.payload.year
+                return plan_card(year, await self._meetings.propose(ctx.actor, year), self._meetings.rules,
+                                 ctx.locale, **extra)
+            return await self.meetings_view(ctx.actor, ctx.locale, message=t(
+                "meetings.plan_saved", ctx.locale, count=len(created)))
+        return await rerender(ctx, lambda: self._meetings.accept_plan(ctx.actor, chosen, text_of(data, "place")),
+                              show, "meetings.plan_saved")
 
     async def add(self, ctx: ActionContext) -> dict:
-        return await self._plan_change(ctx, lambda: self._meetings.add_meeting(
-            ctx.actor, _date(ctx.data.get("date")), _time(ctx.data.get("start"), self._meetings.plan_rules.start),
-            _time(ctx.data.get("end"), time(11, 0)), str(ctx.data.get("place") or "")), "meetings.added")
+        data = ctx.data
+        return await rerender(ctx, lambda: self._meetings.add_meeting(
+            ctx.actor, required_date(data.get("date")), time_or(data.get("start"), self._meetings.plan_rules.start),
+            time_or(data.get("end"), END), str(data.get("place") or "")),
+            lambda _, **extra: self.meetings_view(ctx.actor, ctx.locale, **extra), "meetings.added")
 
     async def move(self, ctx: ActionContext) -> dict:
-        meeting_id = verbs.id_of(ctx.data, "meeting_id")
+        meeting_id, data = ctx.payload.meeting_id, ctx.data
         current = await self._meetings.get(meeting_id)
-        return await self._plan_change(ctx, lambda: self._meetings.move_meeting(
-            ctx.actor, meeting_id, _date(ctx.data.get(f"date_{meeting_id}") or current.date.isoformat()),
-            _time(ctx.data.get(f"start_{meeting_id}"), current.start),
-            _time(ctx.data.get(f"end_{meeting_id}"), current.end),
-            ctx.data.get(f"place_{meeting_id}")), "meetings.moved")
+        return await rerender(ctx, lambda: self._meetings.move_meeting(
+            ctx.actor, meeting_id, optional_date(data.get(f"date_{meeting_id}")) or current.date,
+            time_or(data.get(f"start_{meeting_id}"), current.start),
+            time_or(data.get(f"end_{meeting_id}"), current.end), data.get(f"place_{meeting_id}")),
+            lambda _, **extra: self.meetings_view(ctx.actor, ctx.locale, **extra), "meetings.moved")
 
     async def cancel(self, ctx: ActionContext) -> dict:
-        meeting_id = verbs.id_of(ctx.data, "meeting_id")
-        return await self._plan_change(ctx, lambda: self._meetings.cancel_meeting(ctx.actor, meeting_id),
-                                       "meetings.cancelled")
-
-    async def _plan_change(self, ctx: ActionContext, change, done_key: str) -> dict:
-        try:
-            await change()
-        except InvalidInput as error:
-            return await self.meetings_view(ctx.actor, ctx.locale, error=t(error.key, ctx.locale, **error.params))
-        return await self.meetings_view(ctx.actor, ctx.locale, message=t(done_key, ctx.locale))
+        return await rerender(ctx, lambda: self._meetings.cancel_meeting(ctx.actor, ctx.payload.meeting_id),
+                              lambda _, **extra: self.meetings_view(ctx.actor, ctx.locale, **extra),
+                              "meetings.cancelled")
 
     # --- agenda and notice ----------------------------------------------------------------------
     async def agenda_view(self, actor: Member, locale: str | None, meeting_id: int, **extra) -> dict:
@@ -142,29 +124,29 @@ class MeetingsFeature:
         return await self.agenda_view(actor, locale, upcoming[0].id)
 
     async def agenda_show(self, ctx: ActionContext) -> dict:
-        return await self.agenda_view(ctx.actor, ctx.locale, verbs.id_of(ctx.data, "meeting_id"))
+        """A meeting's agenda; without one (the home card), the next meeting's."""
+        if ctx.payload.meeting_id is None:
+            return await self.next_agenda(ctx.actor, ctx.locale)
+        return await self.agenda_view(ctx.actor, ctx.locale, ctx.payload.meeting_id)
 
     async def _agenda_change(self, ctx: ActionContext, change) -> dict:
-        try:
-            view = await change()
-        except InvalidInput as error:
-            item = await self._item_meeting(ctx)
-            return await self.agenda_view(ctx.actor, ctx.locale, item, error=t(error.key, ctx.locale, **error.params))
-        return await self.agenda_view(ctx.actor, ctx.locale, view.meeting.id, message=t("agenda.saved", ctx.locale))
+        async def show(view, **extra) -> dict:
+            meeting_id = view.meeting.id if view is not None else await self._item_meeting(ctx)
+            return await self.agenda_view(ctx.actor, ctx.locale, meeting_id, **extra)
+        return await rerender(ctx, change, show, "agenda.saved")
 
     async def _item_meeting(self, ctx: ActionContext) -> int:
-        if "meeting_id" in ctx.data:
-            return verbs.id_of(ctx.data, "meeting_id")
-        return (await self._agenda.item(verbs.id_of(ctx.data, "item_id"))).meeting_id
+        if hasattr(ctx.payload, "meeting_id"):
+            return ctx.payload.meeting_id
+        return (await self._agenda.item(ctx.payload.item_id)).meeting_id
 
     async def agenda_move(self, ctx: ActionContext) -> dict:
-        item_id = verbs.id_of(ctx.data, "item_id")
-        steps = -1 if str(ctx.data.get("steps")) == "-1" else 1
+        item_id, steps = ctx.payload.item_id, ctx.payload.offset
         return await self._agenda_change(ctx, lambda: self._agenda.move_item(ctx.actor, item_id, steps))
 
     async def agenda_set(self, ctx: ActionContext) -> dict:
-        item_id = verbs.id_of(ctx.data, "item_id")
-        raw = str(ctx.data.get(f"minutes_{item_id}") or "").strip()
+        item_id = ctx.payload.item_id
+        raw = text_of(ctx.data, f"minutes_{item_id}")
         if raw and not raw.isdigit():
             raise InvalidInput("agenda.minutes_invalid")
         return await self._agenda_change(ctx, lambda: self._agenda.set_item(
@@ -172,11 +154,11 @@ class MeetingsFeature:
 
     async def agenda_paper_show(self, ctx: ActionContext) -> dict:
         require_organiser(ctx.actor)
-        item = await self._agenda.item(verbs.id_of(ctx.data, "item_id"))
+        item = await self._agenda.item(ctx.payload.item_id)
         return paper_card(await self._agenda.view(item.meeting_id), item, ctx.locale)
 
     async def agenda_paper(self, ctx: ActionContext) -> dict:
-        item_id = verbs.id_of(ctx.data, "item_id")
+        item_id = ctx.payload.item_id
 
         async def change():
             return (await self._records.set_paper(ctx.actor, item_id, str(ctx.data.get(f"background_{item_id}") or ""),
@@ -184,35 +166,33 @@ class MeetingsFeature:
         return await self._agenda_change(ctx, change)
 
     async def agenda_to_meeting(self, ctx: ActionContext) -> dict:
-        item_id = verbs.id_of(ctx.data, "item_id")
-        target = verbs.id_of(ctx.data, f"target_{item_id}")
+        item_id = ctx.payload.item_id
+        target = id_input(ctx.data, f"target_{item_id}")
         return await self._agenda_change(ctx, lambda: self._agenda.move_to_meeting(ctx.actor, item_id, target))
 
     async def agenda_add_standing(self, ctx: ActionContext) -> dict:
-        meeting_id = verbs.id_of(ctx.data, "meeting_id")
         return await self._agenda_change(ctx, lambda: self._agenda.add_standing(
-            ctx.actor, meeting_id, str(ctx.data.get("standing_title") or "")))
+            ctx.actor, ctx.payload.meeting_id, str(ctx.data.get("standing_title") or "")))
 
     async def notice_publish(self, ctx: ActionContext) -> dict:
-        meeting_id = verbs.id_of(ctx.data, "meeting_id")
-        return await self._agenda_change(ctx, lambda: self._agenda.publish_notice(ctx.actor, meeting_id))
+        return await self._agenda_change(ctx, lambda: self._agenda.publish_notice(ctx.actor, ctx.payload.meeting_id))
 
     async def absent(self, ctx: ActionContext) -> dict:
-        meeting_id = verbs.id_of(ctx.data, "meeting_id")
+        meeting_id = ctx.payload.meeting_id
         deputy = await self._agenda.report_absence(ctx.actor, meeting_id)
         key = "attendance.absent_deputy" if deputy else "attendance.absent"
         return await self.agenda_view(ctx.actor, ctx.locale, meeting_id, message=t(
             key, ctx.locale, deputy=deputy.name if deputy else ""))
 
     async def present(self, ctx: ActionContext) -> dict:
-        meeting_id = verbs.id_of(ctx.data, "meeting_id")
+        meeting_id = ctx.payload.meeting_id
         await self._agenda.report_present(ctx.actor, meeting_id)
         return await self.agenda_view(ctx.actor, ctx.locale, meeting_id, message=t("attendance.present", ctx.locale))
 
     # --- minutes --------------------------------------------------------------------------------
     async def minutes_view(self, actor: Member, locale: str | None, meeting_id: int, **extra) -> dict:
         if not actor.is_organiser:
-            raise InvalidInput("error.organiser_only")
+            raise NotAllowed("error.organiser_only")
         return minutes_card(await self._minutes.view(meeting_id), await self._members.members(), locale,
                             pdf_url=self._links.document("minutes.pdf", meeting_id),
                             md_url=self._links.document("minutes.md", meeting_id), can_approve=actor.is_leader,
@@ -227,42 +207,40 @@ class MeetingsFeature:
         return await self.minutes_view(actor, locale, meeting.id)
 
     async def minutes_show(self, ctx: ActionContext) -> dict:
-        return await self.minutes_view(ctx.actor, ctx.locale, verbs.id_of(ctx.data, "meeting_id"))
+        """A meeting's minutes; without one (the home card), the latest held meeting's."""
+        if ctx.payload.meeting_id is None:
+            return await self.latest_minutes(ctx.actor, ctx.locale)
+        return await self.minutes_view(ctx.actor, ctx.locale, ctx.payload.meeting_id)
 
     async def _minutes_change(self, ctx: ActionContext, meeting_id: int, change) -> dict:
-        """Run a change; the secretary gets the form back with the outcome, warnings or the error."""
-        try:
-            outcome = await change()
-        except (InvalidInput, DomainError) as error:
-            if not ctx.actor.is_organiser:
-                raise
-            return await self.minutes_view(ctx.actor, ctx.locale, meeting_id,
-                                           error=t(error.key, ctx.locale, **error.params))
-        return await self.minutes_view(ctx.actor, ctx.locale, meeting_id, message=t("minutes.saved", ctx.locale),
-                                       warnings=tuple(outcome) if isinstance(outcome, list) else ())
+        """The secretary gets the form back with the outcome, its warnings or the error."""
+        async def show(outcome, **extra) -> dict:
+            warnings = tuple(outcome) if isinstance(outcome, list) else ()
+            return await self.minutes_view(ctx.actor, ctx.locale, meeting_id, warnings=warnings, **extra)
+        return await rerender(ctx, change, show, "minutes.saved")
 
     async def minutes_record(self, ctx: ActionContext) -> dict:
-        item_id = verbs.id_of(ctx.data, "item_id")
+        item_id, data = ctx.payload.item_id, ctx.data
         item = await self._agenda.item(item_id)
         try:
-            outcome = Outcome(str(ctx.data.get(f"outcome_{item_id}") or ""))
+            outcome = Outcome(str(data.get(f"outcome_{item_id}") or ""))
         except ValueError:
             raise InvalidInput("minutes.outcome_required") from None
-        protocol = tuple(str(ctx.data.get(f"protocol_{item_id}") or "").splitlines())
+        protocol = tuple(str(data.get(f"protocol_{item_id}") or "").splitlines())
         return await self._minutes_change(ctx, item.meeting_id, lambda: self._minutes.record_item(
-            ctx.actor, item_id, outcome, str(ctx.data.get(f"text_{item_id}") or ""),
-            str(ctx.data.get(f"dissent_{item_id}") or ""), protocol,
-            None if f"discussion_{item_id}" not in ctx.data else str(ctx.data.get(f"discussion_{item_id}") or "")))
+            ctx.actor, item_id, outcome, str(data.get(f"text_{item_id}") or ""),
+            str(data.get(f"dissent_{item_id}") or ""), protocol,
+            None if f"discussion_{item_id}" not in data else str(data.get(f"discussion_{item_id}") or "")))
 
     async def minutes_action(self, ctx: ActionContext) -> dict:
-        item_id = verbs.id_of(ctx.data, "item_id")
+        item_id, data = ctx.payload.item_id, ctx.data
         item = await self._agenda.item(item_id)
         return await self._minutes_change(ctx, item.meeting_id, lambda: self._minutes.add_action(
-            ctx.actor, item_id, str(ctx.data.get(f"what_{item_id}") or ""),
-            str(ctx.data.get(f"owner_{item_id}") or ""), _date(ctx.data.get(f"due_{item_id}"))))
+            ctx.actor, item_id, str(data.get(f"what_{item_id}") or ""), str(data.get(f"owner_{item_id}") or ""),
+            required_date(data.get(f"due_{item_id}"))))
 
     async def minutes_attendance(self, ctx: ActionContext) -> dict:
-        meeting_id = verbs.id_of(ctx.data, "meeting_id")
+        meeting_id = ctx.payload.meeting_id
         present = {p.strip() for p in str(ctx.data.get("present") or "").split(",") if p.strip()}
         council = {m.aad_object_id for m in await self._members.members() if m.roles}
         optional = lambda key: None if key not in ctx.data else str(ctx.data.get(key) or "")  # noqa: E731
@@ -271,11 +249,11 @@ class MeetingsFeature:
             minute_taker=optional("minute_taker"), guests=optional("guests")))
 
     async def minutes_publish(self, ctx: ActionContext) -> dict:
-        meeting_id = verbs.id_of(ctx.data, "meeting_id")
+        meeting_id = ctx.payload.meeting_id
         return await self._minutes_change(ctx, meeting_id, lambda: self._minutes.publish_draft(ctx.actor, meeting_id))
 
     async def minutes_approve(self, ctx: ActionContext) -> dict:
-        meeting_id = verbs.id_of(ctx.data, "meeting_id")
+        meeting_id = ctx.payload.meeting_id
         return await self._minutes_change(ctx, meeting_id, lambda: self._minutes.approve(ctx.actor, meeting_id))
 
     # --- follow-up and PASK ---------------------------------------------------------------------
@@ -286,7 +264,7 @@ class MeetingsFeature:
         return await self.follow_up_view(ctx.actor, ctx.locale)
 
     async def follow_up_status(self, ctx: ActionContext) -> dict:
-        action_id = verbs.id_of(ctx.data, "action_id")
+        action_id = ctx.payload.action_id
         try:
             status = ActionStatus(str(ctx.data.get(f"status_{action_id}") or ""))
         except ValueError:
@@ -296,7 +274,7 @@ class MeetingsFeature:
 
     async def pask_view(self, actor: Member, locale: str | None, message: str | None = None) -> dict:
         if not actor.is_organiser:
-            raise InvalidInput("error.organiser_only")
+            raise NotAllowed("error.organiser_only")
         if message is None and self._pask.configured:
             results = await self._pask.sync()
             message = t("pask.synced", locale, summary=", ".join(f"{k}: {v}" for k, v in results.items()))
@@ -307,4 +285,3 @@ class MeetingsFeature:
             count = await self._pask.set_manual(ctx.actor, str(ctx.data.get("pask_dates") or ""))
             return await self.pask_view(ctx.actor, ctx.locale, t("pask.manual_saved", ctx.locale, count=count))
         return await self.pask_view(ctx.actor, ctx.locale)
-

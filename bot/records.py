@@ -30,14 +30,14 @@ class RecordsFeature:
             pdf_url=self._links.hearing_letter("horingssvar.pdf", hearing_id, actor.aad_object_id), **extra)
 
     async def letter(self, ctx: ActionContext) -> dict:
-        return await self.letter_view(ctx.actor, ctx.locale, verbs.id_of(ctx.data, "hearing_id"))
+        return await self.letter_view(ctx.actor, ctx.locale, ctx.payload.hearing_id)
 
     async def sent(self, ctx: ActionContext) -> dict:
         """Leader only (checked by the service): status «Sendt» with the journal number of the sent letter."""
-        hearing_id = verbs.id_of(ctx.data, "hearing_id")
+        hearing_id = ctx.payload.hearing_id
         journal = str(ctx.data.get(f"journal_{hearing_id}") or "").strip()
         if not journal:
             raise InvalidInput("hearings.response_reference_required")
-        await self._hearings.set_status(ctx.actor, hearing_id, verbs.id_of(ctx.data, "version"),
+        await self._hearings.set_status(ctx.actor, hearing_id, ctx.payload.version,
                                         HearingStatus.SENT, response_reference=journal)
         return await self.letter_view(ctx.actor, ctx.locale, hearing_id, message=t("letter.confirmed", ctx.locale))

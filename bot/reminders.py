@@ -2,15 +2,12 @@
 that the weekly digest links to."""
 from __future__ import annotations
 
-from botbuilder.core import TurnContext
-
-from bot.actions import ActionContext, ActionRegistry
-from bot.turns import card_activity
+from bot.actions import ActionContext, ActionRegistry, rerender
+from bot.turns import card_command
 from bot.undelivered import UndeliveredFeature
 from cards.actions import REMINDERS_SAVE, REMINDERS_SHOW
 from cards.reminders import reminder_settings_card, settings_changes
-from cards.texts import t
-from council.errors import DomainError, InvalidInput, NotAllowed
+from council.errors import NotAllowed
 from council.members import Member
 from council.services.reminders import ReminderService
 
@@ -27,28 +24,19 @@ class RemindersFeature:
             self._undelivered.register(actions)
 
     def commands(self) -> dict:
+        command = card_command(self.card)
         extra = self._undelivered.commands() if self._undelivered is not None else {}
-        return {"påminnelser": self._command, "paminnelser": self._command, "reminders": self._command, **extra}
+        return {"påminnelser": command, "paminnelser": command, "reminders": command, **extra}
 
-    async def card(self, actor: Member, locale: str | None, message: str | None = None) -> dict:
+    async def card(self, actor: Member, locale: str | None, message: str | None = None,
+                   error: str | None = None) -> dict:
         if not actor.is_leader:
             raise NotAllowed("error.leader_only")
-        return reminder_settings_card(await self._reminders.settings(), locale, message)
-
-    async def _command(self, turn: TurnContext, actor: Member) -> None:
-        try:
-            card = await self.card(actor, turn.activity.locale)
-        except DomainError as error:
-            await turn.send_activity(t(error.key, turn.activity.locale))
-            return
-        await turn.send_activity(card_activity(card))
+        return reminder_settings_card(await self._reminders.settings(), locale, message, error)
 
     async def show(self, ctx: ActionContext) -> dict:
         return await self.card(ctx.actor, ctx.locale)
 
     async def save(self, ctx: ActionContext) -> dict:
-        try:
-            await self._reminders.update_settings(ctx.actor, settings_changes(ctx.data))
-        except InvalidInput as error:
-            return await self.card(ctx.actor, ctx.locale, t(error.key, ctx.locale, **error.params))
-        return await self.card(ctx.actor, ctx.locale, t("reminders.saved", ctx.locale))
+        return await rerender(ctx, lambda: self._reminders.update_settings(ctx.actor, settings_changes(ctx.data)),
+                              lambda _, **extra: self.card(ctx.actor, ctx.locale, **extra), "reminders.saved")

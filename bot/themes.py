@@ -3,49 +3,16 @@ the 1:1 invitation (network members; the invoke answers with the member's update
 topic suggestions and the summary."""
 from __future__ import annotations
 
-from datetime import date, time
-
-
-from bot.actions import ActionContext, ActionRegistry
+from bot.actions import ActionContext, ActionRegistry, rerender
+from bot.inputs import optional_date, time_or
 from bot.turns import card_command
 from cards import themes as cards
 from cards.texts import t
-from council.errors import DomainError, InvalidInput
+from council.errors import InvalidInput, NotAllowed
 from council.members import Member
 from council.services.cases import PiiWarning
 from council.services.themes import ThemeService
 from council.themes import Rsvp, is_network
-
-
-def _id(data: dict, key: str) -> int:
-    raw = str(data.get(key) or "")
-    if not raw.isdigit():
-        raise InvalidInput("error.invalid_input")
-    return int(raw)
-
-
-def _date(value: object) -> date | None:
-    raw = str(value or "").strip()
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw[:10])
-    except ValueError:
-        raise InvalidInput("meetings.date_invalid") from None
-
-
-def _time(value: object, default: time) -> time:
-    raw = str(value or "").strip()
-    if not raw:
-        return default
-    try:
-        return time.fromisoformat(raw[:5])
-    except ValueError:
-        raise InvalidInput("meetings.time_invalid") from None
-
-
-def _confirmed(data: dict) -> bool:
-    return str(data.get("pii_confirmed") or "").lower() in ("1", "true")
 
 
 class ThemesFeature:
@@ -85,34 +52,37 @@ class ThemesFeature:
         return await self.themes_view(ctx.actor, ctx.locale)
 
     async def propose(self, ctx: ActionContext) -> dict:
-        year = _id(ctx.data, "year") if ctx.data.get("year") else self._themes.today().year
-        count = _id(ctx.data, "count") if ctx.data.get("count") else 3
+        year = ctx.payload.year or self._themes.today().year
+        count = ctx.payload.count or 3
         return await self.plan_view(ctx.actor, ctx.locale, year, count)
 
     async def plan(self, ctx: ActionContext) -> dict:
         data = ctx.data
-        year = _id(data, "year") if data.get("year") else self._themes.today().year
-        try:
-            day = _date(data.get("other_date")) or _date(data.get("date"))
+        year = ctx.payload.year or self._themes.today().year
+
+        async def change():
+            day = optional_date(data.get("other_date")) or optional_date(data.get("date"))
             if day is None:
                 raise InvalidInput("meetings.date_required")
             chosen = tuple(int(s) for s in str(data.get("suggestions") or "").split(",") if s.strip().isdigit())
-            theme = await self._themes.plan(
-                ctx.actor, str(data.get("topic") or ""), day, _time(data.get("start"), self._themes.rules.start),
-                _time(data.get("end"), self._themes.rules.end), str(data.get("place") or ""), chosen)
-        except InvalidInput as error:
-            return await self.plan_view(ctx.actor, ctx.locale, year, error=t(error.key, ctx.locale, **error.params),
-                                        values=data)
-        warnings = [t(f"themes.warning.{w}", ctx.locale, max=self._themes.rules.max_per_year)
-                    for w in await self._themes.warnings(theme.date)]
-        message = " ".join([t("themes.planned", ctx.locale, topic=theme.topic), *warnings])
-        return await self.themes_view(ctx.actor, ctx.locale, message=message)
+            return await self._themes.plan(
+                ctx.actor, str(data.get("topic") or ""), day, time_or(data.get("start"), self._themes.rules.start),
+                time_or(data.get("end"), self._themes.rules.end), str(data.get("place") or ""), chosen)
+
+        async def show(theme, message: str | None = None, error: str | None = None) -> dict:
+            if theme is None:
+                return await self.plan_view(ctx.actor, ctx.locale, year, error=error, values=data)
+            warnings = [t(f"themes.warning.{w}", ctx.locale, max=self._themes.rules.max_per_year)
+                        for w in await self._themes.warnings(theme.date)]
+            message = " ".join([t("themes.planned", ctx.locale, topic=theme.topic), *warnings])
+            return await self.themes_view(ctx.actor, ctx.locale, message=message)
+        return await rerender(ctx, change, show, "themes.planned")
 
     async def rsvp(self, ctx: ActionContext) -> dict:
         """The answer to the member's press on their invitation: that card, with their answer."""
-        theme_id = _id(ctx.data, "theme_id")
+        theme_id = ctx.payload.theme_id
         try:
-            answer = Rsvp(str(ctx.data.get("answer") or ""))
+            answer = Rsvp(ctx.payload.answer)
         except ValueError:
             raise InvalidInput("error.invalid_input") from None
         mine = await self._themes.rsvp(ctx.actor, theme_id, answer)
@@ -120,40 +90,43 @@ class ThemesFeature:
                                      message=t("themes.answer_saved", ctx.locale))
 
     async def attendance(self, ctx: ActionContext) -> dict:
-        view = await self._themes.attendance(ctx.actor, _id(ctx.data, "theme_id"))
+        view = await self._themes.attendance(ctx.actor, ctx.payload.theme_id)
         return cards.attendance_card(view.theme, view.lines, ctx.locale)
 
     async def suggest(self, ctx: ActionContext) -> dict:
         if "text" not in ctx.data:
             return await self.suggest_view(ctx.actor, ctx.locale)
         value = str(ctx.data.get("text") or "")
-        try:
-            result = await self._themes.suggest_topic(ctx.actor, value, _confirmed(ctx.data))
-        except InvalidInput as error:
-            return await self.suggest_view(ctx.actor, ctx.locale, error=t(error.key, ctx.locale, **error.params),
-                                           text_value=value)
-        if isinstance(result, PiiWarning):
-            return await self.suggest_view(ctx.actor, ctx.locale, pii_fields=result.fields, text_value=value)
-        return await self.suggest_view(ctx.actor, ctx.locale, message=t("themes.suggestion_saved", ctx.locale))
+
+        async def show(result, message: str | None = None, error: str | None = None) -> dict:
+            if isinstance(result, PiiWarning):
+                return await self.suggest_view(ctx.actor, ctx.locale, pii_fields=result.fields, text_value=value)
+            if result is None:
+                return await self.suggest_view(ctx.actor, ctx.locale, error=error, text_value=value)
+            return await self.suggest_view(ctx.actor, ctx.locale, message=message)
+        return await rerender(ctx, lambda: self._themes.suggest_topic(ctx.actor, value, ctx.payload.pii_confirmed),
+                              show, "themes.suggestion_saved")
 
     async def summary(self, ctx: ActionContext) -> dict:
-        theme_id = _id(ctx.data, "theme_id")
+        theme_id = ctx.payload.theme_id
         if not ctx.actor.is_organiser:
-            raise InvalidInput("error.organiser_only")
+            raise NotAllowed("error.organiser_only")
         theme = await self._themes.get(theme_id)
-        if not ctx.data.get("send"):
+        if not ctx.payload.send:
             return cards.summary_form_card(theme, ctx.locale)
         value = str(ctx.data.get("summary") or "")
-        try:
-            result = await self._themes.post_summary(ctx.actor, theme_id, value, _confirmed(ctx.data))
-        except DomainError as error:
-            return cards.summary_form_card(theme, ctx.locale, error=t(error.key, ctx.locale, **error.params),
-                                           value=value)
-        if isinstance(result, PiiWarning):
-            return cards.summary_form_card(theme, ctx.locale, pii_fields=result.fields, value=value)
-        return await self.themes_view(ctx.actor, ctx.locale, message=t("themes.summary_posted", ctx.locale))
+
+        async def show(result, message: str | None = None, error: str | None = None) -> dict:
+            if isinstance(result, PiiWarning):
+                return cards.summary_form_card(theme, ctx.locale, pii_fields=result.fields, value=value)
+            if result is None:
+                return cards.summary_form_card(theme, ctx.locale, error=error, value=value)
+            return await self.themes_view(ctx.actor, ctx.locale, message=message)
+        return await rerender(ctx, lambda: self._themes.post_summary(ctx.actor, theme_id, value,
+                                                                     ctx.payload.pii_confirmed),
+                              show, "themes.summary_posted")
 
     async def cancel(self, ctx: ActionContext) -> dict:
-        theme = await self._themes.cancel(ctx.actor, _id(ctx.data, "theme_id"))
+        theme = await self._themes.cancel(ctx.actor, ctx.payload.theme_id)
         return await self.themes_view(ctx.actor, ctx.locale, message=t("themes.cancelled", ctx.locale,
                                                                        topic=theme.topic))

@@ -6,6 +6,7 @@ import re
 from botbuilder.core import CardFactory, InvokeResponse, MessageFactory, TurnContext
 from botbuilder.schema import Activity
 
+from cards.home import back_home
 from cards.texts import t
 from council.errors import DomainError
 from dialogs import ACTOR_KEY  # noqa: F401  (re-exported for the bot)
@@ -31,7 +32,7 @@ def command_text(turn: TurnContext) -> str:
     return _SPACES.sub(" ", text).strip().strip(".!?").strip().lower()
 
 
-def card_command(view):
+def card_command(view, *, home_link: bool = True):
     """A text command answered with the card `view(actor, locale)` builds, or with why it was refused."""
     async def run(turn: TurnContext, actor) -> None:
         locale = turn.activity.locale
@@ -40,5 +41,14 @@ def card_command(view):
         except DomainError as error:
             await turn.send_activity(t(error.key, locale, **error.params))
             return
-        await turn.send_activity(card_activity(card))
+        await turn.send_activity(card_activity(with_home_link(turn, card) if home_link else card))
     return run
+
+
+def with_home_link(turn: TurnContext, card: dict) -> dict:
+    """In a personal chat every card a user opens leads back to the home card; channel cards are shared and
+    stay as they are."""
+    conversation = turn.activity.conversation
+    if conversation is None or conversation.conversation_type != "personal":
+        return card
+    return back_home(card, turn.activity.locale)

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from bot.actions import ActionContext, ActionRegistry
 from bot.turns import card_command
-from cards.actions import OUTBOX_DISMISS, OUTBOX_RESEND, OUTBOX_UNDELIVERED, id_of
+from cards.actions import OUTBOX_DISMISS, OUTBOX_RESEND, OUTBOX_UNDELIVERED, OutboxRef, OutboxResend
 from cards.texts import t
 from cards.undelivered import confirm_resend_card, undelivered_card
 from council.errors import Conflict, NotFound
@@ -37,9 +37,10 @@ class UndeliveredFeature:
 
     async def resend(self, ctx: ActionContext) -> dict:
         """First press: the confirmation card; «Send likevel» on it (confirmed): back to the queue."""
-        message_id = id_of(ctx.data, "message_id")
+        payload: OutboxResend = ctx.payload
+        message_id = payload.message_id
         try:
-            if str(ctx.data.get("confirmed") or "") != "true":
+            if not payload.confirmed:
                 return confirm_resend_card(await self._undelivered.get(ctx.actor, message_id), self._tz, ctx.locale)
             await self._undelivered.resend(ctx.actor, message_id)
         except (Conflict, NotFound) as error:  # pressed twice, or handled by another leader meanwhile
@@ -47,7 +48,8 @@ class UndeliveredFeature:
         return await self.card(ctx.actor, ctx.locale, t("undelivered.resent", ctx.locale))
 
     async def dismiss(self, ctx: ActionContext) -> dict:
-        message_id = id_of(ctx.data, "message_id")
+        payload: OutboxRef = ctx.payload
+        message_id = payload.message_id
         try:
             await self._undelivered.dismiss(ctx.actor, message_id)
         except (Conflict, NotFound) as error:

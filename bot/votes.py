@@ -1,146 +1,50 @@
-"""Hearings and votes in Teams: the register, opening a vote, casting from the channel card (user-specific
-views through Action.Execute + refresh), closing, extending, cancelling, exporting."""
+"""Votes in Teams: opening a vote, casting from the channel card (user-specific views through Action.Execute +
+refresh), closing, extending, cancelling, exporting."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
-
-from bot.actions import ActionContext, ActionRegistry
+from bot.actions import ActionContext, ActionRegistry, rerender
+from bot.inputs import flag, optional_date, time_or
 from bot.turns import card_command
 from cards import actions as verbs
 from cards.common import error_card
-from cards.hearings import hearing_form_card, hearings_card
 from cards.texts import t
 from cards.votes import my_vote_card, not_entitled_card, vote_admin_card, vote_form_card
-from council.errors import DomainError, InvalidInput, NotAllowed
-from council.hearings import HearingForm, HearingStatus
+from council.errors import DomainError, InvalidInput, NotAllowed, NotEntitled
 from council.members import Member
-from council.services.cases import FormErrors, PiiWarning
+from council.services.cases import PiiWarning
 from council.services.hearings import HearingService
 from council.services.meetings import MeetingService
-from council.services.members import MemberService
 from council.services.votes import VoteRequest, VoteService
 from council.votes import Choice, Majority, Quorum
 
-_FIELDS = ("title", "sender", "their_reference", "case_number", "journal_number", "links", "draft_text",
-           "draft_link")
-
-
-def _optional_date(value: object) -> date | None:
-    text = str(value or "").strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput("meetings.date_invalid") from None
-
-
-def hearing_form_from(data: dict) -> HearingForm:
-    values = {name: str(data.get(name) or "").strip() for name in _FIELDS}
-    return HearingForm(**values, received=_optional_date(data.get("received")),
-                       external_deadline=_optional_date(data.get("external_deadline")),
-                       internal_deadline=_optional_date(data.get("internal_deadline")),
-                       owner=str(data.get("owner") or "").strip() or None)
+NOON = time(12, 0)  # a vote's deadline time when the form leaves it empty
 
 
 class VotesFeature:
-    def __init__(self, hearings: HearingService, votes: VoteService, meetings: MeetingService,
-                 members: MemberService, links, tz) -> None:
+    def __init__(self, hearings: HearingService, votes: VoteService, meetings: MeetingService, links, tz) -> None:
         self._hearings = hearings
         self._votes = votes
         self._meetings = meetings
-        self._members = members
         self._links = links
         self._tz = tz
 
     def register(self, actions: ActionRegistry) -> None:
         for verb, handler in (
-                (verbs.HEARING_LIST, self.hearing_list), (verbs.HEARING_FORM, self.hearing_form),
-                (verbs.HEARING_SAVE, self.hearing_save), (verbs.HEARING_STATUS, self.hearing_status),
-                (verbs.HEARING_AGENDA, self.hearing_agenda), (verbs.VOTE_FORM, self.vote_form),
+                (verbs.VOTE_FORM, self.vote_form),
                 (verbs.VOTE_OPEN, self.vote_open), (verbs.VOTE_CAST, self.cast), (verbs.VOTE_REFRESH, self.refresh),
                 (verbs.VOTE_CLOSE, self.close), (verbs.VOTE_EXTEND, self.extend), (verbs.VOTE_CANCEL, self.cancel),
                 (verbs.VOTE_EXPORT, self.export)):
             actions.register(verb, handler)
 
     def commands(self) -> dict:
-        return {"høringer": card_command(self.hearings_view), "horinger": card_command(self.hearings_view),
-                "ny høring": card_command(self.new_hearing), "avstemning": card_command(self.new_vote)}
-
-    # --- hearings -------------------------------------------------------------------------------
-    async def hearings_view(self, actor: Member, locale: str | None, include_closed: bool = False, **extra) -> dict:
-        lines = await self._hearings.register_view(actor, include_closed=include_closed)
-        return hearings_card(lines, locale, actor.is_organiser, meetings=await self._meetings.upcoming(),
-                             include_closed=include_closed, **extra)
-
-    async def new_hearing(self, actor: Member, locale: str | None) -> dict:
-        if not actor.is_organiser:
-            raise NotAllowed("error.organiser_only")
-        return hearing_form_card(await self._members.members(), locale)
-
-    async def hearing_list(self, ctx: ActionContext) -> dict:
-        return await self.hearings_view(ctx.actor, ctx.locale,
-                                        include_closed=str(ctx.data.get("include_closed")).lower() == "true")
-
-    async def hearing_form(self, ctx: ActionContext) -> dict:
-        hearing = None
-        if ctx.data.get("hearing_id"):
-            hearing = (await self._hearings.get(ctx.actor, verbs.id_of(ctx.data, "hearing_id"))).hearing
-        return hearing_form_card(await self._members.members(), ctx.locale, hearing=hearing)
-
-    async def hearing_save(self, ctx: ActionContext) -> dict:
-        form = hearing_form_from(ctx.data)
-        confirmed = str(ctx.data.get("pii_confirmed")) == "true"
-        if ctx.data.get("hearing_id"):
-            hearing_id = verbs.id_of(ctx.data, "hearing_id")
-            result = await self._hearings.update(ctx.actor, hearing_id, verbs.id_of(ctx.data, "version"), form,
-                                                 pii_confirmed=confirmed)
-            if not isinstance(result, (FormErrors, PiiWarning)) and str(ctx.data.get("keep_draft")) != "true" and (
-                    form.draft_text != result.draft_text or form.draft_link != (result.draft_link or "")):
-                result = await self._hearings.set_draft(ctx.actor, hearing_id, result.version, form.draft_text,
-                                                        form.draft_link)
-        else:
-            result = await self._hearings.register(ctx.actor, form, pii_confirmed=confirmed)
-        members = await self._members.members()
-        if isinstance(result, FormErrors):
-            return hearing_form_card(members, ctx.locale, values=ctx.data, errors=result.errors,
-                                     internal_days=self._hearings.rules.internal_working_days_before)
-        if isinstance(result, PiiWarning):
-            return hearing_form_card(members, ctx.locale, values=ctx.data, pii_fields=result.fields,
-                                     internal_days=self._hearings.rules.internal_working_days_before)
-        return await self.hearings_view(ctx.actor, ctx.locale, message=t("hearings.saved", ctx.locale,
-                                                                         title=result.title))
-
-    async def hearing_status(self, ctx: ActionContext) -> dict:
-        hearing_id = verbs.id_of(ctx.data, "hearing_id")
-        try:
-            status = HearingStatus(str(ctx.data.get(f"status_{hearing_id}") or ""))
-        except ValueError:
-            raise InvalidInput("error.invalid_input") from None
-        return await self._hearing_change(ctx, lambda: self._hearings.set_status(
-            ctx.actor, hearing_id, verbs.id_of(ctx.data, "version"), status,
-            decision=str(ctx.data.get(f"decision_{hearing_id}") or "") or None,
-            response_reference=str(ctx.data.get(f"response_{hearing_id}") or "") or None))
-
-    async def hearing_agenda(self, ctx: ActionContext) -> dict:
-        hearing_id = verbs.id_of(ctx.data, "hearing_id")
-        return await self._hearing_change(ctx, lambda: self._hearings.put_on_agenda(
-            ctx.actor, hearing_id, verbs.id_of(ctx.data, "version"), verbs.id_of(ctx.data, f"meeting_{hearing_id}")))
-
-    async def _hearing_change(self, ctx: ActionContext, change) -> dict:
-        try:
-            await change()
-        except (InvalidInput, DomainError) as error:
-            if isinstance(error, NotAllowed):
-                raise
-            return await self.hearings_view(ctx.actor, ctx.locale, error=t(error.key, ctx.locale, **error.params))
-        return await self.hearings_view(ctx.actor, ctx.locale, message=t("hearings.updated", ctx.locale))
+        return {"avstemning": card_command(self.new_vote)}
 
     # --- opening and managing a vote -------------------------------------------------------------
     def _default_deadline(self) -> datetime:
         day = self._meetings.today() + timedelta(days=7)
-        return datetime.combine(day, time(12, 0), tzinfo=self._tz)
+        return datetime.combine(day, NOON, tzinfo=self._tz)
 
     async def new_vote(self, actor: Member, locale: str | None) -> dict:
         if not actor.is_organiser:
@@ -151,39 +55,37 @@ class VotesFeature:
         if not ctx.actor.is_organiser:
             raise NotAllowed("error.organiser_only")
         hearing = None
-        if ctx.data.get("hearing_id"):
-            hearing = (await self._hearings.get(ctx.actor, verbs.id_of(ctx.data, "hearing_id"))).hearing
+        if ctx.payload.hearing_id is not None:
+            hearing = (await self._hearings.get(ctx.actor, ctx.payload.hearing_id)).hearing
         return vote_form_card(hearing, self._default_deadline(), ctx.locale)
 
     async def vote_open(self, ctx: ActionContext) -> dict:
-        hearing_id = verbs.id_of(ctx.data, "hearing_id") if ctx.data.get("hearing_id") else None
+        hearing_id = ctx.payload.hearing_id
         hearing = (await self._hearings.get(ctx.actor, hearing_id)).hearing if hearing_id else None
-        try:
-            request = self._vote_request(ctx.data, hearing_id)
-            result = await self._votes.open_vote(ctx.actor, request,
-                                                 pii_confirmed=str(ctx.data.get("pii_confirmed")) == "true")
-        except InvalidInput as error:
-            return vote_form_card(hearing, self._default_deadline(), ctx.locale,
-                                  error=t(error.key, ctx.locale, **error.params), values=ctx.data)
-        if isinstance(result, PiiWarning):
-            return vote_form_card(hearing, self._default_deadline(), ctx.locale, values=ctx.data,
-                                  pii_fields=result.fields)
-        return await self._admin(ctx, result.id, t("votes.opened", ctx.locale))
+
+        async def show(result, message: str | None = None, error: str | None = None) -> dict:
+            if result is None or isinstance(result, PiiWarning):  # the form again, with what was typed
+                return vote_form_card(hearing, self._default_deadline(), ctx.locale, error=error, values=ctx.data,
+                                      pii_fields=result.fields if result is not None else None)
+            return await self._admin(ctx, result.id, message)
+        return await rerender(ctx, lambda: self._votes.open_vote(
+            ctx.actor, self._vote_request(ctx.data, hearing_id), pii_confirmed=ctx.payload.pii_confirmed),
+            show, "votes.opened")
 
     def _vote_request(self, data: dict, hearing_id: int | None) -> VoteRequest:
-        day = _optional_date(data.get("deadline_date"))
+        day = optional_date(data.get("deadline_date"))
         if day is None:
             raise InvalidInput("votes.deadline_in_past")
         try:
-            at = time.fromisoformat(str(data.get("deadline_time") or "12:00")[:5])
             quorum = Quorum(str(data.get("quorum") or Quorum.MORE_THAN_HALF.value))
             majority = Majority(str(data.get("majority") or Majority.SIMPLE.value))
         except ValueError:
             raise InvalidInput("error.invalid_input") from None
+        at = time_or(data.get("deadline_time"), NOON)
         return VoteRequest(question=str(data.get("question") or "").strip(),
                            deadline=datetime.combine(day, at, tzinfo=self._tz),
                            proposal=str(data.get("proposal") or "").strip(), hearing_id=hearing_id,
-                           secret=str(data.get("secret")).lower() == "true",
+                           secret=flag(data.get("secret")),
                            live_tally=str(data.get("live_tally", "true")).lower() != "false",
                            quorum=quorum, majority=majority)
 
@@ -197,24 +99,19 @@ class VotesFeature:
         return vote_admin_card(view, ctx.locale, csv_url=csv_url, pdf_url=pdf_url, message=message, error=error)
 
     async def _manage(self, ctx: ActionContext, change, done_key: str) -> dict:
-        vote_id = verbs.id_of(ctx.data, "vote_id")
-        try:
-            await change(vote_id)
-        except (InvalidInput, DomainError) as error:
-            if isinstance(error, NotAllowed):
-                raise
-            return await self._admin(ctx, vote_id, error=t(error.key, ctx.locale, **error.params))
-        return await self._admin(ctx, vote_id, t(done_key, ctx.locale))
+        vote_id = ctx.payload.vote_id
+        return await rerender(ctx, lambda: change(vote_id),
+                              lambda _, **extra: self._admin(ctx, vote_id, **extra), done_key)
 
     async def close(self, ctx: ActionContext) -> dict:
         return await self._manage(ctx, lambda vote_id: self._votes.close(ctx.actor, vote_id), "votes.closed_now")
 
     async def extend(self, ctx: ActionContext) -> dict:
         async def change(vote_id: int) -> None:
-            day = _optional_date(ctx.data.get("extend_date"))
+            day = optional_date(ctx.data.get("extend_date"))
             if day is None:
                 raise InvalidInput("votes.deadline_not_later")
-            at = time.fromisoformat(str(ctx.data.get("extend_time") or "12:00")[:5])
+            at = time_or(ctx.data.get("extend_time"), NOON)
             await self._votes.extend(ctx.actor, vote_id, datetime.combine(day, at, tzinfo=self._tz))
         return await self._manage(ctx, change, "votes.extended_now")
 
@@ -223,7 +120,7 @@ class VotesFeature:
             ctx.actor, vote_id, str(ctx.data.get("cancel_reason") or "")), "votes.cancelled_now")
 
     async def export(self, ctx: ActionContext) -> dict:
-        return await self._admin(ctx, verbs.id_of(ctx.data, "vote_id"), with_exports=True)
+        return await self._admin(ctx, ctx.payload.vote_id, with_exports=True)
 
     # --- voting (the channel card) ---------------------------------------------------------------
     @staticmethod
@@ -234,9 +131,9 @@ class VotesFeature:
         return (sender.id,) if sender and sender.id else ()
 
     async def cast(self, ctx: ActionContext) -> dict:
-        vote_id = verbs.id_of(ctx.data, "vote_id")
+        vote_id = ctx.payload.vote_id
         try:
-            choice = Choice(str(ctx.data.get("choice") or ""))
+            choice = Choice(ctx.payload.choice)
         except ValueError:
             raise InvalidInput("votes.invalid_choice") from None
         activity = ctx.turn.activity
@@ -244,10 +141,10 @@ class VotesFeature:
         try:
             mine = await self._votes.cast(ctx.actor, vote_id, choice, str(ctx.data.get(f"comment_{vote_id}") or ""),
                                           activity_key=key)
-        except NotAllowed as error:
-            if error.key != "votes.not_entitled":
-                raise
+        except NotEntitled:
             return await self._not_entitled(ctx, vote_id)
+        except NotAllowed:
+            raise
         except DomainError as error:  # closed, past the deadline, a missing comment: their own card says why
             return await self._own_view(ctx, vote_id, t(error.key, ctx.locale, **error.params))
         if isinstance(mine, PiiWarning):
@@ -257,7 +154,7 @@ class VotesFeature:
         return my_vote_card(mine, mine.view, self._viewer(ctx), ctx.locale, is_manager=ctx.actor.is_organiser)
 
     async def refresh(self, ctx: ActionContext) -> dict:
-        return await self._own_view(ctx, verbs.id_of(ctx.data, "vote_id"))
+        return await self._own_view(ctx, ctx.payload.vote_id)
 
     async def _own_view(self, ctx: ActionContext, vote_id: int, error: str | None = None) -> dict:
         try:

@@ -1,7 +1,10 @@
-"""Every card verb, defined once, and the typed payloads the bot parses from them."""
+"""Every card verb, defined once, and the typed payload each carries: cards `pack()` it into a button's data,
+the bot `parse()`s it back (as aiogram's CallbackData does), so sender and receiver cannot drift apart."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from functools import cache
+from typing import Any, get_type_hints
 
 from council.errors import InvalidInput
 from council.members import Role
@@ -12,8 +15,63 @@ ROLES_ASSIGN = "roles.assign"
 ROLES_SYNC = "roles.sync"
 
 
-def execute(title: str, verb: str, data: dict | None = None, *, validate: bool = True) -> dict:
+def parse_id(raw: object) -> int:
+    """Ids arrive as strings or numbers; anything else is a stale or forged button."""
+    text = str(raw if raw is not None else "").strip()
+    if not text.isdigit():
+        raise InvalidInput("error.invalid_input")
+    return int(text)
+
+
+class Payload:
+    """The fixed data of a button, as a frozen dataclass. Fields may be `int`, `str`, `bool` or optional
+    `int | None` / `str | None`; the card's own inputs travel beside it in the same dict and are ignored here."""
+
+    def pack(self) -> dict[str, str]:
+        """Strings only, as Teams echoes them; `None` and `False` are left out."""
+        packed = {}
+        for field in fields(self):  # type: ignore[arg-type]
+            value = getattr(self, field.name)
+            if value is None or value is False:
+                continue
+            packed[field.name] = "true" if value is True else str(value)
+        return packed
+
+    @classmethod
+    def parse(cls, data: dict) -> Any:
+        """The payload a pressed button carried; a stale or forged one raises InvalidInput."""
+        hints = _hints(cls)
+        return cls(**{f.name: _convert(data.get(f.name), hints[f.name]) for f in fields(cls)})  # type: ignore
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return get_type_hints(cls)
+
+
+def _convert(raw: object, kind: Any) -> object:
+    empty = raw is None or str(raw).strip() == ""
+    if kind is bool:
+        return str(raw).strip().lower() in ("true", "1")
+    if kind is int:
+        return parse_id(raw)
+    if kind == int | None:
+        return None if empty else parse_id(raw)
+    if kind == str | None:
+        return None if empty else str(raw)
+    return "" if raw is None else str(raw)
+
+
+@dataclass(frozen=True)
+class NoData(Payload):
+    """A button that carries nothing (the card's inputs, if any, are read by the handler)."""
+
+
+
+def execute(title: str, verb: str, data: dict | Payload | None = None, *, validate: bool = True) -> dict:
     """An Action.Execute button; `validate=False` sends without the card's inputs (Cancel-like)."""
+    if isinstance(data, Payload):
+        data = data.pack()
     action = {"type": "Action.Execute", "title": title, "verb": verb, "data": data or {}}
     if not validate:
         action["associatedInputs"] = "none"
@@ -58,17 +116,13 @@ CASE_QUEUE = "case.queue"
 CASE_REGISTER = "case.register"
 
 
-def submit(title: str, verb: str, data: dict | None = None) -> dict:
+def submit(title: str, verb: str, data: dict | Payload | None = None) -> dict:
     """Action.Submit for task modules (the message extension), where Action.Execute does not apply."""
+    if isinstance(data, Payload):
+        data = data.pack()
     return {"type": "Action.Submit", "title": title, "data": {"verb": verb, **(data or {})}}
 
 
-def case_id_of(data: dict) -> int:
-    """Case ids arrive as strings or numbers; anything else is a stale or forged button."""
-    raw = str(data.get("case_id") or "")
-    if not raw.isdigit():
-        raise InvalidInput("error.invalid_input")
-    return int(raw)
 
 # Meetings (issue: meeting plan, agenda, notice, attendance, minutes, follow-up)
 MEETING_PLAN = "meeting.plan"  # {year}
@@ -99,12 +153,6 @@ FOLLOWUP_STATUS = "followup.status"  # {action_id}; input status_<id>
 PASK_SYNC = "pask.sync"
 
 
-def id_of(data: dict, key: str) -> int:
-    """Numeric ids from card data; anything else is a stale or forged button."""
-    raw = str(data.get(key) or "")
-    if not raw.isdigit():
-        raise InvalidInput("error.invalid_input")
-    return int(raw)
 
 # Hearings and votes
 HEARING_LIST = "hearing.list"  # {include_closed?: "true"}
@@ -145,3 +193,178 @@ REMINDERS_SAVE = "reminders.save"  # inputs enabled_<rule> ("true"/"false"), off
 OUTBOX_UNDELIVERED = "outbox.undelivered"  # the list
 OUTBOX_RESEND = "outbox.resend"  # {message_id, confirmed?: "true"}; without confirmed: the confirmation card
 OUTBOX_DISMISS = "outbox.dismiss"  # {message_id}: «Marker som håndtert»
+
+# --- the payloads ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseRef(Payload):
+    case_id: int
+
+
+@dataclass(frozen=True)
+class CaseSubmit(Payload):
+    pii_confirmed: bool = False
+
+
+@dataclass(frozen=True)
+class CaseTriage(Payload):
+    case_id: int
+    version: int | None = None
+    decision: str = ""
+
+
+@dataclass(frozen=True)
+class MeetingRef(Payload):
+    meeting_id: int
+
+
+@dataclass(frozen=True)
+class MaybeMeeting(Payload):
+    """A meeting, or none: then the card a person expects (the next meeting's agenda, the latest minutes)."""
+    meeting_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PlanYear(Payload):
+    year: int
+
+
+@dataclass(frozen=True)
+class PlanSave(Payload):
+    year: int
+    count: int
+
+
+@dataclass(frozen=True)
+class ItemRef(Payload):
+    item_id: int
+
+
+@dataclass(frozen=True)
+class ItemMove(Payload):
+    item_id: int
+    steps: str = "1"
+
+    @property
+    def offset(self) -> int:
+        return -1 if self.steps == "-1" else 1
+
+
+@dataclass(frozen=True)
+class ActionRef(Payload):
+    action_id: int
+
+
+@dataclass(frozen=True)
+class HearingList(Payload):
+    include_closed: bool = False
+
+
+@dataclass(frozen=True)
+class MaybeHearing(Payload):
+    hearing_id: int | None = None
+
+
+@dataclass(frozen=True)
+class HearingSave(Payload):
+    hearing_id: int | None = None
+    version: int | None = None
+    pii_confirmed: bool = False
+    keep_draft: bool = False
+
+
+@dataclass(frozen=True)
+class HearingRef(Payload):
+    hearing_id: int
+    version: int
+
+
+@dataclass(frozen=True)
+class HearingId(Payload):
+    hearing_id: int
+
+
+@dataclass(frozen=True)
+class VoteOpen(Payload):
+    hearing_id: int | None = None
+    pii_confirmed: bool = False
+
+
+@dataclass(frozen=True)
+class VoteRef(Payload):
+    vote_id: int
+
+
+@dataclass(frozen=True)
+class VoteCast(Payload):
+    vote_id: int
+    choice: str = ""
+
+
+@dataclass(frozen=True)
+class ThemeRef(Payload):
+    theme_id: int
+
+
+@dataclass(frozen=True)
+class ThemesPropose(Payload):
+    year: int | None = None
+    count: int | None = None
+
+
+@dataclass(frozen=True)
+class ThemesPlan(Payload):
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class ThemeRsvp(Payload):
+    theme_id: int
+    answer: str = ""
+
+
+@dataclass(frozen=True)
+class ThemesSuggest(Payload):
+    pii_confirmed: bool = False
+
+
+@dataclass(frozen=True)
+class ThemeSummary(Payload):
+    theme_id: int
+    send: bool = False
+    pii_confirmed: bool = False
+
+
+@dataclass(frozen=True)
+class OutboxRef(Payload):
+    message_id: int
+
+
+@dataclass(frozen=True)
+class OutboxResend(Payload):
+    message_id: int
+    confirmed: bool = False
+
+
+# Every verb and the payload its buttons carry: the bot registers exactly one handler per verb (a test checks).
+PAYLOADS: dict[str, type[Payload]] = {
+    HELP_SHOW: NoData, ROLES_SHOW: NoData, ROLES_ASSIGN: NoData, ROLES_SYNC: NoData,
+    CASE_FORM: NoData, CASE_SUBMIT: CaseSubmit, CASE_EDIT: NoData, CASE_TRIAGE: CaseTriage, CASE_VIEW: CaseRef,
+    CASE_ANSWER: CaseRef, CASE_WITHDRAW: CaseRef, CASE_DLG_OUTCOME: CaseRef, CASE_MINE: NoData, CASE_QUEUE: NoData,
+    CASE_REGISTER: NoData,
+    MEETING_PLAN: PlanYear, MEETING_PLAN_SAVE: PlanSave, MEETING_LIST: NoData, MEETING_ADD: NoData,
+    MEETING_MOVE: MeetingRef, MEETING_CANCEL: MeetingRef, AGENDA_SHOW: MaybeMeeting, AGENDA_MOVE: ItemMove,
+    AGENDA_SET: ItemRef, AGENDA_TO_MEETING: ItemRef, AGENDA_ADD_STANDING: MeetingRef, NOTICE_PUBLISH: MeetingRef,
+    ATTENDANCE_ABSENT: MeetingRef, ATTENDANCE_PRESENT: MeetingRef, MINUTES_SHOW: MaybeMeeting,
+    MINUTES_RECORD: ItemRef, MINUTES_ACTION: ItemRef, MINUTES_ATTENDANCE: MeetingRef, MINUTES_PUBLISH: MeetingRef,
+    MINUTES_APPROVE: MeetingRef, FOLLOWUP_SHOW: NoData, FOLLOWUP_STATUS: ActionRef, PASK_SYNC: NoData,
+    HEARING_LIST: HearingList, HEARING_FORM: MaybeHearing, HEARING_SAVE: HearingSave, HEARING_STATUS: HearingRef,
+    HEARING_AGENDA: HearingRef, VOTE_FORM: MaybeHearing, VOTE_OPEN: VoteOpen, VOTE_CAST: VoteCast,
+    VOTE_REFRESH: VoteRef, VOTE_CLOSE: VoteRef, VOTE_EXTEND: VoteRef, VOTE_CANCEL: VoteRef, VOTE_EXPORT: VoteRef,
+    THEMES_SHOW: NoData, THEMES_PROPOSE: ThemesPropose, THEMES_PLAN: ThemesPlan, THEMES_RSVP: ThemeRsvp,
+    THEMES_ATTENDANCE: ThemeRef, THEMES_SUGGEST: ThemesSuggest, THEMES_SUMMARY: ThemeSummary, THEMES_CANCEL: ThemeRef,
+    REMINDERS_SHOW: NoData, REMINDERS_SAVE: NoData,
+    AGENDA_PAPER: ItemRef, AGENDA_PAPER_SHOW: ItemRef, HEARING_LETTER: HearingId, HEARING_SENT: HearingRef,
+    OUTBOX_UNDELIVERED: NoData, OUTBOX_RESEND: OutboxResend, OUTBOX_DISMISS: OutboxRef,
+}

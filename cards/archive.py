@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from xml.etree import ElementTree
 
-from cards.agenda_cards import item_kind_label
+from cards.agenda import item_kind_label
 from cards.texts import t
 from council.agenda import ItemKind
 from council.records import submission_label

@@ -1,7 +1,7 @@
 """The submitter's own cases ('Mine saker')."""
 from __future__ import annotations
 
-from cards.actions import CASE_ANSWER, CASE_WITHDRAW, execute
+from cards.actions import CASE_ANSWER, CASE_WITHDRAW, CaseRef, execute
 from cards.common import card, notice, text, title
 from cards.labels import status_label
 from cards.texts import t
@@ -27,9 +27,9 @@ def my_cases_card(cases: list[Case], locale: str | None, message: str | None = N
                 "body": [{"type": "Input.Text", "id": "answer", "label": t("cases.answer_label", locale),
                           "isMultiline": True, "isRequired": True, "maxLength": 2000,
                           "errorMessage": t("cases.answer_required", locale)}],
-                "actions": [execute(t("cases.answer_send", locale), CASE_ANSWER, {"case_id": str(case.id)})]}})
+                "actions": [execute(t("cases.answer_send", locale), CASE_ANSWER, CaseRef(case.id))]}})
         if case.status in UNTRIAGED:
-            actions.append(execute(t("cases.withdraw", locale), CASE_WITHDRAW, {"case_id": str(case.id)},
+            actions.append(execute(t("cases.withdraw", locale), CASE_WITHDRAW, CaseRef(case.id),
                                    validate=False))
         if actions:
             items.append({"type": "ActionSet", "actions": actions})

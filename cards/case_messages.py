@@ -1,7 +1,7 @@
 """What the case service queues, as activities: the submitter's status notices and the triage card."""
 from __future__ import annotations
 
-from cards.actions import CASE_ANSWER, CASE_MINE, execute
+from cards.actions import CASE_ANSWER, CASE_MINE, CaseRef, execute
 from cards.common import card, text, title
 from cards.labels import case_type_label, meeting_label
 from cards.texts import t
@@ -46,7 +46,7 @@ class CardCaseMessages:
             body.append({"type": "Input.Text", "id": "answer", "label": t("cases.answer_label", locale),
                          "isMultiline": True, "isRequired": True, "maxLength": 2000,
                          "errorMessage": t("cases.answer_required", locale)})
-            actions.insert(0, execute(t("cases.answer_send", locale), CASE_ANSWER, {"case_id": str(case.id)}))
+            actions.insert(0, execute(t("cases.answer_send", locale), CASE_ANSWER, CaseRef(case.id)))
         return activity(card(body, actions), f"{case.reference}: {message}")
 
     def triage_card(self, case: Case, options: dict) -> dict:

@@ -1,4 +1,5 @@
-"""Hearing cards (høringer): the register with deadlines and warnings, and the registration form (domain.md §3.5)."""
+"""Hearing cards (høringer): the register with deadlines and warnings, and the registration form
+(docs/domain.md §3.5)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -6,9 +7,9 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from cards.actions import (HEARING_AGENDA, HEARING_FORM, HEARING_LIST, HEARING_SAVE, HEARING_STATUS, VOTE_FORM,
-                           execute)
-from cards.agenda_cards import (action_set, choice_input, date_input, heading_blocks, shorten, show_card, text_input,
-                                within_budget)
+                           HearingList, HearingRef, MaybeHearing, execute)
+from cards.elements import (action_set, choice_input, date_input, heading_blocks, shorten, show_card, text_input,
+                            within_budget)
 from cards.common import card, notice, privacy_notice, text
 from cards.hearing_letter import letter_button
 from cards.texts import t
@@ -71,7 +72,7 @@ def _hearings_card(lines: Sequence[HearingLine], locale: str | None, is_organise
     if is_organiser:
         actions.append(execute(t("hearings.new", locale), HEARING_FORM, validate=False))
     if not include_closed:
-        actions.append(execute(t("hearings.show_closed", locale), HEARING_LIST, {"include_closed": "true"},
+        actions.append(execute(t("hearings.show_closed", locale), HEARING_LIST, HearingList(include_closed=True),
                                validate=False))
     return card(body, actions)
 
@@ -116,7 +117,7 @@ def _hearing_block(line: HearingLine, locale: str | None, is_organiser: bool, ta
 
 def _organiser_buttons(hearing: Hearing, locale: str | None, targets: list[Meeting]) -> list[dict]:
     hid = str(hearing.id)
-    data = {"hearing_id": hid, "version": str(hearing.version)}
+    data = HearingRef(hearing.id, hearing.version).pack()
     buttons = []
     allowed = [s for s in HearingStatus if s in TRANSITIONS[hearing.status] and s is not HearingStatus.TO_VOTE]
     if allowed:
@@ -140,11 +141,11 @@ def _organiser_buttons(hearing: Hearing, locale: str | None, targets: list[Meeti
                          error=t("hearings.meeting_required", locale))],
             execute(t("hearings.to_agenda_save", locale), HEARING_AGENDA, data)))
     if hearing.status in VOTABLE:
-        buttons.append(execute(t("hearings.open_vote", locale), VOTE_FORM, {"hearing_id": hid}, validate=False))
+        buttons.append(execute(t("hearings.open_vote", locale), VOTE_FORM, MaybeHearing(hearing.id), validate=False))
     if hearing.status in LETTER_STATUSES and hearing.decision.strip():
         buttons.append(letter_button(hearing.id, locale))
     if hearing.status not in (HearingStatus.SENT, HearingStatus.NO_COMMENTS, HearingStatus.NOT_ANSWERED):
-        buttons.append(execute(t("hearings.edit", locale), HEARING_FORM, {"hearing_id": hid}, validate=False))
+        buttons.append(execute(t("hearings.edit", locale), HEARING_FORM, MaybeHearing(hearing.id), validate=False))
     return buttons
 
 
@@ -231,7 +232,7 @@ def _hearing_form(members: Sequence[Member], locale: str | None, values: dict | 
             body.append(text(t(errors[key], locale), color="Attention", size="Small", spacing="None"))
     data: dict = {}
     if hearing is not None and hearing.id is not None:
-        data = {"hearing_id": str(hearing.id), "version": str(hearing.version)}
+        data = HearingRef(hearing.id, hearing.version).pack()
     elif str(sent.get("hearing_id") or "").isdigit() and str(sent.get("version") or "").isdigit():
         data = {"hearing_id": str(sent["hearing_id"]), "version": str(sent["version"])}  # an edit sent again
     if keep:

@@ -4,13 +4,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from cards.actions import AGENDA_SHOW, MEETING_LIST, execute
-from cards.agenda_cards import (STANDING_KEYS, deadline_facts, deputy_invitation_card, meeting_facts, meeting_when,
-                                notice_card, notice_update_card, time_range)
+from cards.actions import AGENDA_SHOW, MEETING_LIST, MeetingRef, execute
+from cards.agenda import (STANDING_KEYS, deadline_facts, deputy_invitation_card, meeting_facts, meeting_when,
+                          notice_card, notice_update_card, time_range)
 from cards.case_messages import activity
 from cards.common import card, text, title
 from cards.meetings import action_assigned_card
-from cards.minutes_cards import minutes_approved_card, minutes_draft_card
+from cards.minutes import minutes_approved_card, minutes_draft_card
 from cards.texts import t
 from cards.texts.format import format_date
 from council.agenda import ItemKind
@@ -77,7 +77,7 @@ class CardMeetingMessages:
                                                                                               None)})
         actions = [execute(t("meetings.title", None), MEETING_LIST, validate=False)]
         if meeting.id is not None:
-            actions.append(execute(t("meetings.agenda", None), AGENDA_SHOW, {"meeting_id": str(meeting.id)},
+            actions.append(execute(t("meetings.agenda", None), AGENDA_SHOW, MeetingRef(meeting.id),
                                    validate=False))
         return card(body, actions)
 

@@ -1,7 +1,7 @@
 """Meeting cards: møteplan, upcoming meetings, oppfølgingsliste; and every meeting card, re-exported.
 
-The agenda, notice and deputy cards live in cards/agenda_cards.py (with the building blocks all meeting
-cards share), the minutes cards in cards/minutes_cards.py; import any of them from here. Everything is
+The agenda, notice and deputy cards live in cards/agenda.py (with the meeting facts all meeting cards
+share), the minutes cards in cards/minutes.py; import any of them from here. Everything is
 pure: plain domain objects in, Adaptive Card dicts out.
 """
 from __future__ import annotations
@@ -9,12 +9,13 @@ from __future__ import annotations
 from datetime import date, time
 
 from cards.actions import (AGENDA_SHOW, FOLLOWUP_SHOW, FOLLOWUP_STATUS, MEETING_ADD, MEETING_CANCEL, MEETING_MOVE,
-                           MEETING_PLAN, MEETING_PLAN_SAVE, execute)
-from cards.agenda_cards import (action_set, agenda_card, choice_input, columns, date_input, deadline_facts,
-                                deputy_invitation_card, heading_blocks, local_date, meeting_facts, notice_card,
-                                notice_update_card, show_card, text_input, time_input)
+                           MEETING_PLAN, MEETING_PLAN_SAVE, ActionRef, MeetingRef, PlanYear, execute)
+from cards.agenda import (agenda_card, deadline_facts, deputy_invitation_card, local_date, meeting_facts, notice_card,
+                          notice_update_card)
+from cards.elements import (action_set, choice_input, columns, date_input, heading_blocks, show_card, text_input,
+                            time_input)
 from cards.common import card, text, title
-from cards.minutes_cards import minutes_approved_card, minutes_card, minutes_draft_card
+from cards.minutes import minutes_approved_card, minutes_card, minutes_draft_card
 from cards.texts import language, t
 from cards.texts.format import EN_MONTHS, NB_MONTHS, format_date
 from council.meetings import DeadlineRules, Meeting, MeetingStatus
@@ -133,7 +134,7 @@ def meetings_card(meetings: list[Meeting], rules: DeadlineRules, locale: str | N
             text_input("place", t("meeting.place_or_link", locale), max_length=500),
         ], execute(t("meetings.add_save", locale), MEETING_ADD)))
         next_year = plan_year or (max(m.date.year for m in meetings) if meetings else date.today().year) + 1
-        actions.append(execute(t("plan.propose", locale, year=next_year), MEETING_PLAN, {"year": str(next_year)},
+        actions.append(execute(t("plan.propose", locale, year=next_year), MEETING_PLAN, PlanYear(next_year),
                                validate=False))
     if ics_url:
         actions.append({"type": "Action.OpenUrl", "title": t("meetings.ics", locale), "url": ics_url})
@@ -161,9 +162,9 @@ def _meeting_block(meeting: Meeting, rules: DeadlineRules, locale: str | None, i
                 columns(time_input(f"start_{mid}", t("meeting.start", locale), meeting.start, locale),
                         time_input(f"end_{mid}", t("meeting.end", locale), meeting.end, locale)),
                 text_input(f"place_{mid}", t("meeting.place_or_link", locale), meeting.place, max_length=500),
-            ], execute(t("meetings.move_save", locale), MEETING_MOVE, {"meeting_id": str(mid)})),
-            execute(t("meetings.agenda", locale), AGENDA_SHOW, {"meeting_id": str(mid)}, validate=False),
-            execute(t("meetings.cancel", locale), MEETING_CANCEL, {"meeting_id": str(mid)}, validate=False),
+            ], execute(t("meetings.move_save", locale), MEETING_MOVE, MeetingRef(mid))),
+            execute(t("meetings.agenda", locale), AGENDA_SHOW, MeetingRef(mid), validate=False),
+            execute(t("meetings.cancel", locale), MEETING_CANCEL, MeetingRef(mid), validate=False),
         ]))
     return {"type": "Container", "separator": True, "items": items}
 
@@ -204,7 +205,7 @@ def _action_block(action: ActionItem, today: date, locale: str | None, actor: Me
         items.append(action_set([show_card(t("followup.change", locale), [
             choice_input(f"status_{action.id}", t("followup.new_status", locale), choices, action.status.value,
                          required=True, style="expanded")],
-            execute(t("followup.save", locale), FOLLOWUP_STATUS, {"action_id": str(action.id)}))]))
+            execute(t("followup.save", locale), FOLLOWUP_STATUS, ActionRef(action.id)))]))
     return {"type": "Container", "separator": True, "items": items}
 
 

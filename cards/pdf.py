@@ -44,6 +44,8 @@ from fpdf.enums import MethodReturnValue, OutputIntentSubType
 from fpdf.output import PDFICCProfile
 from fpdf.util import builtin_srgb2014_bytes
 
+from cards.texts import t
+
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT_FAMILY = "DejaVuSans"
 FONT_REGULAR = FONT_DIR / "DejaVuSans.ttf"
@@ -52,24 +54,24 @@ FONT_BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
 LANGUAGE = "nb-NO"
 CREATOR_TOOL = "Rådsbot"
 
-# Visible texts (Norwegian bokmål).
-LABEL_DATE = "Dato"
-LABEL_TIME = "Tid"
-LABEL_PLACE = "Sted"
-LABEL_CHAIR = "Møteleder"
-LABEL_SECRETARY = "Referent"
-LABEL_PRESENT = "Til stede"
-LABEL_ABSENT = "Forfall"
-LABEL_OTHERS = "Andre til stede"
-LABEL_PRESENTER = "Innleder"
-LABEL_LINK = "Lenke"
-HEADING_NOTICE_ITEMS = "Saksliste"
-HEADING_MINUTES_ITEMS = "Saker"
-NO_ITEMS = "Ingen saker er meldt."
-MINUTES_UNIT = "min"
-PAGE_OF = "Side {page} av {pages}"
-KIND_NOTICE = "Innkalling og saksliste"
-KIND_MINUTES = "Møtereferat"
+# Visible texts, from the catalogue (archive documents are in bokmål).
+LABEL_DATE = t("pdf.date", LANGUAGE)
+LABEL_TIME = t("pdf.time", LANGUAGE)
+LABEL_PLACE = t("pdf.place", LANGUAGE)
+LABEL_CHAIR = t("pdf.chair", LANGUAGE)
+LABEL_SECRETARY = t("pdf.secretary", LANGUAGE)
+LABEL_PRESENT = t("pdf.present", LANGUAGE)
+LABEL_ABSENT = t("pdf.absent", LANGUAGE)
+LABEL_OTHERS = t("pdf.others", LANGUAGE)
+LABEL_PRESENTER = t("pdf.presenter", LANGUAGE)
+LABEL_LINK = t("pdf.link", LANGUAGE)
+HEADING_NOTICE_ITEMS = t("pdf.notice_items", LANGUAGE)
+HEADING_MINUTES_ITEMS = t("pdf.minutes_items", LANGUAGE)
+NO_ITEMS = t("pdf.no_items", LANGUAGE)
+MINUTES_UNIT = t("pdf.minutes_unit", LANGUAGE)
+PAGE_OF = t("pdf.page_of", LANGUAGE)
+KIND_NOTICE = t("pdf.kind_notice", LANGUAGE)
+KIND_MINUTES = t("pdf.kind_minutes", LANGUAGE)
 
 # Layout, in millimetres and points.
 MARGIN_X = 20.0

@@ -11,8 +11,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from cards.agenda_cards import item_kind_label, time_range
-from cards.minutes_cards import action_line
+from cards.agenda import item_kind_label, time_range
+from cards.minutes import action_line
 from cards.records import approval_line, seat_lines
 from cards.texts import t
 from cards.texts.format import format_date

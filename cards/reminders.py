@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from cards.actions import ATTENDANCE_ABSENT, ATTENDANCE_PRESENT, OUTBOX_UNDELIVERED, REMINDERS_SAVE, execute
+from cards.actions import ATTENDANCE_ABSENT, ATTENDANCE_PRESENT, OUTBOX_UNDELIVERED, REMINDERS_SAVE, MeetingRef, execute
 from cards.case_messages import activity
 from cards.common import card, notice, text, title
 from cards.labels import meeting_label
@@ -42,7 +42,7 @@ class CardReminderMessages:
     def meeting_tomorrow_personal(self, meeting: Meeting, locale: str | None) -> dict:
         body = t("reminders.meeting_tomorrow_personal", locale, meeting=meeting_label(meeting, locale),
                   time=format_time(meeting.start, locale))
-        data = {"meeting_id": str(meeting.id)}
+        data = MeetingRef(meeting.id).pack()
         actions = [execute(t("invite.present", locale), ATTENDANCE_PRESENT, data, validate=False),
                    execute(t("invite.absent", locale), ATTENDANCE_ABSENT, data, validate=False)]
         return activity(card([text(body)], actions), body)
@@ -94,11 +94,15 @@ def _deadline_line(deadline, locale: str | None) -> str:
     return t(f"reminders.deadline.{deadline.kind}", locale, date=on, meeting=meeting)
 
 
-def reminder_settings_card(settings: ReminderSettings, locale: str | None, message: str | None = None) -> dict:
-    """One toggle, one number and (except vote closing) a time of day per rule; saved with REMINDERS_SAVE."""
+def reminder_settings_card(settings: ReminderSettings, locale: str | None, message: str | None = None,
+                           error: str | None = None) -> dict:
+    """One toggle, one number and (except vote closing) a time of day per rule; saved with REMINDERS_SAVE. A
+    `message` is a success (green), an `error` a refusal (red)."""
     body = [title(t("reminders.settings_title", locale)), text(t("reminders.settings_intro", locale))]
     if message:
         body.append(notice(message))
+    if error:
+        body.append(notice(error, color="Attention"))
     for rule in Rule:
         s = settings[rule]
         label = t(f"reminders.rule.{rule.value}", locale)

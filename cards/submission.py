@@ -1,7 +1,7 @@
 """'Meld inn sak': the form, the patient-ID warning and the confirmation."""
 from __future__ import annotations
 
-from cards.actions import CASE_EDIT, CASE_MINE, CASE_SUBMIT, CASE_WITHDRAW, execute, submit
+from cards.actions import CASE_EDIT, CASE_MINE, CASE_SUBMIT, CASE_WITHDRAW, CaseRef, execute, submit
 from cards.common import card, notice, privacy_notice, text, title
 from cards.labels import case_type_label, meeting_label, meeting_with_deadline, status_label
 from cards.texts import t
@@ -95,4 +95,4 @@ def confirmation_card(case: Case, meeting: Meeting | None, locale: str | None, d
     if duplicate:
         body.insert(1, notice(t("submit.already_received", locale)))
     return card(body, [execute(t("cases.mine_title", locale), CASE_MINE),
-                       execute(t("cases.withdraw", locale), CASE_WITHDRAW, {"case_id": str(case.id)})])
+                       execute(t("cases.withdraw", locale), CASE_WITHDRAW, CaseRef(case.id))])

@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from cards.actions import (THEMES_ATTENDANCE, THEMES_CANCEL, THEMES_PLAN, THEMES_PROPOSE, THEMES_RSVP,
-                           THEMES_SHOW, THEMES_SUGGEST, THEMES_SUMMARY, execute)
-from cards.agenda_cards import (action_set, choice_input, columns, date_input, heading_blocks, shorten, text_input,
-                                time_input, time_range)
+from cards.actions import (THEMES_ATTENDANCE, THEMES_CANCEL, THEMES_PLAN, THEMES_PROPOSE, THEMES_RSVP, THEMES_SHOW,
+                           THEMES_SUGGEST, THEMES_SUMMARY, ThemeRef, ThemeRsvp, execute)
+from cards.agenda import time_range
+from cards.elements import (action_set, choice_input, columns, date_input, heading_blocks, shorten, text_input,
+                            time_input)
 from cards.case_messages import activity
 from cards.common import card, notice, privacy_notice, text, title
 from cards.texts import t
@@ -45,7 +46,7 @@ def _id(theme: ThemeMeeting) -> str:
 
 
 def rsvp_buttons(theme: ThemeMeeting, locale: str | None) -> list[dict]:
-    return [execute(answer_label(a, locale), THEMES_RSVP, {"theme_id": _id(theme), "answer": a.value},
+    return [execute(answer_label(a, locale), THEMES_RSVP, ThemeRsvp(theme.id, a.value),
                     validate=False) for a in Rsvp]
 
 
@@ -118,7 +119,7 @@ def themes_card(upcoming: Sequence[tuple[ThemeMeeting, Rsvp | None]], locale: st
             body.append(text(t("themes.you_answered", locale, answer=answer_label(answer, locale)), size="Small"))
         tools = rsvp_buttons(theme, locale) if network else []
         if organiser:
-            data = {"theme_id": _id(theme)}
+            data = ThemeRef(theme.id).pack()
             tools += [execute(t("themes.attendance_button", locale), THEMES_ATTENDANCE, data, validate=False),
                       execute(t("themes.summary_button", locale), THEMES_SUMMARY, data, validate=False),
                       execute(t("themes.cancel_button", locale), THEMES_CANCEL, data, validate=False)]
@@ -173,7 +174,7 @@ def attendance_card(theme: ThemeMeeting, lines: Sequence[AttendanceLine], locale
         names = [line.name for line in lines if line.answer is answer]
         body.append(text(f"**{answer_label(answer, locale)}** ({len(names)})", spacing="Medium"))
         body.append(text(", ".join(names) if names else "–", isSubtle=not names))
-    return card(body, [execute(t("themes.refresh", locale), THEMES_ATTENDANCE, {"theme_id": _id(theme)},
+    return card(body, [execute(t("themes.refresh", locale), THEMES_ATTENDANCE, ThemeRef(theme.id),
                                validate=False),
                        execute(t("themes.back", locale), THEMES_SHOW, validate=False)])
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from cards.actions import CASE_DLG_OUTCOME, CASE_TRIAGE, CASE_VIEW, execute
+from cards.actions import CASE_DLG_OUTCOME, CASE_TRIAGE, CASE_VIEW, CaseRef, CaseTriage, execute
 from cards.common import card, notice, text, title
 from cards.labels import case_type_label, meeting_label, status_label
 from cards.texts import t
@@ -47,7 +47,7 @@ def triage_card(case: Case, options: dict, locale: str | None = None, message: s
         actions.append(_show(t("triage.dlg_outcome", locale), [
             _text_input("outcome", t("triage.dlg_outcome_text", locale), required=True, multiline=True,
                         error=t("cases.outcome_required", locale))],
-            execute(t("triage.save", locale), CASE_DLG_OUTCOME, {"case_id": str(case.id)})))
+            execute(t("triage.save", locale), CASE_DLG_OUTCOME, CaseRef(case.id))))
     return card(body, actions)
 
 
@@ -75,8 +75,7 @@ def _state_details(case: Case, options: dict, locale: str | None) -> list[dict]:
 def _triage_actions(case: Case, meetings, others, locale: str | None) -> list[dict]:
     meeting_choices = [{"title": meeting_label(m, locale), "value": str(m.id)} for m in meetings]
     meeting_choices.append({"title": t("submit.first_available", locale), "value": FIRST_AVAILABLE})
-    data = lambda decision: {"case_id": str(case.id), "version": str(case.version),  # noqa: E731
-                             "decision": decision.value}
+    data = lambda decision: CaseTriage(case.id, case.version, decision.value)  # noqa: E731
     save = lambda decision: execute(t("triage.save", locale), CASE_TRIAGE, data(decision))  # noqa: E731
     type_choices = [{"title": case_type_label(c, locale), "value": c.value} for c in CaseType]
     allowed = {decision for decision, (sources, _) in TRANSITIONS.items() if case.status in sources}
@@ -141,7 +140,7 @@ def queue_card(cases: list[Case], today: date, flag_days: int, locale: str | Non
         body.append({"type": "Container", "separator": True, "items": [
             text(f"{flag}**{case.reference}** – {case.title}"), text(line, isSubtle=True, spacing="None"),
             {"type": "ActionSet", "actions": [execute(t("queue.open", locale), CASE_VIEW,
-                                                      {"case_id": str(case.id)})]}]})
+                                                      CaseRef(case.id))]}]})
     if len(cases) > limit:
         body.append(text(t("queue.more", locale, count=len(cases) - limit), isSubtle=True))
     body.append(text(t("queue.flag_rule", locale, days=flag_days), size="Small", isSubtle=True))

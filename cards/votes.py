@@ -1,5 +1,5 @@
 """Vote cards (avstemning): the shared channel card, each user's own view, the organiser's form and tools,
-the result post, the 1:1 reminder and extension notices, and the result as CSV and as PDF input (cards.pdf).
+the result post, the 1:1 reminder and extension notices (the result as CSV and PDF: cards/exports.py).
 
 Secret votes: no card, CSV or document built here ever pairs a person with a choice. Per-voter lines are shown
 only for a named vote once it is closed; a secret vote shows turnout until it closes, then counts and the
@@ -11,8 +11,6 @@ own view lists only that user, as only their client shows it.
 """
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -20,11 +18,9 @@ from zoneinfo import ZoneInfo
 
 from cards.actions import (VOTE_CANCEL, VOTE_CAST, VOTE_CLOSE, VOTE_EXPORT, VOTE_EXTEND, VOTE_OPEN, VOTE_REFRESH,
                            execute)
-from cards.agenda_cards import (action_set, choice_input, columns, date_input, heading_blocks, shorten, show_card,
-                                text_input, time_input, within_budget)
+from cards.elements import (action_set, choice_input, columns, date_input, heading_blocks, shorten, show_card,
+                            text_input, time_input, within_budget)
 from cards.common import card, notice, privacy_notice, text, title
-from cards.exports import _cell
-from cards.pdf import PdfItem, PdfMeeting, record_pdf
 from cards.texts import t
 from cards.texts.format import format_date, format_time
 from council.hearings import Hearing
@@ -32,7 +28,7 @@ from council.votes import (MAX_COMMENT, MAX_PROPOSAL, MAX_QUESTION, MAX_REASON, 
                            Tally, Vote, VoterLine, VoteStatus)
 
 if TYPE_CHECKING:
-    from council.services.votes import MyBallot, VoteExport, VoteView
+    from council.services.votes import MyBallot, VoteView
 
 OSLO = ZoneInfo("Europe/Oslo")
 NB = "nb-NO"  # documents and channel posts are in bokmål
@@ -115,7 +111,7 @@ def tally_facts(counted: Tally, options: Sequence[Choice], locale: str | None) -
                                          for c in options]}
 
 
-def _voter_line(line: VoterLine, locale: str | None, comment_limit: int) -> str:
+def voter_line(line: VoterLine, locale: str | None, comment_limit: int) -> str:
     if not line.voted:
         return t("votes.line_not_voted", locale, name=line.name)
     if line.choice is None:
@@ -132,7 +128,7 @@ def voter_lines(names: Sequence[VoterLine], locale: str | None, comment_limit: i
     ranked = sorted(names, key=lambda v: (not v.voted, order.get(v.choice, len(order)) if v.choice else len(order),
                                           v.name))
     return [text(t("votes.who_voted_what", locale), weight="Bolder", spacing="Medium"),
-            text("\n".join(f"- {_voter_line(line, locale, comment_limit)}" for line in ranked), spacing="None")]
+            text("\n".join(f"- {voter_line(line, locale, comment_limit)}" for line in ranked), spacing="None")]
 
 
 def remark_lines(counted: Tally, locale: str | None, comment_limit: int) -> list[dict]:
@@ -437,98 +433,6 @@ def extended_card(vote: Vote, locale: str | None = None, *, tz: ZoneInfo = OSLO)
             text(t("votes.proposal", locale), weight="Bolder", spacing="Medium"),
             text(shorten(vote.proposal, 1500), spacing="None")]
     return card(body, option_buttons(vote, locale) if vote.status is VoteStatus.OPEN else [])
-
-
-# --- the result as CSV and as PDF input --------------------------------------------------------------------------
-
-
-def _stamp(moment: datetime | None, tz: ZoneInfo) -> str:
-    return moment.astimezone(tz).strftime("%d.%m.%Y %H:%M") if moment else ""
-
-
-def vote_result_csv(export: VoteExport, tz: ZoneInfo = OSLO, locale: str | None = None) -> bytes:
-    """For Excel: UTF-8 with BOM, ';'. A named vote lists each voter and every change; a secret vote only counts
-    (and the anonymous remarks)."""
-    vote, counted = export.vote, export.tally
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-
-    def row(*cells: object) -> None:
-        writer.writerow([_cell(value) for value in cells])
-
-    row(t("votes.csv.question", locale), vote.question)
-    row(t("votes.csv.proposal", locale), vote.proposal)
-    row(t("votes.mode", locale), t("votes.mode.secret" if vote.secret else "votes.mode.named", locale))
-    row(t("votes.csv.quorum", locale), t(f"votes.quorum.{vote.quorum.value}", locale))
-    row(t("votes.csv.majority", locale), t(f"votes.majority.{vote.majority.value}", locale))
-    row(t("votes.deadline", locale), _stamp(vote.deadline, tz))
-    row(t("votes.csv.closed", locale), _stamp(vote.closed_at, tz))
-    row(t("votes.csv.entitled", locale), counted.entitled)
-    row(t("votes.csv.voted", locale), counted.voted)
-    row(t("votes.result_label", locale), outcome_label(export.outcome, locale))
-    row()
-    row(t("votes.csv.choice", locale), t("votes.csv.count", locale))
-    for choice in vote.options:
-        row(choice_label(choice, locale), counted.count(choice))
-    if vote.secret:
-        if counted.comments:
-            row()
-            row(t("votes.csv.remarks_anonymous", locale))
-            row(t("votes.csv.choice", locale), t("votes.csv.comment", locale))
-            for choice, remark in counted.comments:
-                row(choice_label(choice, locale), remark)
-    else:
-        row()
-        row(t("votes.csv.name", locale), t("votes.csv.choice", locale), t("votes.csv.comment", locale),
-            t("votes.csv.time", locale))
-        for line in export.ballots:
-            row(line.name, choice_label(line.choice, locale) if line.choice else t("votes.csv.not_voted", locale),
-                line.comment, _stamp(line.cast_at, tz))
-        row()
-        row(t("votes.csv.history", locale))
-        row(t("votes.csv.time", locale), t("votes.csv.name", locale), t("votes.csv.choice", locale),
-            t("votes.csv.comment", locale))
-        for line in sorted(export.history, key=lambda h: (h.cast_at is None, h.cast_at or datetime.min, h.name)):
-            row(_stamp(line.cast_at, tz), line.name, choice_label(line.choice, locale) if line.choice else "",
-                line.comment)
-    return "\ufeff".encode() + out.getvalue().encode("utf-8")
-
-
-def vote_result_document(export: VoteExport, tz: ZoneInfo = OSLO) -> PdfMeeting:
-    """The result as cards.pdf input (bokmål, for the archive); render with `vote_result_pdf`."""
-    vote, counted = export.vote, export.tally
-    closed = (vote.closed_at or vote.deadline).astimezone(tz)
-    counts = tuple(f"{choice_label(c, NB)}: {counted.count(c)}" for c in vote.options)
-    items = [
-        PdfItem("", t("votes.proposal", NB), t("votes.mode.secret" if vote.secret else "votes.mode.named", NB),
-                text=vote.proposal),
-        PdfItem("", t("votes.doc.counts", NB), turnout_line(counted, NB), extra=counts),
-        PdfItem("", t("votes.result_label", NB), t(f"votes.quorum.{vote.quorum.value}", NB) + " · "
-                + t(f"votes.majority.{vote.majority.value}", NB), text=outcome_label(export.outcome, NB)),
-    ]
-    if vote.secret:
-        if counted.comments:
-            items.append(PdfItem("", t("votes.csv.remarks_anonymous", NB), "",
-                                 extra=tuple(f"{choice_label(c, NB)}: {remark}" for c, remark in counted.comments)))
-    else:
-        items.append(PdfItem("", t("votes.who_voted_what", NB), "",
-                             extra=tuple(_voter_line(line, NB, MAX_COMMENT) for line in export.ballots)))
-        if export.history:
-            history = sorted(export.history, key=lambda h: (h.cast_at is None, h.cast_at or datetime.min, h.name))
-            items.append(PdfItem("", t("votes.csv.history", NB), "", extra=tuple(
-                f"{_stamp(h.cast_at, tz)} {_voter_line(h, NB, MAX_COMMENT)}" for h in history)))
-    return PdfMeeting(
-        council=t("app.name", NB), organisation=t("doc.organisation", NB),
-        title=t("votes.doc.title", NB, question=vote.question), date_text=format_date(closed.date(), NB, weekday=True),
-        time_text=format_time(closed, NB), place="", items=tuple(items), status=outcome_label(export.outcome, NB),
-        footer_lines=(t("votes.deadline_line", NB, deadline=deadline_text(vote.deadline, NB, tz)),),
-        created=closed)
-
-
-def vote_result_pdf(export: VoteExport, tz: ZoneInfo = OSLO) -> bytes:
-    """The result document as an archive PDF in the minutes' layout (document kind 'Resultat av avstemning' in
-    the metadata, 'Avstemningen' above its parts)."""
-    return record_pdf(vote_result_document(export, tz), t("votes.doc.kind", NB), t("votes.doc.heading", NB))
 
 
 def vote_result_lines(votes, locale: str | None) -> list[str]:

@@ -17,6 +17,12 @@ class NotAllowed(DomainError):
     key = "error.not_allowed"
 
 
+class NotEntitled(NotAllowed):
+    """The person may not take part in this (a vote they are not entitled to): refused, yet shown the card."""
+
+    key = "votes.not_entitled"
+
+
 class NotFound(DomainError):
     key = "error.not_found"
 

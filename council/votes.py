@@ -1,6 +1,6 @@
 """Votes (avstemninger) on a hearing response or any proposal: who may vote, casting, counting, the outcome.
 
-Rules (issue "Avstemning", domain.md §3.3, §10.2 — every number here is a setting with a default):
+Rules (issue "Avstemning", docs/domain.md §3.3, §10.2 — every number here is a setting with a default):
 
 - **Entitled voters** are a snapshot taken when the vote opens: the holders of the MEMBER role; a member who
   has reported absence (forfall) is replaced by the deputy whose `deputy_for` is that member. A member
@@ -35,7 +35,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import Enum
 
-from council.errors import Conflict, InvalidInput, NotAllowed
+from council.errors import Conflict, InvalidInput, NotEntitled
 from council.members import Member, Role
 
 MAX_QUESTION = 300
@@ -235,7 +235,7 @@ def check_open(question: str, proposal: str, deadline: datetime, now: datetime, 
 def check_cast(vote: Vote, voter: str, choice: Choice, comment: str, now: datetime) -> str:
     """Refuse a ballot that breaks a rule; return the comment as it is stored (trimmed)."""
     if not vote.may_vote(voter):
-        raise NotAllowed("votes.not_entitled")
+        raise NotEntitled()
     if vote.status is not VoteStatus.OPEN:
         raise Conflict("votes.closed", status=vote.status.value)
     if now >= vote.deadline:

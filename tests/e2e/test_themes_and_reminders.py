@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from council.reminders import DEFAULTS, Rule
 from tests.e2e.teams import (INGRID, KARI, OLA, SIGRID, TEAM_ID, User, card_of, execute, install_in_team,
                              sent_card, texts_in)
 
@@ -120,3 +121,17 @@ async def test_over_two_months_each_reminder_rule_fires_once_to_the_right_people
     assert sum("har ventet i" in s for s in kari) == 1
     assert sum("Ukeoversikt" in s for s in kari) >= 9  # one digest a week, never two in a week
     assert len([s for s in kari if "Ukeoversikt" in s]) == len({s for s in kari if "Ukeoversikt" in s})
+
+
+async def test_saving_reminder_settings_with_an_error_shows_it_in_red_and_changes_nothing(bot):
+    await _council(bot)
+    _, body = await bot.post(execute(bot.service_url, KARI, "reminders.save", {"offset_case_waiting": "mange"}))
+    notices = [n for n in card_of(body)["body"] if n.get("type") == "Container"]
+
+    [shown] = [block for n in notices for block in n["items"]]
+    assert shown["text"] == "Ugyldig verdi for «case_waiting»." and shown["color"] == "Attention"
+    assert (await bot.container.reminders.settings())[Rule.CASE_WAITING] == DEFAULTS[Rule.CASE_WAITING]
+    _, body = await bot.post(execute(bot.service_url, KARI, "reminders.save", {"offset_case_waiting": "20"}))
+    [saved] = [block for n in card_of(body)["body"] if n.get("type") == "Container" for block in n["items"]]
+    assert saved["text"] == "Påminnelsene er lagret." and saved["color"] == "Good"
+    assert (await bot.container.reminders.settings())[Rule.CASE_WAITING].offset == 20

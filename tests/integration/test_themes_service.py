@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from bot.actions import ActionContext
 from bot.themes import ThemesFeature
+from cards import actions as verbs
 from cards import themes as theme_cards
 from cards.texts import CATALOGUES, en_themes, nb_themes
 from tests.fakes.clock import ManualClock
@@ -26,6 +27,11 @@ from storage.tables import audit_log, metadata, outbox
 from storage.themes import theme_rsvps
 from storage.uow import unit_of_work_factory
 from tests.unit.test_pii import make_id
+
+
+def _ctx(verb: str, actor: Member, data: dict, locale: str) -> ActionContext:
+    """What the action registry hands a handler: the data and its payload, parsed for the verb."""
+    return ActionContext(None, actor, data, locale, verbs.PAYLOADS[verb].parse(data))
 
 OSLO = ZoneInfo("Europe/Oslo")
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # Monday 2 March 2026, 09:00 in Oslo
@@ -359,13 +365,13 @@ async def test_the_rsvp_invoke_answers_with_the_members_updated_invitation(theme
     feature = ThemesFeature(service)
     theme = await plan(service)
 
-    reply = await feature.rsvp(ActionContext(None, NETWORK[0], {"theme_id": str(theme.id), "answer": "kommer"},
+    reply = await feature.rsvp(_ctx(verbs.THEMES_RSVP, NETWORK[0], {"theme_id": str(theme.id), "answer": "kommer"},
                                              "nb-NO"))
 
     assert "Du har svart: Kommer" in card_texts(reply)
     update = (await theme_messages(themed, theme.id))[f"{invite_key(theme.id, 'n0')}:v1"]
     assert "Du har svart: Kommer" in card_texts(update.activity)
-    english = await feature.rsvp(ActionContext(None, NETWORK[1], {"theme_id": str(theme.id),
+    english = await feature.rsvp(_ctx(verbs.THEMES_RSVP, NETWORK[1], {"theme_id": str(theme.id),
                                                                   "answer": "kommer_ikke"}, "en-US"))
     assert "Your answer: Not attending" in card_texts(english)
 
@@ -374,20 +380,20 @@ async def test_planning_through_the_feature_and_the_attendance_card(themed, cloc
     service = ThemeService(themed, clock, OSLO, messages=theme_cards.CardThemeMessages())
     feature = ThemesFeature(service)
 
-    form = await feature.propose(ActionContext(None, LEADER, {"year": "2026"}, "nb-NO"))
+    form = await feature.propose(_ctx(verbs.THEMES_PROPOSE, LEADER, {"year": "2026"}, "nb-NO"))
     choices = next(e for e in form["body"] if e.get("id") == "date")["choices"]
-    listed = await feature.plan(ActionContext(None, LEADER, {
+    listed = await feature.plan(_ctx(verbs.THEMES_PLAN, LEADER, {
         "year": "2026", "date": choices[0]["value"], "topic": "Nærvær", "start": "13:00", "end": "15:00",
         "place": "Møterom 3"}, "nb-NO"))
     assert "Temamøtet «Nærvær» er planlagt" in card_texts(listed)
-    refused = await feature.plan(ActionContext(None, LEADER, {"year": "2026", "other_date": "2026-03-12",
+    refused = await feature.plan(_ctx(verbs.THEMES_PLAN, LEADER, {"year": "2026", "other_date": "2026-03-12",
                                                               "topic": "X"}, "nb-NO"))
     assert "Det er rådsmøte den dagen" in card_texts(refused)
 
     async with themed() as u:
         theme = (await u.themes.from_date(date(2026, 1, 1)))[0]
     await service.rsvp(NETWORK[0], theme.id, Rsvp.KOMMER)
-    attendance = await feature.attendance(ActionContext(None, LEADER, {"theme_id": str(theme.id)}, "nb-NO"))
+    attendance = await feature.attendance(_ctx(verbs.THEMES_ATTENDANCE, LEADER, {"theme_id": str(theme.id)}, "nb-NO"))
     shown = card_texts(attendance)
     assert "**Kommer** (1)" in shown and "Anne Aas" in shown and "**Ikke svart** (2)" in shown
     assert "Bjørn Berg, Cecilie Dahl" in shown
@@ -396,11 +402,12 @@ async def test_planning_through_the_feature_and_the_attendance_card(themed, cloc
 async def test_suggesting_through_the_feature_warns_then_saves(themed, clock, seeded, texts):
     feature = ThemesFeature(ThemeService(themed, clock, OSLO, messages=theme_cards.CardThemeMessages()))
     risky = f"Pasient {make_id('010190')}"
-    warned = await feature.suggest(ActionContext(None, NETWORK[0], {"text": risky}, "nb-NO"))
+    warned = await feature.suggest(_ctx(verbs.THEMES_SUGGEST, NETWORK[0], {"text": risky}, "nb-NO"))
     assert "fødselsnummer" in card_texts(warned)
     send = next(a for a in warned["actions"] if a["verb"] == theme_cards.THEMES_SUGGEST)
     assert send["data"] == {"pii_confirmed": "1"}
-    saved = await feature.suggest(ActionContext(None, NETWORK[0], {"text": risky, "pii_confirmed": "1"}, "nb-NO"))
+    saved = await feature.suggest(_ctx(verbs.THEMES_SUGGEST, NETWORK[0], {"text": risky, "pii_confirmed": "1"},
+                                       "nb-NO"))
     assert "Forslaget er lagret" in card_texts(saved)
 
 

@@ -13,10 +13,10 @@ import pytest
 
 from cards.actions import HELP_SHOW, ROLES_ASSIGN, ROLES_SHOW, ROLES_SYNC
 from cards.common import SCHEMA, card, error_card, message_card, notice, privacy_notice
-from cards.help import help_card
+from cards.home import back_home, home_card
 from cards.members import roles_card, roles_label
 from cards.texts import t
-from cards.welcome import welcome_card
+from cards.welcome import greeting, welcome_card
 from council.members import Member, Role
 from council.settings import DEFAULT_UNITS
 
@@ -52,10 +52,11 @@ def size(payload: dict) -> int:
 
 ALL_CARDS = {
     "welcome_team_nb": lambda: welcome_card("nb-NO"),
-    "welcome_personal_en": lambda: welcome_card("en-US", name="Ola"),
-    "help_leader_nb": lambda: help_card(KARI, "nb-NO"),
-    "help_member_en": lambda: help_card(OLA, "en-GB"),
-    "help_secretary_nb": lambda: help_card(SIGRID, None),
+    "home_personal_en": lambda: home_card(OLA, "en-US", greeting=greeting("en-US", "Ola")),
+    "home_leader_nb": lambda: home_card(KARI, "nb-NO"),
+    "home_member_en": lambda: home_card(OLA, "en-GB"),
+    "home_secretary_nb": lambda: home_card(SIGRID, None),
+    "home_leader_back_nb": lambda: back_home(home_card(KARI, "nb-NO"), "nb-NO"),
     "roles_empty": lambda: roles_card([], DEFAULT_UNITS, "nb-NO"),
     "roles_small": lambda: roles_card([KARI, OLA, INGRID, LISE], DEFAULT_UNITS, "nb-NO"),
     "roles_60_with_notices": lambda: roles_card(many_members(), DEFAULT_UNITS, "nb-NO",
@@ -177,20 +178,40 @@ def test_roles_label_of_a_member_without_unit_has_no_parentheses():
     assert roles_label(Member("x", "X", roles=frozenset({Role.MEMBER})), "nb-NO") == "Medlem"
 
 
-# --- help_card --------------------------------------------------------------------------------------------------
+# --- home_card --------------------------------------------------------------------------------------------------
 
 
-def test_help_card_for_a_leader_offers_the_roles_command_and_button():
-    payload = help_card(KARI, "nb-NO")
+def test_home_card_for_a_leader_offers_every_part_grouped_with_the_roles_command_and_button():
+    payload = home_card(KARI, "nb-NO")
 
     assert t("cmd.roles", "nb-NO") in texts(payload)
     assert t("cmd.set_role", "nb-NO") in texts(payload)
-    assert [a["verb"] for a in actions(payload)] == [CASE_FORM, CASE_MINE, CASE_QUEUE, ROLES_SHOW]
+    verbs = [a["verb"] for a in actions(payload)]
+    assert verbs[:4] == [CASE_FORM, CASE_MINE, CASE_QUEUE, card_actions.CASE_REGISTER]
+    assert {card_actions.MEETING_LIST, card_actions.AGENDA_SHOW, card_actions.MINUTES_SHOW,
+            card_actions.FOLLOWUP_SHOW, card_actions.HEARING_LIST, card_actions.VOTE_FORM, card_actions.THEMES_SHOW,
+            card_actions.REMINDERS_SHOW, ROLES_SHOW} <= set(verbs)
+    groups = [e["text"] for e in elements(payload) if e.get("spacing") == "Medium"]
+    assert groups == ["Saker", "Møter", "Høringer og avstemninger", "Temamøter", "Innstillinger"]
+
+
+def test_home_card_for_someone_without_a_role_offers_cases_and_meetings_only():
+    payload = home_card(LISE, "nb-NO")
+
+    assert [e["text"] for e in elements(payload) if e.get("spacing") == "Medium"] == ["Saker", "Møter"]
+    assert card_actions.HEARING_LIST not in [a["verb"] for a in actions(payload)]
+
+
+def test_back_home_adds_the_button_last_and_keeps_the_card():
+    payload = back_home(card([{"type": "TextBlock", "text": "x"}], [{"type": "Action.Execute", "verb": "a"}]), None)
+
+    assert [a["verb"] for a in payload["actions"]] == ["a", HELP_SHOW]
+    assert payload["actions"][-1]["title"] == "Tilbake til start"
 
 
 @pytest.mark.parametrize("member", [OLA, INGRID, SIGRID, LISE], ids=["member", "deputy", "secretary", "nobody"])
-def test_help_card_for_a_non_leader_does_not_offer_the_roles_command(member):
-    payload = help_card(member, "nb-NO")
+def test_home_card_for_a_non_leader_does_not_offer_the_roles_command(member):
+    payload = home_card(member, "nb-NO")
 
     assert t("cmd.roles", "nb-NO") not in texts(payload)
     assert "**roller**" not in texts(payload)
@@ -198,13 +219,13 @@ def test_help_card_for_a_non_leader_does_not_offer_the_roles_command(member):
     assert t("cmd.help", "nb-NO") in texts(payload)
 
 
-def test_help_card_states_the_users_roles():
-    assert "Din rolle i rådet: Medlem (Medisinsk klinikk)" in texts(help_card(OLA, "nb-NO"))
-    assert "Your role in the council: Leader" in texts(help_card(KARI, "en-US"))
+def test_home_card_states_the_users_roles():
+    assert "Din rolle i rådet: Medlem (Medisinsk klinikk)" in texts(home_card(OLA, "nb-NO"))
+    assert "Your role in the council: Leader" in texts(home_card(KARI, "en-US"))
 
 
-def test_help_card_for_a_deputy_does_not_show_a_question_mark_for_the_principal():
-    assert "vara for ?" not in texts(help_card(INGRID, "nb-NO"))
+def test_home_card_for_a_deputy_does_not_show_a_question_mark_for_the_principal():
+    assert "vara for ?" not in texts(home_card(INGRID, "nb-NO"))
 
 
 # --- welcome_card -----------------------------------------------------------------------------------------------
@@ -217,9 +238,9 @@ def test_welcome_card_in_a_team_introduces_the_bot_to_everyone():
     assert [a["verb"] for a in actions(payload)] == [CASE_FORM, HELP_SHOW]
 
 
-def test_welcome_card_in_a_chat_greets_the_person_by_name():
-    assert "Hi, Ola!" in texts(welcome_card("en-US", name="Ola"))
-    assert "Hei, Ola!" in texts(welcome_card("nb-NO", name="Ola"))
+def test_home_card_in_a_new_chat_greets_the_person_by_name():
+    assert "Hi, Ola!" in texts(home_card(OLA, "en-US", greeting=greeting("en-US", "Ola")))
+    assert "Hei, Ola!" in texts(home_card(OLA, "nb-NO", greeting=greeting("nb-NO", "Ola")))
 
 
 # --- roles_card -------------------------------------------------------------------------------------------------

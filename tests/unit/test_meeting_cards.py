@@ -16,7 +16,7 @@ import pytest
 import cards.actions as card_actions
 from cards.actions import (AGENDA_MOVE, AGENDA_SET, ATTENDANCE_ABSENT, FOLLOWUP_STATUS, MEETING_PLAN_SAVE,
                            MINUTES_APPROVE, MINUTES_RECORD, NOTICE_PUBLISH)
-from cards.agenda_cards import agenda_card, deputy_invitation_card, notice_card, notice_update_card
+from cards.agenda import agenda_card, deputy_invitation_card, notice_card, notice_update_card
 from cards.case_messages import notice_text
 from cards.case_papers import paper_card
 from cards.record_models import minutes_model, notice_model
@@ -24,7 +24,7 @@ from cards.records_md import render_markdown
 from cards.records_pdf import render_pdf
 from cards.meeting_messages import CardMeetingMessages, standing_titles
 from cards.meetings import action_assigned_card, follow_up_card, meetings_card, plan_card, plan_note
-from cards.minutes_cards import minutes_approved_card, minutes_card, minutes_draft_card
+from cards.minutes import minutes_approved_card, minutes_card, minutes_draft_card
 from cards.texts import CATALOGUES, nb_meetings, t
 from council.agenda import AgendaItem, ItemKind, default_items
 from council.cases import Case, CaseStatus, CaseType

@@ -19,9 +19,9 @@ from cards.actions import (HEARING_AGENDA, HEARING_SAVE, HEARING_STATUS, VOTE_CA
                            VOTE_EXPORT, VOTE_EXTEND, VOTE_FORM, VOTE_OPEN, VOTE_REFRESH)
 from cards.hearings import hearing_form_card, hearings_card
 from cards.vote_messages import CardVoteMessages
+from cards.exports import vote_result_csv, vote_result_document, vote_result_pdf
 from cards.votes import (extended_card, manage_actions, my_vote_card, not_entitled_card, reminder_card,
-                         result_post_card, shared_vote_card, vote_admin_card, vote_form_card, vote_result_csv,
-                         vote_result_document, vote_result_pdf)
+                         result_post_card, shared_vote_card, vote_admin_card, vote_form_card)
 from council.hearings import Hearing, HearingStatus
 from council.meetings import Meeting
 from council.members import Member, Role

@@ -4,10 +4,11 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
-from cards.actions import MINUTES_ACTION, MINUTES_APPROVE, MINUTES_ATTENDANCE, MINUTES_PUBLISH, MINUTES_RECORD, execute
-from cards.agenda_cards import (CARD_BUDGET, action_set, card_size, choice_input, date_input, heading_blocks,
-                                item_heading, item_kind_label, local_date, meeting_when, people_picker, shorten,
-                                show_card, text_input, within_budget)
+from cards.actions import (MINUTES_ACTION, MINUTES_APPROVE, MINUTES_ATTENDANCE, MINUTES_PUBLISH, MINUTES_RECORD,
+                           ItemRef, MeetingRef, execute)
+from cards.agenda import item_heading, item_kind_label, local_date, meeting_when
+from cards.elements import (CARD_BUDGET, action_set, card_size, choice_input, date_input, heading_blocks, people_picker,
+                            shorten, show_card, text_input, within_budget)
 from cards.common import card, notice, text, title
 from cards.records import approval_card_text, seat_lines
 from cards.texts import t
@@ -184,7 +185,7 @@ def _minutes_card(view: MinutesView, members: list[Member], locale: str | None, 
         body.append(text_input("guests", t("records.guests_label", locale), meeting.guests, multiline=True,
                                max_length=GUESTS_MAX))
         body.append(action_set([execute(t("minutes.attendance_save", locale), MINUTES_ATTENDANCE,
-                                        {"meeting_id": str(meeting.id)})]))
+                                        MeetingRef(meeting.id))]))
     owners = None if level.owners == "picker" else [{"title": m.name, "value": m.aad_object_id}
                                                     for m in _owners(view, members, level.owners)]
     if not locked and not level.recorded_forms and set(view.records) - also_recorded:
@@ -206,7 +207,7 @@ def _minutes_card(view: MinutesView, members: list[Member], locale: str | None, 
         body.append({"type": "Container", "separator": True, "items": block})
     actions = []
     if not locked and meeting.id is not None:
-        data = {"meeting_id": str(meeting.id)}
+        data = MeetingRef(meeting.id).pack()
         actions.append(execute(t("minutes.publish", locale), MINUTES_PUBLISH, data, validate=False))
         if can_approve:
             actions.append(execute(t("minutes.approve", locale), MINUTES_APPROVE, data, validate=False))
@@ -253,7 +254,7 @@ def _item_forms(item: AgendaItem, record: ItemRecord | None, owners: list[dict] 
                    multiline=True, max_length=None),
         text_input(f"protocol_{iid}", t("minutes.protocol", locale),
                    "\n".join(record.protocol_entries) if record else "", multiline=True, max_length=None)]
-    save = execute(t("minutes.save", locale), MINUTES_RECORD, {"item_id": iid})
+    save = execute(t("minutes.save", locale), MINUTES_RECORD, ItemRef(item.id))
     if item.kind is ItemKind.APPROVE_NOTICE:
         return [show_card(t("minutes.write", locale), record_inputs, save)]
     owner_label, owner_error = t("minutes.action_owner", locale), t("minutes.action_owner_required", locale)
@@ -263,7 +264,7 @@ def _item_forms(item: AgendaItem, record: ItemRecord | None, owners: list[dict] 
         choice_input(f"owner_{iid}", owner_label, owners, required=required, error=owner_error, style="filtered")
         if owners is not None else people_picker(f"owner_{iid}", owner_label, required=required, error=owner_error),
         date_input(f"due_{iid}", t("minutes.action_due", locale), None, locale, required=required)]
-    add = execute(t("minutes.action_save_long", locale), MINUTES_ACTION, {"item_id": iid})
+    add = execute(t("minutes.action_save_long", locale), MINUTES_ACTION, ItemRef(item.id))
     if combined:
         form = show_card(t("minutes.write", locale), [
             *record_inputs, text(t("minutes.add_action", locale), weight="Bolder", separator=True), *action_inputs],

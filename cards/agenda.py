@@ -1,20 +1,19 @@
 """The agenda (saksliste) for the leader and secretary, the channel notice (innkalling) and its updates.
 
-The first section holds the building blocks every meeting card uses (cards/meetings.py and
-cards/minutes_cards.py import them from here, so there is no import cycle).
+The first section holds the meeting labels and facts every meeting card uses (cards/meetings.py and
+cards/minutes.py import them from here, so there is no import cycle); generic blocks are in cards/elements.py.
 """
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from cards.actions import (AGENDA_ADD_STANDING, AGENDA_MOVE, AGENDA_SET, AGENDA_TO_MEETING, ATTENDANCE_ABSENT,
-                           ATTENDANCE_PRESENT, NOTICE_PUBLISH, execute)
+                           ATTENDANCE_PRESENT, NOTICE_PUBLISH, ItemMove, ItemRef, MeetingRef, execute)
 from cards.case_papers import paper_blocks, paper_button
-from cards.common import card, notice, text, title
+from cards.common import card, text, title
+from cards.elements import action_set, choice_input, heading_blocks, shorten, show_card, text_input, within_budget
 from cards.labels import case_type_label
 from cards.texts import t
 from cards.texts.format import format_date, format_time
@@ -26,8 +25,8 @@ if TYPE_CHECKING:
 
 OSLO = ZoneInfo("Europe/Oslo")
 FOLLOW_UP_SHOWN = 10
-CARD_BUDGET = 27 * 1024  # Teams refuses messages over ~28 KB; cards with many items shed detail to stay under
-# (links shown per case, meetings offered by "Flytt til møte"), richest first
+# cards with many items shed detail to stay under the budget (links shown per case, meetings offered by
+# "Flytt til møte"), richest first
 AGENDA_LEVELS = ((5, 4), (2, 4), (0, 4), (0, 2), (0, 0))
 NOTICE_LEVELS = (5, 2, 0)
 LINK_TEXT = 70
@@ -37,23 +36,7 @@ STANDING_KEYS = {ItemKind.APPROVE_NOTICE: "agenda.standing.approve_notice",
                  ItemKind.ANY_OTHER: "agenda.standing.any_other"}
 
 
-# --- Shared building blocks ---------------------------------------------------------------------------------------
-
-
-def card_size(payload: dict) -> int:
-    """Bytes on the wire, whichever way the JSON is escaped: the ASCII form (æøå as six-byte \\u escapes) is
-    never shorter than the UTF-8 one, so its length is the bound."""
-    return len(json.dumps(payload))
-
-
-def within_budget(build: Callable, levels: Iterable) -> dict:
-    """The richest variant of a card that stays under Teams' size limit (else the leanest)."""
-    payload = {}
-    for level in levels:
-        payload = build(level)
-        if card_size(payload) <= CARD_BUDGET:
-            return payload
-    return payload
+# --- Meeting labels and facts shared by the meeting cards ---------------------------------------------------
 
 
 def time_range(start: time, end: time, locale: str | None) -> str:
@@ -101,93 +84,6 @@ def item_kind_label(item: AgendaItem, locale: str | None) -> str:
     if item.kind is ItemKind.STANDING:
         return t("agenda.kind.standing", locale)
     return ""
-
-
-def shorten(value: str, limit: int) -> str:
-    value = value.strip()
-    return value if len(value) <= limit else value[:limit].rstrip() + " …"
-
-
-def show_card(label: str, body: list[dict], action: dict) -> dict:
-    return {"type": "Action.ShowCard", "title": label,
-            "card": {"type": "AdaptiveCard", "body": body, "actions": [action]}}
-
-
-def action_set(actions: list[dict]) -> dict:
-    return {"type": "ActionSet", "actions": actions}
-
-
-def text_input(input_id: str, label: str, value: str = "", *, required: bool = False, multiline: bool = False,
-               error: str | None = None, max_length: int | None = 2000, placeholder: str | None = None) -> dict:
-    """Defaults are left out: the minutes form repeats inputs per item, and cards must stay under 28 KB."""
-    element = {"type": "Input.Text", "id": input_id, "label": label}
-    if required:
-        element["isRequired"] = True
-    if multiline:
-        element["isMultiline"] = True
-    if max_length:
-        element["maxLength"] = max_length
-    if value:
-        element["value"] = value
-    if placeholder:
-        element["placeholder"] = placeholder
-    if required:
-        element["errorMessage"] = error or label
-    return element
-
-
-def date_input(input_id: str, label: str, value: date | None, locale: str | None, *, required: bool = True) -> dict:
-    element = {"type": "Input.Date", "id": input_id, "label": label}
-    if required:
-        element["isRequired"] = True
-        element["errorMessage"] = t("meetings.date_required", locale)
-    if value is not None:
-        element["value"] = value.isoformat()
-    return element
-
-
-def time_input(input_id: str, label: str, value: time | None, locale: str | None) -> dict:
-    element = {"type": "Input.Time", "id": input_id, "label": label, "isRequired": True,
-               "errorMessage": t("meetings.time_required", locale)}
-    if value is not None:
-        element["value"] = f"{value.hour:02d}:{value.minute:02d}"
-    return element
-
-
-def choice_input(input_id: str, label: str, choices: list[dict], value: str = "", *, required: bool = False,
-                 error: str | None = None, multi: bool = False, style: str = "compact") -> dict:
-    element = {"type": "Input.ChoiceSet", "id": input_id, "label": label, "choices": choices}
-    if style != "compact":
-        element["style"] = style
-    if multi:
-        element["isMultiSelect"] = True
-    if value:
-        element["value"] = value
-    if required:
-        element["isRequired"] = True
-        element["errorMessage"] = error or label
-    return element
-
-
-def people_picker(input_id: str, label: str, *, required: bool = False, error: str | None = None) -> dict:
-    """Teams' people picker (searches the organisation; the value is the person's AAD object id)."""
-    element = choice_input(input_id, label, [], required=required, error=error)
-    element["choices.data"] = {"type": "Data.Query", "dataset": "graph.microsoft.com/users"}
-    return element
-
-
-def columns(*items: dict) -> dict:
-    return {"type": "ColumnSet", "columns": [{"type": "Column", "width": "stretch", "items": [item]}
-                                             for item in items]}
-
-
-def heading_blocks(heading: str, message: str | None, error: str | None) -> list[dict]:
-    body = [title(heading)]
-    if message:
-        body.append(notice(message))
-    if error:
-        body.append(notice(error, color="Attention"))
-    return body
 
 
 def _items(view: AgendaView) -> list[AgendaItem]:
@@ -287,9 +183,9 @@ def _agenda_card(view: AgendaView, other_meetings: list[Meeting], rules: Deadlin
         actions.append(show_card(t("agenda.add_standing", locale), [
             text_input("standing_title", t("agenda.standing_title", locale), required=True, max_length=300,
                        error=t("agenda.title_required", locale))],
-            execute(t("agenda.add", locale), AGENDA_ADD_STANDING, {"meeting_id": str(meeting.id)})))
+            execute(t("agenda.add", locale), AGENDA_ADD_STANDING, MeetingRef(meeting.id))))
         if not meeting.notice_published:
-            actions.append(execute(t("agenda.publish", locale), NOTICE_PUBLISH, {"meeting_id": str(meeting.id)},
+            actions.append(execute(t("agenda.publish", locale), NOTICE_PUBLISH, MeetingRef(meeting.id),
                                    validate=False))
     if docx_url:
         actions.append({"type": "Action.OpenUrl", "title": t("records.notice_docx", locale), "url": docx_url})
@@ -305,10 +201,10 @@ def _item_buttons(item: AgendaItem, movable: list[AgendaItem], targets: list[Mee
     if item.movable:
         index = movable.index(item)
         if index > 0:
-            buttons.append(execute(t("agenda.up", locale), AGENDA_MOVE, {"item_id": iid, "steps": "-1"},
+            buttons.append(execute(t("agenda.up", locale), AGENDA_MOVE, ItemMove(item.id, "-1"),
                                    validate=False))
         if index < len(movable) - 1:
-            buttons.append(execute(t("agenda.down", locale), AGENDA_MOVE, {"item_id": iid, "steps": "1"},
+            buttons.append(execute(t("agenda.down", locale), AGENDA_MOVE, ItemMove(item.id, "1"),
                                    validate=False))
     minutes = {"type": "Input.Number", "id": f"minutes_{iid}", "label": t("agenda.minutes_label", locale),
                "min": 0, "max": 480, "errorMessage": t("agenda.minutes_invalid", locale)}
@@ -316,13 +212,13 @@ def _item_buttons(item: AgendaItem, movable: list[AgendaItem], targets: list[Mee
         minutes["value"] = item.minutes
     buttons.append(show_card(t("agenda.set", locale), [
         text_input(f"presenter_{iid}", t("agenda.presenter_label", locale), item.presenter, max_length=200),
-        minutes], execute(t("agenda.save", locale), AGENDA_SET, {"item_id": iid})))
+        minutes], execute(t("agenda.save", locale), AGENDA_SET, ItemRef(item.id))))
     if item.movable and targets:
         choices = [{"title": format_date(m.date, locale, weekday=True), "value": str(m.id)} for m in targets]
         buttons.append(show_card(t("agenda.to_meeting", locale), [
             choice_input(f"target_{iid}", t("agenda.target", locale), choices, required=True,
                          error=t("agenda.target_required", locale))],
-            execute(t("agenda.move_save", locale), AGENDA_TO_MEETING, {"item_id": iid})))
+            execute(t("agenda.move_save", locale), AGENDA_TO_MEETING, ItemRef(item.id))))
     return buttons
 
 
@@ -335,7 +231,7 @@ def _notice_facts(view: AgendaView, rules: DeadlineRules, locale: str | None) ->
 
 
 def _attendance_buttons(meeting: Meeting, locale: str | None) -> list[dict]:
-    data = {"meeting_id": str(meeting.id)}
+    data = MeetingRef(meeting.id).pack()
     return [execute(t("invite.absent", locale), ATTENDANCE_ABSENT, data, validate=False),
             execute(t("invite.present", locale), ATTENDANCE_PRESENT, data, validate=False)]
 
