@@ -193,10 +193,10 @@ def _bot(c: Container):
             conversation_state=state, cases=CasesFeature(c.cases, c.meetings, s.units, s.case_flag_days, links),
             meetings=MeetingsFeature(c.meetings, c.agenda, c.minutes, c.members, c.pask, links, c.records),
             hearings=HearingsFeature(c.hearings, c.meetings, c.members),
+            records=RecordsFeature(c.letters, c.hearings, links),
             votes=VotesFeature(c.hearings, c.votes, c.meetings, links, s.tz),
             themes=ThemesFeature(c.themes),
             reminders=RemindersFeature(c.reminders, UndeliveredFeature(c.undelivered, s.tz)))
-        RecordsFeature(c.letters, c.hearings, links).register(c.handler.actions)  # the høringssvar letter
         app[MESSAGES] = messages_route(c.adapter, c.handler.on_turn, c.tokens, s.tenant_allow_list)
         yield
         if c.tokens is not None:

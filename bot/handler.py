@@ -15,6 +15,7 @@ from botbuilder.schema.teams import TeamInfo, TeamsChannelAccount
 from bot.actions import ActionContext, ActionRegistry
 from bot.cases import CasesFeature
 from bot.hearings import HearingsFeature
+from bot.records import RecordsFeature
 from bot.meetings import MeetingsFeature
 from bot.reminders import RemindersFeature
 from bot.themes import ThemesFeature
@@ -49,7 +50,7 @@ CANCEL = {"avbryt", "cancel", "stopp"}
 class RaadsbotHandler(TeamsActivityHandler):
     def __init__(self, *, members: MemberService, conversations: ConversationService, activities: ActivityLog,
                  conversation_state: ConversationState, cases: CasesFeature, meetings: MeetingsFeature,
-                 hearings: HearingsFeature, votes: VotesFeature, themes: ThemesFeature,
+                 hearings: HearingsFeature, records: RecordsFeature, votes: VotesFeature, themes: ThemesFeature,
                  reminders: RemindersFeature) -> None:
         self._members = members
         self._conversations = conversations
@@ -66,6 +67,7 @@ class RaadsbotHandler(TeamsActivityHandler):
         cases.register(self.actions)
         meetings.register(self.actions)
         hearings.register(self.actions)
+        records.register(self.actions)
         votes.register(self.actions)
         themes.register(self.actions)
         reminders.register(self.actions)

@@ -21,6 +21,7 @@ from council.members import Member, Role
 from council.minutes import ActionItem, ActionStatus, Attendance, ItemRecord
 from council.outbox import Operation, OutboxMessage, Status
 from council.pask import PaskMeeting
+from council.records import CasePaper, FrozenDocument
 
 
 @dataclass
@@ -43,6 +44,8 @@ class Tables:
     actions: dict[int, ActionItem] = field(default_factory=dict)
     pask: dict[str, list[PaskMeeting]] = field(default_factory=dict)
     pask_sync: dict[str, dict[str, Any]] = field(default_factory=dict)
+    documents: dict[tuple[int, str], FrozenDocument] = field(default_factory=dict)
+    papers: dict[int, CasePaper] = field(default_factory=dict)
 
     def next_id(self, table: str) -> int:
         self.sequences[table] = self.sequences.get(table, 0) + 1
@@ -360,6 +363,44 @@ class FakePask:
         return [dict(row) for row in self._t.pask_sync.values()]
 
 
+class FakeRecords:
+    def __init__(self, t: Tables) -> None:
+        self._t = t
+
+    async def store(self, meeting_id: int, document: FrozenDocument) -> None:
+        """Insert only, as in SQL (a unique key on meeting and kind)."""
+        if (meeting_id, document.kind) in self._t.documents:
+            raise ValueError("a frozen document is never rewritten")
+        self._t.documents[(meeting_id, document.kind)] = document
+
+    async def get(self, meeting_id: int, kind: str) -> FrozenDocument | None:
+        return self._t.documents.get((meeting_id, kind))
+
+    async def digests(self, meeting_id: int) -> dict[str, str]:
+        return {kind: d.sha256 for (m, kind), d in self._t.documents.items() if m == meeting_id}
+
+
+class FakePapers:
+    def __init__(self, t: Tables) -> None:
+        self._t = t
+
+    async def for_items(self, item_ids: list[int]) -> dict[int, CasePaper]:
+        return {i: self._t.papers[i] for i in item_ids if i in self._t.papers}
+
+    async def save(self, paper: CasePaper, at: datetime) -> None:
+        self._t.papers[paper.item_id] = paper
+
+
+class FakeHearings:
+    """Only what the minutes read: no hearing is on a meeting unless a test adds one."""
+
+    def __init__(self, t: Tables) -> None:
+        self._t = t
+
+    async def for_meeting(self, meeting_id: int) -> list[Any]:
+        return []
+
+
 class FakeDatabase:
     """The committed state, shared by every unit of work the factory opens."""
 
@@ -395,6 +436,9 @@ class FakeUnitOfWork:
         self.counters = FakeCounters(t)
         self.agenda = FakeAgenda(t)
         self.pask = FakePask(t)
+        self.records = FakeRecords(t)
+        self.papers = FakePapers(t)
+        self.hearings = FakeHearings(t)
 
     async def __aexit__(self, *exc: object) -> None:
         del self._tables  # uncommitted changes are forgotten

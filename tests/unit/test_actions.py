@@ -13,8 +13,10 @@ from bot.handler import RaadsbotHandler
 from bot.hearings import HearingsFeature
 from bot.inputs import flag, id_input, optional_date, required_date, time_or
 from bot.meetings import MeetingsFeature
+from bot.records import RecordsFeature
 from bot.reminders import RemindersFeature
 from bot.themes import ThemesFeature
+from bot.undelivered import UndeliveredFeature
 from bot.votes import VotesFeature
 from cards.actions import PAYLOADS, HearingSave, ItemMove, MaybeMeeting, NoData, ThemeSummary, VoteCast, VoteRef
 from council.errors import Conflict, InvalidInput, NotAllowed
@@ -29,8 +31,9 @@ def _handler() -> RaadsbotHandler:
     return RaadsbotHandler(
         members=None, conversations=None, activities=None, conversation_state=ConversationState(MemoryStorage()),
         cases=CasesFeature(None, None, (), 0, None), meetings=MeetingsFeature(None, None, None, None, None, None),
-        hearings=HearingsFeature(None, None, None), votes=VotesFeature(None, None, None, None, None),
-        themes=ThemesFeature(None), reminders=RemindersFeature(None))
+        hearings=HearingsFeature(None, None, None), records=RecordsFeature(None, None, None),
+        votes=VotesFeature(None, None, None, None, None), themes=ThemesFeature(None),
+        reminders=RemindersFeature(None, UndeliveredFeature(None, None)))
 
 
 def test_every_verb_has_exactly_one_handler_and_every_handler_a_verb():

@@ -19,6 +19,15 @@ from tests.fakes.clock import ManualClock
 from tests.fakes.messages import RecordedMessages
 from tests.fakes.uow import FakeDatabase, FakeOutbox
 
+
+class TextRenderer:
+    """The RecordRenderer port without a document library: the referat as its outcomes in plain text."""
+
+    def minutes(self, view, kinds: frozenset[str] | None = None) -> dict[str, bytes]:
+        body = "\n".join(f"{item_id}: {record.outcome.value} {record.text}"
+                         for item_id, record in sorted(view.records.items())).encode()
+        return {kind: body for kind in (kinds or {"minutes.pdf", "minutes.docx"})}
+
 OSLO = ZoneInfo("Europe/Oslo")
 T0 = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # a Thursday
 MEETING_DAY = date(2027, 1, 14)  # submission deadline 31 Dec, notice 7 Jan
@@ -48,7 +57,7 @@ class Council:
         self.cases = CaseService(self.db, self.clock, self.meetings, self.messages, UNITS)
         self.agenda = AgendaService(self.db, self.clock, self.meetings, self.messages, OSLO)
         self.minutes = MinutesService(self.db, self.clock, self.agenda, self.messages, self.messages,
-                                      self.meetings.today)
+                                      self.meetings.today, renderer=TextRenderer())
 
     async def seed(self) -> None:
         async with self.db() as uow:
