@@ -167,7 +167,8 @@ def _bot(c: Container):
         app[EXPORT] = export_handlers(signer, members=c.members, cases=c.cases, meetings=c.meetings,
                                       agenda=c.agenda, minutes=c.minutes, votes=c.votes, tz=s.tz)
         c.handler = RaadsbotHandler(
-            members=c.members, conversations=c.conversations, activities=ActivityLog(c.uow, c.clock),
+            members=c.members, conversations=c.conversations,
+            activities=ActivityLog(c.uow, c.clock, c.owner, owner_alive),
             conversation_state=state, cases=CasesFeature(c.cases, c.meetings, s.units, s.case_flag_days, links),
             meetings=MeetingsFeature(c.meetings, c.agenda, c.minutes, c.members, c.pask, links),
             votes=VotesFeature(c.hearings, c.votes, c.meetings, c.members, links, s.tz),
