@@ -172,7 +172,13 @@ class RaadsbotHandler(TeamsActivityHandler):
         await self._on_text(turn_context, command_text(turn_context))
 
     async def _on_text(self, turn: TurnContext, text: str) -> None:
+        """A command wins over an active dialog and needs no dialog state: concurrent commands in one
+        conversation then write no state that could conflict after they have answered."""
         actor = self._actor(turn)
+        command = self._commands.get(text)
+        if command is not None and text not in CANCEL:
+            await command(turn, actor)
+            return
         dialog = await self._dialogs.create_context(turn)
         if text in CANCEL:
             if dialog.active_dialog is None:
@@ -180,10 +186,6 @@ class RaadsbotHandler(TeamsActivityHandler):
                 return
             await dialog.cancel_all_dialogs()
             await turn.send_activity(t("dialog.cancelled", turn.activity.locale))
-            return
-        command = self._commands.get(text)
-        if command is not None:
-            await command(turn, actor)
             return
         if dialog.active_dialog is not None:
             await dialog.continue_dialog()
