@@ -272,6 +272,9 @@ class AgendaService:
         return deputy
 
     async def report_present(self, actor: Member, meeting_id: int) -> None:
+        """Those who attend council meetings (the same people who may report absence)."""
+        if not actor.has(Role.LEADER, Role.SECRETARY, Role.MEMBER, Role.DEPUTY):
+            raise NotAllowed("attendance.members_only")
         async with self._uow() as uow:
             await load_meeting(uow, meeting_id)
             await uow.agenda.set_attendance(meeting_id, actor.aad_object_id, Attendance.PRESENT, self._clock.now())
