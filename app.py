@@ -165,12 +165,14 @@ def _bot(c: Container):
         c.outbox.notifier = TeamsNotifier(c.adapter, s.app_id)
         state = ConversationState(DatabaseStorage(c.uow, c.clock))
         app[EXPORT] = export_handlers(signer, members=c.members, cases=c.cases, meetings=c.meetings,
-                                      agenda=c.agenda, minutes=c.minutes, votes=c.votes, tz=s.tz)
+                                      agenda=c.agenda, minutes=c.minutes, votes=c.votes, tz=s.tz,
+                                      audience=s.agenda_audience)
         c.handler = RaadsbotHandler(
             members=c.members, conversations=c.conversations,
             activities=ActivityLog(c.uow, c.clock, c.owner, owner_alive),
             conversation_state=state, cases=CasesFeature(c.cases, c.meetings, s.units, s.case_flag_days, links),
-            meetings=MeetingsFeature(c.meetings, c.agenda, c.minutes, c.members, c.pask, links),
+            meetings=MeetingsFeature(c.meetings, c.agenda, c.minutes, c.members, c.pask, links,
+                                     s.agenda_audience),
             votes=VotesFeature(c.hearings, c.votes, c.meetings, c.members, links, s.tz),
             themes=ThemesFeature(c.themes), reminders=RemindersFeature(c.reminders))
         app[MESSAGES] = messages_route(c.adapter, c.handler.on_turn, s.anonymous, s.tenant_allow_list)

@@ -18,6 +18,7 @@ from cards.pdf import minutes_pdf, notice_pdf
 from cards.plan_ics import meetings_ics
 from cards.texts import t
 from cards.votes import vote_result_csv, vote_result_pdf
+from council.audience import Audience
 from council.cases import CaseFilter, CaseStatus, CaseType
 from council.errors import DomainError
 
@@ -26,6 +27,7 @@ REGISTER_PATH = "/exports/saksregister.csv"
 PLAN_PATH = "/exports/moteplan.ics"
 DOCUMENT_PATH = "/exports/moter/{meeting_id}/{kind}"
 REGISTER_LIFETIME = timedelta(minutes=15)
+PERSONAL_LIFETIME = timedelta(minutes=15)  # a link for the person who asked: long enough to click it
 DOCUMENT_LIFETIME = timedelta(days=120)  # links in channel posts must outlive the approval of the minutes
 DOCUMENTS = {"notice.pdf": "application/pdf", "minutes.pdf": "application/pdf",
              "minutes.md": "text/markdown"}
@@ -82,8 +84,13 @@ class ExportLinks:
                   "by": actor_id}
         return self._signer.url(REGISTER_PATH, params, REGISTER_LIFETIME)
 
-    def document(self, kind: str, meeting_id: int) -> str:
-        return self._signer.url(DOCUMENT_PATH.format(meeting_id=meeting_id, kind=kind), {}, DOCUMENT_LIFETIME)
+    def document(self, kind: str, meeting_id: int, actor_id: str | None = None) -> str:
+        """For someone who asked (a card they opened): short-lived and theirs, their role checked again at
+        download. Without `actor_id` (a post in the council's channel, read later): long-lived, signature only."""
+        path = DOCUMENT_PATH.format(meeting_id=meeting_id, kind=kind)
+        if actor_id is None:
+            return self._signer.url(path, {}, DOCUMENT_LIFETIME)
+        return self._signer.url(path, {"by": actor_id}, PERSONAL_LIFETIME)
 
     def plan_ics(self) -> str:
         return self._signer.url(PLAN_PATH, {}, DOCUMENT_LIFETIME)
@@ -97,7 +104,8 @@ def _refused() -> web.Response:
     return web.Response(status=403, text=t("export.link_invalid"), charset="utf-8")
 
 
-def export_handlers(signer: LinkSigner, *, members, cases, meetings, agenda, minutes, votes, tz) -> dict:
+def export_handlers(signer: LinkSigner, *, members, cases, meetings, agenda, minutes, votes, tz,
+                    audience: Audience) -> dict:
     """Handlers by route name; app.py registers the routes before the services exist."""
     async def register(request: web.Request) -> web.Response:
         params = signer.verify(REGISTER_PATH, request.query)
@@ -116,8 +124,14 @@ def export_handlers(signer: LinkSigner, *, members, cases, meetings, agenda, min
 
     async def document(request: web.Request) -> web.Response:
         kind, raw_id = request.match_info["kind"], request.match_info["meeting_id"]
-        if kind not in DOCUMENTS or not raw_id.isdigit() or signer.verify(request.path, request.query) is None:
+        params = signer.verify(request.path, request.query) if kind in DOCUMENTS and raw_id.isdigit() else None
+        if params is None:
             return _refused()
+        if "by" in params:  # a personal link: the person must still be allowed to read it
+            actor = next((m for m in await members.members() if m.aad_object_id == params["by"]), None)
+            allowed = audience.admits(actor) if kind == "notice.pdf" else actor is not None and actor.is_organiser
+            if not allowed:
+                return web.Response(status=403, text=t("error.not_allowed"), charset="utf-8")
         try:
             body = await _document(kind, int(raw_id))
         except DomainError:

@@ -11,7 +11,8 @@ from cards.common import message_card
 from cards.meetings import agenda_card, follow_up_card, meetings_card, minutes_card, plan_card
 from cards.pask_messages import pask_card
 from cards.texts import t
-from council.errors import DomainError, InvalidInput
+from council.audience import DEFAULT_AUDIENCE, Audience
+from council.errors import DomainError, InvalidInput, NotAllowed
 from council.members import Member
 from council.minutes import ActionStatus, Outcome
 from council.services.agenda import AgendaService
@@ -40,8 +41,9 @@ def _time(value: object, default: time) -> time:
 
 class MeetingsFeature:
     def __init__(self, meetings: MeetingService, agenda: AgendaService, minutes: MinutesService,
-                 members: MemberService, pask: PaskService, links) -> None:
+                 members: MemberService, pask: PaskService, links, audience: Audience | None = None) -> None:
         self._meetings = meetings
+        self._audience = audience or Audience.parse(DEFAULT_AUDIENCE)  # who may read agendas (AGENDA_AUDIENCE)
         self._agenda = agenda
         self._minutes = minutes
         self._members = members
@@ -128,15 +130,21 @@ class MeetingsFeature:
         view = await self._agenda.view(meeting_id)
         others = [m for m in await self._meetings.upcoming() if m.id != meeting_id]
         return agenda_card(view, others, self._meetings.rules, locale, actor.is_organiser,
-                           pdf_url=self._links.document("notice.pdf", meeting_id), **extra)
+                           pdf_url=self._links.document("notice.pdf", meeting_id, actor.aad_object_id), **extra)
+
+    def _may_read_agenda(self, actor: Member) -> None:
+        if not self._audience.admits(actor):
+            raise NotAllowed("agenda.audience_only")
 
     async def next_agenda(self, actor: Member, locale: str | None) -> dict:
+        self._may_read_agenda(actor)
         upcoming = await self._meetings.upcoming()
         if not upcoming:
             return message_card(t("meetings.none_title", locale), t("meetings.none", locale))
         return await self.agenda_view(actor, locale, upcoming[0].id)
 
     async def agenda_show(self, ctx: ActionContext) -> dict:
+        self._may_read_agenda(ctx.actor)
         return await self.agenda_view(ctx.actor, ctx.locale, verbs.id_of(ctx.data, "meeting_id"))
 
     async def _agenda_change(self, ctx: ActionContext, change) -> dict:
@@ -196,9 +204,9 @@ class MeetingsFeature:
         if not actor.is_organiser:
             raise InvalidInput("error.organiser_only")
         return minutes_card(await self._minutes.view(meeting_id), await self._members.members(), locale,
-                            pdf_url=self._links.document("minutes.pdf", meeting_id),
-                            md_url=self._links.document("minutes.md", meeting_id), can_approve=actor.is_leader,
-                            **extra)
+                            pdf_url=self._links.document("minutes.pdf", meeting_id, actor.aad_object_id),
+                            md_url=self._links.document("minutes.md", meeting_id, actor.aad_object_id),
+                            can_approve=actor.is_leader, **extra)
 
     async def latest_minutes(self, actor: Member, locale: str | None) -> dict:
         meeting = await self._meetings.latest_held()

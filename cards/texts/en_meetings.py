@@ -22,6 +22,7 @@ TEXTS = {
     "agenda.item_not_found": "Agenda item not found. It may have been moved or removed.",
     "agenda.saved": "The agenda has been updated.",
     "agenda.notice_published": "The notice has been posted to the channel.",
+    "agenda.audience_only": "The agenda is only for the council, its deputies and the leadership network.",
     "attendance.members_only": "Only council members and deputies can send apologies or confirm attendance.",
     "minutes.text_required": "Enter the decision or the conclusion.",
     "minutes.action_what_required": "Enter what is to be done.",

@@ -21,6 +21,7 @@ TEXTS = {
     "agenda.item_not_found": "Fant ikke saken på sakslisten. Den kan være flyttet eller fjernet.",
     "agenda.saved": "Sakslisten er oppdatert.",
     "agenda.notice_published": "Innkallingen er sendt til kanalen.",
+    "agenda.audience_only": "Sakslisten er bare for rådet, vararepresentantene og ledernettverket.",
     "attendance.members_only": "Bare medlemmer og vararepresentanter i rådet kan melde forfall eller oppmøte.",
     "minutes.text_required": "Skriv vedtaket eller konklusjonen.",
     "minutes.action_what_required": "Skriv hva som skal gjøres.",

@@ -16,9 +16,10 @@ from tests.e2e.test_cases import FORM
 NILS = User("nils", "Nils Nettverk", "nils.nettverk@siv-demo.no")
 PER = User("per", "Per Olsen", "per.olsen@siv-demo.no")
 ROLES = {"none": EMMA, "network": NILS, "deputy": LISE, "member": OLA, "secretary": SIGRID, "leader": KARI}
-REFUSALS = ("error.leader_only", "error.organiser_only", "error.not_allowed", "attendance.members_only",
-            "cases.not_yours", "followup.not_yours", "hearings.members_only", "hearings.owner_or_organiser",
-            "themes.network_only", "votes.leader_only", "votes.members_only", "votes.not_entitled")
+REFUSALS = ("agenda.audience_only", "error.leader_only", "error.organiser_only", "error.not_allowed",
+            "attendance.members_only", "cases.not_yours", "followup.not_yours", "hearings.members_only",
+            "hearings.owner_or_organiser", "themes.network_only", "votes.leader_only", "votes.members_only",
+            "votes.not_entitled")
 TABLES = [name for name in metadata.tables if name != "processed_activities"]  # claims are turn bookkeeping
 
 ALL = set(ROLES)
@@ -125,7 +126,7 @@ TABLE: dict[str, tuple[set[str], object]] = {
     "meeting.add": (ORGANISERS, lambda w: {"date": "2027-04-13", "start": "09:00", "end": "11:00", "place": "Teams"}),
     "meeting.move": (ORGANISERS, lambda w: {"meeting_id": str(w.other_meeting), f"start_{w.other_meeting}": "10:00",
                                      f"end_{w.other_meeting}": "12:00"}),
-    "agenda.show": (ALL, lambda w: {"meeting_id": str(w.meeting)}),
+    "agenda.show": (COUNCIL | {"network"}, lambda w: {"meeting_id": str(w.meeting)}),
     "agenda.move": (ORGANISERS, lambda w: {"item_id": str(w.item), "steps": "1"}),
     "agenda.set": (ORGANISERS, lambda w: {"item_id": str(w.item), f"presenter_{w.item}": "Ola Hansen",
                                    f"minutes_{w.item}": "20"}),
