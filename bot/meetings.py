@@ -70,8 +70,8 @@ class MeetingsFeature:
         return {"møteplan": card_command(self.meetings_view), "moteplan": card_command(self.meetings_view),
                 "nytt møte": card_command(self.meetings_view), "saksliste": card_command(self.next_agenda),
                 "innkalling": card_command(self.next_agenda), "referat": card_command(self.latest_minutes),
-                "oppfølgingsliste": card_command(self.follow_up_view),
-                "oppfølging": card_command(self.follow_up_view), "synk pask": card_command(self.pask_view)}
+                "oppfølgingsliste": card_command(self.follow_up_read),
+                "oppfølging": card_command(self.follow_up_read), "synk pask": card_command(self.pask_view)}
 
     # --- the plan -------------------------------------------------------------------------------
     async def meetings_view(self, actor: Member, locale: str | None, **extra) -> dict:
@@ -267,8 +267,13 @@ class MeetingsFeature:
     async def follow_up_view(self, actor: Member, locale: str | None, **extra) -> dict:
         return follow_up_card(await self._minutes.follow_up(), self._meetings.today(), locale, actor, **extra)
 
+    async def follow_up_read(self, actor: Member, locale: str | None) -> dict:
+        """The follow-up list names what the council decided: the agenda's audience reads it."""
+        self._may_read_agenda(actor)
+        return await self.follow_up_view(actor, locale)
+
     async def follow_up_action(self, ctx: ActionContext) -> dict:
-        return await self.follow_up_view(ctx.actor, ctx.locale)
+        return await self.follow_up_read(ctx.actor, ctx.locale)
 
     async def follow_up_status(self, ctx: ActionContext) -> dict:
         action_id = verbs.id_of(ctx.data, "action_id")

@@ -142,7 +142,7 @@ TABLE: dict[str, tuple[set[str], object]] = {
                                        f"owner_{w.item}": OLA.aad, f"due_{w.item}": "2027-03-01"}),
     "minutes.attendance": (ORGANISERS, lambda w: {"meeting_id": str(w.meeting), "present": f"{KARI.aad},{OLA.aad}"}),
     "minutes.publish": (ORGANISERS, lambda w: {"meeting_id": str(w.meeting)}),
-    "followup.show": (ALL, lambda w: {}),
+    "followup.show": (COUNCIL | {"network"}, lambda w: {}),
     "followup.status": (ACTION_OWNER, lambda w: {"action_id": str(w.action), f"status_{w.action}": "pagar"}),
     "pask.sync": (ORGANISERS, lambda w: {}),
     "hearing.list": (COUNCIL, lambda w: {}),
