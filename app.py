@@ -187,11 +187,14 @@ def _bot(c: Container):
         app[EXPORT] = export_handlers(signer, members=c.members, cases=c.cases, meetings=c.meetings,
                                       agenda=c.agenda, minutes=c.minutes, votes=c.votes, tz=s.tz,
                                       records=c.records, letters=c.letters,
-                                      archive_codes=(s.archive_access_code, s.archive_legal_basis))
+                                      archive_codes=(s.archive_access_code, s.archive_legal_basis),
+                                      audience=s.agenda_audience)
         c.handler = RaadsbotHandler(
-            members=c.members, conversations=c.conversations, activities=ActivityLog(c.uow, c.clock),
+            members=c.members, conversations=c.conversations,
+            activities=ActivityLog(c.uow, c.clock, c.owner, owner_alive),
             conversation_state=state, cases=CasesFeature(c.cases, c.meetings, s.units, s.case_flag_days, links),
-            meetings=MeetingsFeature(c.meetings, c.agenda, c.minutes, c.members, c.pask, links, c.records),
+            meetings=MeetingsFeature(c.meetings, c.agenda, c.minutes, c.members, c.pask, links, c.records,
+                                     s.agenda_audience),
             hearings=HearingsFeature(c.hearings, c.meetings, c.members),
             records=RecordsFeature(c.letters, c.hearings, links),
             votes=VotesFeature(c.hearings, c.votes, c.meetings, links, s.tz),

@@ -16,6 +16,7 @@ from cards.documents import archive_package, hearing_files, notice_files
 from cards.exports import cases_csv, vote_result_csv, vote_result_pdf
 from cards.plan_ics import meetings_ics
 from cards.texts import t
+from council.audience import Audience
 from council.cases import CaseFilter, CaseStatus, CaseType
 from council.errors import DomainError, InvalidInput
 
@@ -24,6 +25,7 @@ REGISTER_PATH = "/exports/saksregister.csv"
 PLAN_PATH = "/exports/moteplan.ics"
 DOCUMENT_PATH = "/exports/moter/{meeting_id}/{kind}"
 REGISTER_LIFETIME = timedelta(minutes=15)
+PERSONAL_LIFETIME = timedelta(minutes=15)  # a link for the person who asked: long enough to click it
 DOCUMENT_LIFETIME = timedelta(days=120)  # links in channel posts must outlive the approval of the minutes
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DOCUMENTS = {"notice.pdf": "application/pdf", "notice.docx": DOCX, "minutes.pdf": "application/pdf",
@@ -83,8 +85,13 @@ class ExportLinks:
                   "by": actor_id}
         return self._signer.url(REGISTER_PATH, params, REGISTER_LIFETIME)
 
-    def document(self, kind: str, meeting_id: int) -> str:
-        return self._signer.url(DOCUMENT_PATH.format(meeting_id=meeting_id, kind=kind), {}, DOCUMENT_LIFETIME)
+    def document(self, kind: str, meeting_id: int, actor_id: str | None = None) -> str:
+        """For someone who asked (a card they opened): short-lived and theirs, their role checked again at
+        download. Without `actor_id` (a post in the council's channel, read later): long-lived, signature only."""
+        path = DOCUMENT_PATH.format(meeting_id=meeting_id, kind=kind)
+        if actor_id is None:
+            return self._signer.url(path, {}, DOCUMENT_LIFETIME)
+        return self._signer.url(path, {"by": actor_id}, PERSONAL_LIFETIME)
 
     def hearing_letter(self, kind: str, hearing_id: int, actor_id: str) -> str:
         """The høringssvar for whoever asked (leader or secretary, checked at download)."""
@@ -104,7 +111,8 @@ def _refused() -> web.Response:
 
 
 def export_handlers(signer: LinkSigner, *, members, cases, meetings, agenda, minutes, votes, tz,
-                    records=None, letters=None, archive_codes: tuple[str, str] = ("", "")) -> dict:
+                    audience: Audience, records=None, letters=None,
+                    archive_codes: tuple[str, str] = ("", "")) -> dict:
     """Handlers by route name; app.py registers the routes before the services exist."""
     async def register(request: web.Request) -> web.Response:
         params = signer.verify(REGISTER_PATH, request.query)
@@ -123,8 +131,14 @@ def export_handlers(signer: LinkSigner, *, members, cases, meetings, agenda, min
 
     async def document(request: web.Request) -> web.Response:
         kind, raw_id = request.match_info["kind"], request.match_info["meeting_id"]
-        if kind not in DOCUMENTS or not raw_id.isdigit() or signer.verify(request.path, request.query) is None:
+        params = signer.verify(request.path, request.query) if kind in DOCUMENTS and raw_id.isdigit() else None
+        if params is None:
             return _refused()
+        if "by" in params:  # a personal link: the person must still be allowed to read it
+            actor = next((m for m in await members.members() if m.aad_object_id == params["by"]), None)
+            allowed = audience.admits(actor) if kind.startswith("notice.") else actor is not None and actor.is_organiser
+            if not allowed:
+                return web.Response(status=403, text=t("error.not_allowed"), charset="utf-8")
         try:
             body = await _document(kind, int(raw_id))
         except InvalidInput as error:  # e.g. the archive package of minutes not yet approved

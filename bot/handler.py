@@ -6,10 +6,10 @@ import uuid
 from dataclasses import replace
 from collections.abc import Awaitable, Callable
 
-from botbuilder.core import ConversationState, TurnContext
+from botbuilder.core import BotAdapter, ConversationState, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.dialogs import DialogSet
-from botbuilder.schema import ChannelAccount, InvokeResponse
+from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, InvokeResponse
 from botbuilder.schema.teams import TeamInfo, TeamsChannelAccount
 
 from bot.actions import ActionContext, ActionRegistry
@@ -23,7 +23,7 @@ from bot.votes import VotesFeature
 from bot.identity import person_of, reference_of
 from bot.roles import RolesFeature
 from bot.turns import ACTOR_KEY, card_activity, card_command, card_invoke_response, command_text, with_home_link
-from cards.actions import HELP_SHOW
+from cards.actions import HELP_SHOW, VOTE_CAST, VOTE_REFRESH
 from cards.common import error_card
 from cards.home import destinations, home_card
 from cards.texts import t
@@ -31,7 +31,7 @@ from cards.welcome import greeting, welcome_card
 from council.conversations import ConversationKind
 from council.errors import DomainError
 from council.members import Member
-from council.services.activities import ActivityLog
+from council.services.activities import ActivityLog, Claim, Outcome
 from council.services.conversations import ConversationService
 from council.services.members import MemberService, PersonInfo
 from dialogs.roles import SetRoleDialog
@@ -43,8 +43,43 @@ def _is_execute(value: object) -> bool:
     action = value.get("action") if isinstance(value, dict) else None
     return isinstance(action, dict) and action.get("type") == "Action.Execute"
 
+def _turn_key(activity: Activity) -> str | None:
+    """The key that makes a message or invoke run once. Votes are cast and drawn with their own redelivery key
+    in the ballot's transaction (council.services.votes), so their hot path pays for no second claim."""
+    if activity.type not in ("message", "invoke") or not activity.id or activity.conversation is None:
+        return None
+    if activity.type == "invoke" and _is_execute(activity.value) and \
+            activity.value["action"].get("verb") in OWN_REDELIVERY_KEY:
+        return None
+    return f"{activity.conversation.id}|{activity.id}"
+
+
+def _invoke_answer(turn: TurnContext) -> dict | None:
+    """An invoke's answer as stored for a redelivery."""
+    sent = turn.turn_state.get(BotAdapter._INVOKE_RESPONSE_KEY)
+    answer = getattr(sent, "value", None)
+    if turn.activity.type != "invoke" or not isinstance(answer, InvokeResponse):
+        return None
+    return {"status": answer.status, "body": answer.body}
+
+
+async def _answer_again(turn: TurnContext, claim: Claim) -> None:
+    """A redelivered invoke gets the first delivery's answer, or word that it is still being worked on; a
+    redelivered message gets nothing (its turn answers, or answered, once)."""
+    if turn.activity.type != "invoke":
+        return
+    if claim.response is not None:
+        answer = InvokeResponse(status=claim.response["status"], body=claim.response["body"])
+    else:
+        answer = InvokeResponse(status=200, body={"statusCode": 200, "value": t("error.busy", turn.activity.locale),
+                                                  "type": "application/vnd.microsoft.activity.message"})
+    await turn.send_activity(Activity(type=ActivityTypes.invoke_response, value=answer))
+
+
 Command = Callable[[TurnContext, Member], Awaitable[None]]
 CANCEL = {"avbryt", "cancel", "stopp"}
+OWN_REDELIVERY_KEY = {VOTE_CAST, VOTE_REFRESH}
+TURN_FAILED = "radsbot.turn_failed"
 
 
 class RaadsbotHandler(TeamsActivityHandler):
@@ -80,6 +115,28 @@ class RaadsbotHandler(TeamsActivityHandler):
         }
 
     async def on_turn(self, turn_context: TurnContext) -> None:
+        """Each message and invoke runs once, even when Teams delivers it again or a process died mid-turn
+        (council.services.activities): the claim is kept when the turn completed and dropped when it failed."""
+        key = _turn_key(turn_context.activity)
+        if key is None:
+            await self._turn(turn_context)
+            return
+        claim = await self._activities.claim(key)
+        if claim.outcome is not Outcome.RUN:
+            log.info("redelivered activity not run again (%s)", claim.outcome.value)
+            await _answer_again(turn_context, claim)
+            return
+        try:
+            await self._turn(turn_context)
+        except BaseException:
+            await self._activities.release(key)
+            raise
+        if turn_context.turn_state.get(TURN_FAILED):
+            await self._activities.release(key)
+        else:
+            await self._activities.finish(key, _invoke_answer(turn_context))
+
+    async def _turn(self, turn_context: TurnContext) -> None:
         person = person_of(turn_context.activity)
         if person and turn_context.activity.type in ("message", "invoke"):
             turn_context.turn_state[ACTOR_KEY] = await self._identify(turn_context, person)
@@ -114,9 +171,6 @@ class RaadsbotHandler(TeamsActivityHandler):
     # --- messages -----------------------------------------------------------------------------
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
-        if activity.id and not await self._activities.first_time(f"{activity.conversation.id}|{activity.id}"):
-            log.info("duplicate activity ignored")
-            return
         await self._remember_conversation(turn_context)
         if isinstance(activity.value, dict) and activity.value.get("verb"):  # Action.Submit fallback
             card = await self._run_action(turn_context, activity.value["verb"], activity.value)
@@ -125,7 +179,13 @@ class RaadsbotHandler(TeamsActivityHandler):
         await self._on_text(turn_context, command_text(turn_context))
 
     async def _on_text(self, turn: TurnContext, text: str) -> None:
+        """A command wins over an active dialog and needs no dialog state: concurrent commands in one
+        conversation then write no state that could conflict after they have answered."""
         actor = self._actor(turn)
+        command = self._commands.get(text)
+        if command is not None and text not in CANCEL:
+            await command(turn, actor)
+            return
         dialog = await self._dialogs.create_context(turn)
         if text in CANCEL:
             if dialog.active_dialog is None:
@@ -133,10 +193,6 @@ class RaadsbotHandler(TeamsActivityHandler):
                 return
             await dialog.cancel_all_dialogs()
             await turn.send_activity(t("dialog.cancelled", turn.activity.locale))
-            return
-        command = self._commands.get(text)
-        if command is not None:
-            await command(turn, actor)
             return
         if dialog.active_dialog is not None:
             await dialog.continue_dialog()
@@ -185,6 +241,7 @@ class RaadsbotHandler(TeamsActivityHandler):
         except DomainError as error:
             card = error_card(t(error.key, locale, **error.params), locale)
         except Exception:
+            turn.turn_state[TURN_FAILED] = True  # a redelivery runs it again
             ref = uuid.uuid4().hex[:8]
             log.exception("action %s failed (ref %s)", verb, ref)
             card = error_card(t("error.generic", locale, ref=ref), locale)

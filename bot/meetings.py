@@ -12,6 +12,7 @@ from cards.common import message_card
 from cards.meetings import agenda_card, follow_up_card, meetings_card, minutes_card, plan_card
 from cards.pask_messages import pask_card
 from cards.texts import t
+from council.audience import DEFAULT_AUDIENCE, Audience
 from council.errors import InvalidInput, NotAllowed
 from council.members import Member, require_organiser
 from council.minutes import ActionStatus, Outcome
@@ -27,9 +28,11 @@ END = time(11, 0)  # a meeting's default end when the form leaves it empty
 
 class MeetingsFeature:
     def __init__(self, meetings: MeetingService, agenda: AgendaService, minutes: MinutesService,
-                 members: MemberService, pask: PaskService, links, records: RecordService | None = None) -> None:
+                 members: MemberService, pask: PaskService, links, records: RecordService | None = None,
+                 audience: Audience | None = None) -> None:
         self._records = records  # saksframlegg per agenda item
         self._meetings = meetings
+        self._audience = audience or Audience.parse(DEFAULT_AUDIENCE)  # who may read agendas (AGENDA_AUDIENCE)
         self._agenda = agenda
         self._minutes = minutes
         self._members = members
@@ -57,8 +60,8 @@ class MeetingsFeature:
         return {"møteplan": card_command(self.meetings_view), "moteplan": card_command(self.meetings_view),
                 "nytt møte": card_command(self.meetings_view), "saksliste": card_command(self.next_agenda),
                 "innkalling": card_command(self.next_agenda), "referat": card_command(self.latest_minutes),
-                "oppfølgingsliste": card_command(self.follow_up_view),
-                "oppfølging": card_command(self.follow_up_view), "synk pask": card_command(self.pask_view)}
+                "oppfølgingsliste": card_command(self.follow_up_read),
+                "oppfølging": card_command(self.follow_up_read), "synk pask": card_command(self.pask_view)}
 
     # --- the plan -------------------------------------------------------------------------------
     async def meetings_view(self, actor: Member, locale: str | None, **extra) -> dict:
@@ -114,10 +117,15 @@ class MeetingsFeature:
         view = await self._agenda.view(meeting_id)
         others = [m for m in await self._meetings.upcoming() if m.id != meeting_id]
         return agenda_card(view, others, self._meetings.rules, locale, actor.is_organiser,
-                           pdf_url=self._links.document("notice.pdf", meeting_id),
-                           docx_url=self._links.document("notice.docx", meeting_id), **extra)
+                           pdf_url=self._links.document("notice.pdf", meeting_id, actor.aad_object_id),
+                           docx_url=self._links.document("notice.docx", meeting_id, actor.aad_object_id), **extra)
+
+    def _may_read_agenda(self, actor: Member) -> None:
+        if not self._audience.admits(actor):
+            raise NotAllowed("agenda.audience_only")
 
     async def next_agenda(self, actor: Member, locale: str | None) -> dict:
+        self._may_read_agenda(actor)
         upcoming = await self._meetings.upcoming()
         if not upcoming:
             return message_card(t("meetings.none_title", locale), t("meetings.none", locale))
@@ -194,10 +202,11 @@ class MeetingsFeature:
         if not actor.is_organiser:
             raise NotAllowed("error.organiser_only")
         return minutes_card(await self._minutes.view(meeting_id), await self._members.members(), locale,
-                            pdf_url=self._links.document("minutes.pdf", meeting_id),
-                            md_url=self._links.document("minutes.md", meeting_id), can_approve=actor.is_leader,
-                            docx_url=self._links.document("minutes.docx", meeting_id),
-                            archive_url=self._links.document("arkiv.zip", meeting_id),
+                            pdf_url=self._links.document("minutes.pdf", meeting_id, actor.aad_object_id),
+                            md_url=self._links.document("minutes.md", meeting_id, actor.aad_object_id),
+                            can_approve=actor.is_leader,
+                            docx_url=self._links.document("minutes.docx", meeting_id, actor.aad_object_id),
+                            archive_url=self._links.document("arkiv.zip", meeting_id, actor.aad_object_id),
                             **extra)
 
     async def latest_minutes(self, actor: Member, locale: str | None) -> dict:
@@ -260,8 +269,13 @@ class MeetingsFeature:
     async def follow_up_view(self, actor: Member, locale: str | None, **extra) -> dict:
         return follow_up_card(await self._minutes.follow_up(), self._meetings.today(), locale, actor, **extra)
 
+    async def follow_up_read(self, actor: Member, locale: str | None) -> dict:
+        """The follow-up list names what the council decided: the agenda's audience reads it."""
+        self._may_read_agenda(actor)
+        return await self.follow_up_view(actor, locale)
+
     async def follow_up_action(self, ctx: ActionContext) -> dict:
-        return await self.follow_up_view(ctx.actor, ctx.locale)
+        return await self.follow_up_read(ctx.actor, ctx.locale)
 
     async def follow_up_status(self, ctx: ActionContext) -> dict:
         action_id = ctx.payload.action_id

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from council.audience import DEFAULT_AUDIENCE, Audience
 from council.meetings import DeadlineRules
 from council.planning import PlanRules
 
@@ -75,6 +76,7 @@ class Settings:
     export_signing_key: str = ""
     outbox_sweep_seconds: float = 2.0
     member_cache_seconds: int = 5  # how long a role change in another app process may take to reach this one
+    agenda_audience: Audience = field(default_factory=lambda: Audience.parse(DEFAULT_AUDIENCE))
     outbox_linger_seconds: float = 2.0
     start_scheduler: bool = True
     log_level: str = "INFO"
@@ -137,6 +139,7 @@ class Settings:
             public_base_url=_base_url(get("PUBLIC_BASE_URL")),
             export_signing_key=get("EXPORT_SIGNING_KEY"),
             member_cache_seconds=_whole(env, "MEMBER_CACHE_SECONDS", 5, "seconds", 3600),
+            agenda_audience=_audience(get("AGENDA_AUDIENCE")),
             log_level=(get("LOG_LEVEL") or "INFO").upper(),
         )
         settings.validate()
@@ -176,6 +179,13 @@ def _port(raw: str) -> int:
     if not raw.isdigit() or not 0 < int(raw) < 65536:
         raise SettingsError(f"PORT={raw!r} must be a number between 1 and 65535.")
     return int(raw)
+
+
+def _audience(raw: str) -> Audience:
+    try:
+        return Audience.parse(raw)
+    except ValueError as error:
+        raise SettingsError(f"AGENDA_AUDIENCE={raw!r}: {error} (e.g. council,deputies,network).") from None
 
 
 def _database_url(raw: str) -> str:

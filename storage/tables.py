@@ -113,6 +113,10 @@ processed_activities = Table(
     "processed_activities", metadata,
     Column("activity_key", String(500), primary_key=True),
     Column("at", UtcDateTime(), nullable=False),
+    Column("status", String(20), nullable=False, server_default="done"),  # in_progress | done
+    Column("owner", String(100)),  # the process running the turn (council.owners), while in_progress
+    Column("lease_until", UtcDateTime()),  # after this, another process may take the turn over
+    Column("response", JSON),  # an invoke's answer {status, body}, given again to a redelivery
 )
 
 counters = Table(

@@ -74,6 +74,7 @@ TEXTS = {
     "dialog.nothing": "There is nothing to cancel.",
     "error.generic": "Something went wrong on our side, and nothing was changed. Please try again shortly. "
                      "Quote reference {ref} if you contact support.",
+    "error.busy": "We are still working on this. Wait a moment and see whether the card updates.",
     "error.not_allowed": "You do not have access to this.",
     "error.leader_only": "Only the council's leader can do this.",
     "error.conflict": "Someone else changed this at the same time. Look at the updated version and try again.",

@@ -76,6 +76,7 @@ TEXTS = {
     "dialog.nothing": "Det er ingenting å avbryte.",
     "error.generic": "Noe gikk galt hos oss, og ingenting er endret. Prøv igjen om litt. "
                      "Oppgi referanse {ref} hvis du kontakter brukerstøtte.",
+    "error.busy": "Vi holder fortsatt på med dette. Vent litt og se om kortet oppdateres.",
     "error.not_allowed": "Du har ikke tilgang til dette.",
     "error.leader_only": "Bare lederen av rådet kan gjøre dette.",
     "error.conflict": "Noen andre endret dette samtidig. Se den oppdaterte versjonen og prøv igjen.",

@@ -5,10 +5,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
 
-from council.agenda import (DEFAULT_NUMBER_FORMAT, AgendaItem, ItemKind, case_item, move, numbered, ordered,
+from council.agenda import (DEFAULT_NUMBER_FORMAT, AgendaItem, ItemKind, move, numbered, ordered,
                             planned_minutes)
 from council.audit import AuditEntry
-from council.cases import Case, CaseStatus
+from council.cases import Case
 from council.clock import Clock
 from council.errors import InvalidInput, NotAllowed, NotFound
 from council.meetings import Meeting, MeetingStatus
@@ -18,6 +18,7 @@ from council.outbox import Operation
 from council.records import CasePaper
 from council.services.meetings import MeetingService, load_meeting
 from council.services.outbox import queue
+from council.services.placement import place_waiting_cases, shown_with, waiting_cases
 from council.services.ports import MeetingMessages, UnitOfWork, UnitOfWorkFactory
 
 CHANGE_QUIET_PERIOD = timedelta(minutes=5)  # edits within this window become one "Oppdatert innkalling"
@@ -89,31 +90,20 @@ class AgendaService:
             return await _item(uow, item_id)
 
     async def view(self, meeting_id: int) -> AgendaView:
-        """The agenda as it stands, with accepted and carried-over cases placed on it."""
+        """The agenda as it stands, with accepted and carried-over cases placed on it. A read: it stores nothing
+        (cases waiting for a place are shown where they will go, and stored by the next write)."""
         async with self._uow() as uow:
-            view = await self._materialise(uow, meeting_id)
-            await uow.commit()
-            return view
+            return await self._materialise(uow, meeting_id, store=False)
 
-    async def _materialise(self, uow: UnitOfWork, meeting_id: int) -> AgendaView:
-        meeting = await load_meeting(uow, meeting_id)
+    async def _materialise(self, uow: UnitOfWork, meeting_id: int, *, store: bool = True) -> AgendaView:
+        """The agenda; with `store`, waiting cases are first stored on their agendas (in the caller's
+        transaction)."""
+        await load_meeting(uow, meeting_id)
+        if store:
+            await place_waiting_cases(uow, self._meetings.today(), self._clock.now())
         items = await uow.agenda.items(meeting_id)
-        on_agenda = {i.case_id for i in items if i.case_id is not None}
-        first_open = next((m for m in await uow.meetings.from_date(self._meetings.today())
-                           if not m.notice_published), None)
-        changed = False
-        for case in await uow.cases.with_status(frozenset({CaseStatus.ON_AGENDA, CaseStatus.DEFERRED})):
-            here = case.meeting_id == meeting_id or (case.meeting_id is None and first_open is not None
-                                                    and first_open.id == meeting_id)
-            if here and case.id not in on_agenda and not await uow.agenda.by_case(case.id):
-                if case.meeting_id is None:
-                    await uow.cases.save(replace(case, meeting_id=meeting_id, version=case.version + 1),
-                                         case.version)
-                items.append(await uow.agenda.add(case_item(meeting_id, case, len(items) - 1)))
-                changed = True
-        if changed:
-            items = await self._save_order(uow, ordered(items))
-            await self._mark_changed(uow, meeting)
+        if not store:
+            items = shown_with(items, meeting_id, await waiting_cases(uow, self._meetings.today()))
         items = [replace(i, number_format=self._number_format) for i in items]
         cases = {i.case_id: await uow.cases.get(i.case_id) for i in items if i.case_id is not None}
         follow_up = [a for a in await uow.agenda.actions(open_only=True) if a.meeting_id != meeting_id]
@@ -285,6 +275,9 @@ class AgendaService:
         return deputy
 
     async def report_present(self, actor: Member, meeting_id: int) -> None:
+        """Those who attend council meetings (the same people who may report absence)."""
+        if not actor.has(Role.LEADER, Role.SECRETARY, Role.MEMBER, Role.DEPUTY):
+            raise NotAllowed("attendance.members_only")
         async with self._uow() as uow:
             await load_meeting(uow, meeting_id)
             await uow.agenda.set_attendance(meeting_id, actor.aad_object_id, Attendance.PRESENT, self._clock.now())

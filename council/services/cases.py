@@ -17,6 +17,7 @@ from council.members import Member, Role, require_organiser
 from council.outbox import Operation
 from council.services.meetings import MeetingService
 from council.services.outbox import queue
+from council.services.placement import place_waiting_cases
 from council.services.ports import CaseMessages, UnitOfWork, UnitOfWorkFactory
 from council.submission import FIRST_AVAILABLE, Draft, parse_links, pii_fields, validate
 
@@ -106,6 +107,8 @@ class CaseService:
                              final_type=request.final_type, reason=request.reason,
                              duplicate_of=request.duplicate_of, question=request.question, escalation=escalation)
             await self._store(uow, actor, case, updated, request.decision.value)
+            if await place_waiting_cases(uow, self._meetings.today(), self._clock.now()):
+                updated = await self._load(uow, case_id)  # placed on the first open meeting's agenda
             await uow.commit()
         self.wake()
         return updated

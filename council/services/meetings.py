@@ -19,6 +19,7 @@ from council.outbox import Operation
 from council.pask import CalendarUnavailable
 from council.planning import PlanRules, ProposedMeeting, WorkingCalendar, propose_year
 from council.services.outbox import queue
+from council.services.placement import place_waiting_cases
 from council.services.ports import MeetingMessages, UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,7 @@ class MeetingService:
                        for day, start, end in sorted(chosen)]
             await self._tell_channel(uow, f"plan:{created[0].id if created else 0}",
                                      self._say.plan_posted(created) if created else None)
+            await place_waiting_cases(uow, self.today(), self._clock.now())  # cases waiting for a meeting
             await uow.commit()
         self.wake()
         return created
@@ -111,6 +113,7 @@ class MeetingService:
         async with self._uow() as uow:
             meeting = await self._create(uow, actor, Meeting(None, day, start, end, place.strip()))
             await self._tell_channel(uow, f"meeting:{meeting.id}:added", self._say.meeting_added(meeting))
+            await place_waiting_cases(uow, self.today(), self._clock.now())  # cases waiting for a meeting
             await uow.commit()
         self.wake()
         return meeting
@@ -148,6 +151,7 @@ class MeetingService:
                     await uow.agenda.remove(stored_id(item.id))
             await self._audit(uow, actor, "cancel", before, cancelled)
             await self._tell_channel(uow, f"meeting:{meeting_id}:cancelled", self._say.meeting_cancelled(before))
+            await place_waiting_cases(uow, self.today(), self._clock.now())  # its cases go to the next meeting
             await uow.commit()
         self.wake()
         return cancelled

@@ -127,10 +127,12 @@ class CastBatches:
                 for (n, comment), was_changed in zip(part, stored, strict=True):
                     outcomes[n] = (comment, was_changed)
             counted = await self._tally(uow, vote)
-            await uow.commit()
+            if writes:  # a batch of refusals and redeliveries changes nothing, not even the card's count
+                await uow.commit()
         shown = visible_tally(vote, counted)
         view = VoteView(vote, shown, None if vote.secret else ())  # who voted what shows only once it is closed
-        self._wake()  # the shared card: VoteCards.refresh_cards
+        if writes:
+            self._wake()  # the shared card: VoteCards.refresh_cards
         answers: list[MyBallot | Exception] = []
         for cast, outcome in zip(batch, outcomes, strict=True):
             if isinstance(outcome, DomainError):

@@ -101,6 +101,7 @@ class FakeConnector:
         self._conv_hits: dict[str, deque[float]] = defaultdict(deque)
         self._runner: web.AppRunner | None = None
         self._cond: asyncio.Condition | None = None
+        self._reading = 0  # requests whose body is still being read
 
     async def start(self) -> str:
         """Bind a free port on 127.0.0.1 and return the base URL the bot should use as serviceUrl."""
@@ -175,6 +176,15 @@ class FakeConnector:
                 ) from None
         return found[0]
 
+    async def settled(self) -> None:
+        """Let every request that has arrived be recorded (a sender killed mid-request leaves some behind)."""
+        for _ in range(100):
+            await asyncio.sleep(0)
+            if not self._reading:
+                return
+        while self._reading:
+            await asyncio.sleep(0.01)
+
     def _delivered(self, conversation_id: str | None) -> list[Recorded]:
         """Requests that succeeded (not throttled, not failed), optionally for one conversation."""
         return [r for r in self.requests if 200 <= r.status < 300 and not r.throttled
@@ -183,7 +193,11 @@ class FakeConnector:
     async def _handle(self, request: web.Request) -> web.Response:
         """Record, route and answer one request; the path is split before decoding so %2F etc. survive."""
         at = time.monotonic()
-        raw = await request.read()
+        self._reading += 1
+        try:
+            raw = await request.read()
+        finally:
+            self._reading -= 1
         try:
             body = json.loads(raw) if raw else None
         except ValueError:

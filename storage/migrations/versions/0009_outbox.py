@@ -2,14 +2,14 @@
 requests, so several app processes on one PostgreSQL database together stay within it (storage/pacing.py).
 
 Revision ID: 0009_outbox
-Revises: 0007_vote_cards
+Revises: 0008_turns
 Create Date: 2026-12-04
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_outbox"
-down_revision = "0007_vote_cards"
+down_revision = "0008_turns"
 branch_labels = None
 depends_on = None
 
