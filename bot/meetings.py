@@ -114,6 +114,7 @@ class MeetingsFeature:
 
     # --- agenda and notice ----------------------------------------------------------------------
     async def agenda_view(self, actor: Member, locale: str | None, meeting_id: int, **extra) -> dict:
+        self._may_read_agenda(actor)
         view = await self._agenda.view(meeting_id)
         others = [m for m in await self._meetings.upcoming() if m.id != meeting_id]
         return agenda_card(view, others, self._meetings.rules, locale, actor.is_organiser,
@@ -125,7 +126,7 @@ class MeetingsFeature:
             raise NotAllowed("agenda.audience_only")
 
     async def next_agenda(self, actor: Member, locale: str | None) -> dict:
-        self._may_read_agenda(actor)
+        self._may_read_agenda(actor)  # also when there is no meeting: the answer would tell the audience nothing
         upcoming = await self._meetings.upcoming()
         if not upcoming:
             return message_card(t("meetings.none_title", locale), t("meetings.none", locale))

@@ -19,7 +19,7 @@ ROLES = {"none": EMMA, "network": NILS, "deputy": LISE, "member": OLA, "secretar
 REFUSALS = ("agenda.audience_only", "error.leader_only", "error.organiser_only", "error.not_allowed",
             "attendance.members_only", "cases.not_yours", "followup.not_yours", "hearings.members_only",
             "hearings.owner_or_organiser", "themes.network_only", "votes.leader_only", "votes.members_only",
-            "votes.not_entitled")
+            "votes.not_entitled", "hearings.sent_leader_only")
 TABLES = [name for name in metadata.tables if name != "processed_activities"]  # claims are turn bookkeeping
 
 ALL = set(ROLES)
@@ -130,6 +130,8 @@ TABLE: dict[str, tuple[set[str], object]] = {
     "agenda.move": (ORGANISERS, lambda w: {"item_id": str(w.item), "steps": "1"}),
     "agenda.set": (ORGANISERS, lambda w: {"item_id": str(w.item), f"presenter_{w.item}": "Ola Hansen",
                                    f"minutes_{w.item}": "20"}),
+    "agenda.paper_show": (ORGANISERS, lambda w: {"item_id": str(w.item)}),
+    "agenda.paper": (ORGANISERS, lambda w: {"item_id": str(w.item), f"background_{w.item}": "Bakgrunn for saken."}),
     "agenda.add_standing": (ORGANISERS, lambda w: {"meeting_id": str(w.meeting), "standing_title": "Eventuelt"}),
     "agenda.to_meeting": (ORGANISERS, lambda w: {"item_id": str(w.item), f"target_{w.item}": str(w.meeting)}),
     "notice.publish": (ORGANISERS, lambda w: {"meeting_id": str(w.meeting)}),
@@ -152,6 +154,9 @@ TABLE: dict[str, tuple[set[str], object]] = {
                                        f"status_{w.hearing}": "under_arbeid"}),
     "hearing.agenda": (ORGANISERS, lambda w: {"hearing_id": str(w.hearing), "version": str(w.hearing_version),
                                        f"meeting_{w.hearing}": str(w.meeting)}),
+    "hearing.letter": (ORGANISERS, lambda w: {"hearing_id": str(w.hearing)}),
+    "hearing.sent": (LEADER, lambda w: {"hearing_id": str(w.hearing), "version": str(w.hearing_version),
+                                        f"journal_{w.hearing}": "26/00052-4"}),
     "vote.form": (ORGANISERS, lambda w: {}),
     "vote.open": (ORGANISERS, lambda w: _vote_form()),
     "vote.cast": (VOTERS, lambda w: {"vote_id": str(w.vote), "choice": "enig"}),
@@ -168,6 +173,9 @@ TABLE: dict[str, tuple[set[str], object]] = {
     "themes.summary": (ORGANISERS, lambda w: {"theme_id": str(w.theme)}),
     "reminders.show": (LEADER, lambda w: {}),
     "reminders.save": (LEADER, lambda w: {}),
+    "outbox.undelivered": (LEADER, lambda w: {}),
+    "outbox.resend": (LEADER, lambda w: {"message_id": "1"}),
+    "outbox.dismiss": (LEADER, lambda w: {"message_id": "1"}),
     "minutes.approve": (LEADER, lambda w: {"meeting_id": str(w.meeting)}),
     "case.withdraw": (SUBMITTER, lambda w: {"case_id": str(w.case)}),
     "vote.close": (LEADER, lambda w: {"vote_id": str(w.vote)}),
