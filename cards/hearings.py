@@ -1,4 +1,5 @@
-"""Hearing cards (høringer): the register with deadlines and warnings, and the registration form (domain.md §3.5)."""
+"""Hearing cards (høringer): the register with deadlines and warnings, and the registration form
+(docs/domain.md §3.5)."""
 from __future__ import annotations
 
 from collections.abc import Sequence

@@ -1,4 +1,4 @@
-"""Hearings (høringer): the register of consultations the council answers (domain.md §3, fields §3.5).
+"""Hearings (høringer): the register of consultations the council answers (docs/domain.md §3, fields §3.5).
 
 A hearing has two deadlines: the sender's **Høringsfrist** and the council's **Intern frist**, by default a
 configurable number of working days before it. Warnings run against the internal one.
@@ -53,7 +53,7 @@ TRANSITIONS: dict[HearingStatus, frozenset[HearingStatus]] = {
 
 @dataclass(frozen=True)
 class HearingRules:
-    """Settings (domain.md §10.3): the internal buffer and when the 'nothing drafted' warning starts."""
+    """Settings (docs/domain.md §10.3): the internal buffer and when the 'nothing drafted' warning starts."""
 
     internal_working_days_before: int = 10
     warn_working_days: int = 3

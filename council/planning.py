@@ -1,4 +1,4 @@
-"""The year's meeting plan (møteplan): council meetings derived from the PASK calendar (domain.md §2, §5).
+"""The year's meeting plan (møteplan): council meetings derived from the PASK calendar (docs/domain.md §2, §5).
 
 A working day is Monday–Friday minus Norwegian public holidays (`holidays`, NO, Sundays included) and the
 configured soft days (julaften, nyttårsaften). It is the product's notion, not the legal *virkedag*.
@@ -22,7 +22,7 @@ _SUNDAY_LABEL = "Søndag"  # what include_sundays=True adds; dropped when a real
 
 @dataclass(frozen=True)
 class PlanRules:
-    """How a year's council meetings follow PASK. Every field is a setting (domain.md §10.5)."""
+    """How a year's council meetings follow PASK. Every field is a setting (docs/domain.md §10.5)."""
 
     offset_working_days: int = 3  # 0 means "the PASK day itself if it is a working day, else the next one"
     start: time = time(9, 0)

@@ -1,4 +1,4 @@
-"""Reminder rules in one place (domain.md §5.5): what each rule reminds of, when, and whether it is still useful.
+"""Reminder rules in one place (docs/domain.md §5.5): what each rule reminds of, when, and whether it is still useful.
 
 Every rule has a default the leader may change (on/off, an offset, a time of day). Times are computed as a local
 date plus a local wall-clock time in the council's zone and stored in UTC; a computed time in 01:00–03:59 local

@@ -1,6 +1,6 @@
 """Votes (avstemninger) on a hearing response or any proposal: who may vote, casting, counting, the outcome.
 
-Rules (issue "Avstemning", domain.md §3.3, §10.2 — every number here is a setting with a default):
+Rules (issue "Avstemning", docs/domain.md §3.3, §10.2 — every number here is a setting with a default):
 
 - **Entitled voters** are a snapshot taken when the vote opens: the holders of the MEMBER role; a member who
   has reported absence (forfall) is replaced by the deputy whose `deputy_for` is that member. A member

@@ -1,6 +1,6 @@
 """Reminders: plan rows from the current data, send those due when still useful, drop (recorded) the rest.
 
-Never lost, never doubled (domain.md §5.5): every reminder is a row with a due time and a unique delivery key,
+Never lost, never doubled (docs/domain.md §5.5): every reminder is a row with a due time and a unique delivery key,
 planned idempotently by `plan`. `send_due` claims one due row per transaction (row lock + compare-and-set), checks
 at sending time that it is still useful and who still has to act, and queues the outbox messages in the same
 transaction under keys derived from the row's key, so a second process or a restart never sends a copy.
