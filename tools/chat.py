@@ -414,6 +414,7 @@ def main(argv: list[str] | None = None) -> int:
                         "(default: a temporary folder, removed at the end)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="(log) %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)  # "skipped: already running" when the chat sweeps too
     try:
         asyncio.run(_repl(Chat(data=args.data, user=args.user), echo=not sys.stdin.isatty()))
     except KeyboardInterrupt:
