@@ -85,13 +85,14 @@ def _element(e: dict, values: dict[str, str]) -> list[str]:
     if kind == "FactSet":
         return [f"  {_plain(f.get('title', ''))}: {_plain(str(f.get('value', '')))}" for f in e.get("facts", [])]
     if kind.startswith("Input."):
-        return [_input(e, values)]
+        return [input_line(e, values)]
     if kind == "Image":
         return [f"  [bilde: {e.get('altText') or e.get('url', '')}]"]
     return [line for key in CONTAINERS for child in e.get(key) or [] for line in _element(child, values)]
 
 
-def _input(e: dict, values: dict[str, str]) -> str:
+def input_line(e: dict, values: dict[str, str]) -> str:
+    """One input as «label: value», with its choices; `*` marks a required one."""
     label = e.get("label") or e.get("title") or e.get("placeholder") or e["id"]
     value = values.get(e["id"], "")
     required = " *" if e.get("isRequired") else ""

@@ -23,7 +23,7 @@ from app import CONTAINER, create_app
 from council.settings import Settings
 from playground.make_configs import BOT_NAME, TEAM_ID, TEAM_NAME, Person
 from tools import teams
-from tools.cardtext import CardView
+from tools.cardtext import CardView, input_line
 from tools.connector import FakeConnector
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -186,7 +186,7 @@ class Chat:
             self.out(f"«{value.strip()}» is not a choice of «{element.get('label')}».")
             return
         self.card.values[element["id"]] = chosen
-        self.out(next(line for line in self.card.lines() if line.startswith(f"  ▸ {element.get('label')}")))
+        self.out(input_line(element, self.card.values))
 
     async def _press(self, which: str) -> None:
         if not self._usable_card():
