@@ -55,3 +55,8 @@ def test_the_check_catches_a_folder_beside_the_clone_and_the_build_machine():
     assert OUTSIDE.search("see /wo" + "rk/sha" + "red/docs/domain.md")
     assert OUTSIDE.search("read shared" + "/data/pask.ics")
     assert not OUTSIDE.search("the shared card is redrawn")
+
+
+def test_the_sample_data_is_tracked_so_a_fresh_clone_has_it():
+    tracked = {path.relative_to(ROOT).as_posix() for path in tracked_text_files()}
+    assert {"tests/data/README.md", "tests/data/pask-calendar-outlook-export.ics"} <= tracked
