@@ -80,3 +80,12 @@ async def test_unknown_commands_and_people_are_named_and_quit_ends_the_session(c
     assert "No one called «Ole» here" in await said(chat, "/as Ole")
     assert "/press <button>" in await said(chat, "/help")
     assert await chat.handle("/quit") is False
+
+
+async def test_the_demo_council_starts_with_the_playgrounds_people_in_their_roles(chat):
+    await said(chat, "/as kari")
+    roles = await said(chat, "roller")
+    for line in ("Kari Nordmann: Leder", "Sigrid Sekretær: Sekretær", "Ola Hansen: Medlem (Klinikk for kirurgi)",
+                 "Lise Vara: Vara (vara for Ola Hansen)", "Nils Nettverk: Ledernettverket",
+                 "Emma Innmelder: Ingen rolle i rådet"):
+        assert line in roles
