@@ -1,6 +1,7 @@
 """Composition root: create_app(settings) builds everything; main() runs it. Nothing is built at import."""
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import sys
@@ -118,6 +119,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     app.cleanup_ctx.append(_bot(container))
     app.cleanup_ctx.append(_scheduler(container))
     app.on_shutdown.append(_stop_token_checks(container))
+    app.on_shutdown.append(_let_running_jobs_finish)  # on_shutdown runs before cleanup_ctx closes anything
 
     async def messages(request: web.Request) -> web.Response:
         return await app[MESSAGES](request)
@@ -298,6 +300,23 @@ def _warnings(outbox_counts: dict[str, int]) -> list[dict]:
                         "the command 'usendte meldinger'."}]
 
 
+JOB_DRAIN_SECONDS = 10.0
+
+
+async def _let_running_jobs_finish(app: web.Application) -> None:
+    """On stop, jobs in the middle of a sweep finish (within a bound) before the scheduler and the database close.
+    APScheduler 3 cancels running coroutine jobs when it shuts down — a traceback per job in the log and a sweep
+    cut short — and offers no public way to wait for them, hence its executors' pending futures."""
+    scheduler = app[CONTAINER].scheduler
+    if scheduler is None or not scheduler.running:
+        return
+    scheduler.pause()
+    running = [f for executor in getattr(scheduler, "_executors", {}).values()
+               for f in getattr(executor, "_pending_futures", ()) if not f.done()]
+    if running:
+        await asyncio.wait(running, timeout=JOB_DRAIN_SECONDS)
+
+
 def main() -> None:
     try:
         settings = Settings.from_env(os.environ)
@@ -310,9 +329,14 @@ def main() -> None:
     mode = ("anonymous local mode (no Azure): talk to it with the Agents Playground or POST activities"
             if settings.anonymous else f"app id {settings.app_id} ({settings.app_type})")
     db = settings.database_url.split("@")[-1]
-    log.info("Rådsbot listening on http://%s:%d/api/messages — %s; database %s; health at /healthz",
-             settings.host, settings.port, mode, db)
-    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
+
+    def ready(_banner: str) -> None:
+        """run_app calls this once the app has started (migrations run, scheduler started) and the port is bound."""
+        log.info("Rådsbot listening on http://%s:%d/api/messages — %s; database %s; health at /healthz",
+                 settings.host, settings.port, mode, db)
+
+    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=ready)
+    log.info("Rådsbot stopped: requests finished, scheduler stopped, database closed")
 
 
 if __name__ == "__main__":

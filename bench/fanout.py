@@ -5,7 +5,7 @@
 
 The benchmark process seeds the database (N members, each with a stored 1:1 conversation reference, and N
 SEND_PERSONAL messages queued through ``council.services.outbox.queue`` in one transaction), runs the fake Bot
-Connector (``tests.fakes.connector.FakeConnector`` with 50 requests/s per app, 7/s and 60 per 30 s per
+Connector (``tools.connector.FakeConnector`` with 50 requests/s per app, 7/s and 60 per 30 s per
 conversation, 429 + Retry-After when exceeded) on 127.0.0.1 and spawns the sender as a separate process
 (``python -m bench.fanout --worker ...``): the unmodified ``OutboxService`` + ``TeamsNotifier`` + ``CloudAdapter``,
 swept the way the app's scheduler does it (``deliver_due`` every ``outbox_sweep_seconds``, one run at a time).
@@ -261,7 +261,7 @@ async def _bench(args: argparse.Namespace) -> int:
     from storage.db import make_engine, migrate
     from storage.tables import outbox as outbox_table
     from storage.uow import unit_of_work_factory
-    from tests.fakes.connector import FakeConnector, RateLimits
+    from tools.connector import FakeConnector, RateLimits
 
     bench_started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="radsbot-fanout-"))

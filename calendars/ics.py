@@ -2,7 +2,7 @@
 
 Parsing is `icalendar` (time zones, Windows zone names) plus `recurring_ical_events` (RRULE, EXDATE,
 RECURRENCE-ID overrides). What they do with an Outlook export, checked against
-shared/data/pask-calendar-outlook-export.ics (icalendar 7.3, recurring-ical-events 3.8):
+tests/data/pask-calendar-outlook-export.ics (icalendar 7.3, recurring-ical-events 3.8):
 
 * `TZID=W. Europe Standard Time` resolves either from the file's own VTIMEZONE or, when the file has none,
   through icalendar's CLDR Windows-to-Olson table (to Europe/Berlin, same rules as Europe/Oslo). Both give

@@ -11,7 +11,7 @@ from app import CONTAINER, Container, create_app
 from tests.fakes.clock import ManualClock
 from council.settings import Settings
 from tests.e2e.teams import EVERYONE, TEAM_ID, KARI
-from tests.fakes.connector import FakeConnector
+from tools.connector import FakeConnector
 
 
 def test_settings(database_url: str, **overrides) -> Settings:

@@ -13,7 +13,7 @@ from botframework.connector.auth import MicrosoftAppCredentials
 from msrest.exceptions import ClientRequestError
 from yarl import URL
 
-from .connector import FakeConnector, RateLimits
+from tools.connector import FakeConnector, RateLimits
 
 CHANNEL = "19:abc@thread.tacv2"
 THREAD = "19:abc@thread.tacv2;messageid=123"

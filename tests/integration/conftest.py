@@ -5,7 +5,7 @@ import pytest
 
 from storage.db import make_engine, migrate
 from storage.uow import unit_of_work_factory
-from tests.fakes.connector import FakeConnector
+from tools.connector import FakeConnector
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Planning a year against the PASK calendar (the shared Outlook export), through the real services."""
+"""Planning a year against the PASK calendar (the sample Outlook export in tests/data), through the real services."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timezone
@@ -13,7 +13,7 @@ from council.members import Member, Role
 from council.pask import PaskFilter
 from council.services.meetings import MeetingService
 from council.services.pask import PaskService, parse_manual_dates
-from tests.shared import PASK_ICS as ICS
+from tests.sample_data import PASK_ICS as ICS
 
 OSLO = ZoneInfo("Europe/Oslo")
 NETWORK_MEETINGS = 21  # 2026–2027: monthly, no July, 10 November 2026 cancelled (see tests/unit/test_pask_ics.py)

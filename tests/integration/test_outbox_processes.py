@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from council.outbox import Status
-from tests.fakes.connector import FakeConnector, RateLimits
+from tools.connector import FakeConnector, RateLimits
 from tests.integration.outbox_fixtures import seed
 
 ROOT = Path(__file__).resolve().parents[2]

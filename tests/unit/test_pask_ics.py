@@ -1,10 +1,9 @@
-"""PASK meetings from the Outlook export in shared/data, and the domain rules around them.
+"""PASK meetings from the sample Outlook export in tests/data, and the domain rules around them.
 
 About the count: the series (2nd Tuesday, Jan 2026 – Dec 2027) has 24 months minus the two July EXDATEs =
 22 occurrences. One of them (10 Nov 2026) is cancelled, so there are **21 network meetings**; with the
 cancelled one kept there are 22, and recurring_ical_events returns 23 entries in all (the all-day fagdag
-is the 23rd). shared/data/README.md says "22 network meetings (23 occurrences with the cancelled one)",
-which counts the cancelled meeting as a meeting; checked independently with dateutil.rrule.
+is the 23rd), as tests/data/README.md says; checked independently with dateutil.rrule.
 """
 from __future__ import annotations
 
@@ -15,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiohttp import web
 
-from tests.shared import PASK_ICS
+from tests.sample_data import PASK_ICS
 from calendars.ics import IcsSource, parse_ics
 from council.errors import InvalidInput
 from council.pask import CalendarUnavailable, ManualSource, PaskFilter, PaskMeeting, is_network_meeting
@@ -27,16 +26,14 @@ def local_times(meeting) -> tuple[time, time]:
     """Start and end as wall-clock times in Oslo, e.g. (10:00, 12:00)."""
     return meeting.start.astimezone(OSLO).time(), meeting.end.astimezone(OSLO).time()
 
-
-SHARED_ICS = PASK_ICS
 FIRST, LAST = date(2026, 1, 1), date(2027, 12, 31)
 EVERYTHING = PaskFilter(exclude_all_day=False, exclude_free=False, exclude_cancelled=False)
 
 
 @pytest.fixture(scope="module")
 def ics_path() -> Path:
-    assert SHARED_ICS.is_file(), f"the shared sample calendar is missing: {SHARED_ICS} (shared/ sits beside the clone)"
-    return SHARED_ICS
+    assert PASK_ICS.is_file(), f"the sample calendar is missing: {PASK_ICS}"
+    return PASK_ICS
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Local fake of the Bot Framework v3 Connector REST API, so e2e tests and benchmarks never call Teams.
+"""Local fake of the Bot Framework v3 Connector REST API: e2e tests, benchmarks and the terminal chat never call Teams.
 
 Error finding, verified in test_connector.py (botframework-connector 4.17.1, msrest 0.7.1, urllib3 2.x,
 default pipeline of botframework.connector.aio.ConnectorClient, which CloudAdapter also uses):
