@@ -46,6 +46,7 @@ from council.services.meetings import MeetingService
 from council.services.minutes import MinutesService
 from council.services.outbox import OutboxService
 from council.services.pask import PaskService
+from council.services.registers import RegisterService
 from council.services.reminders import ReminderService
 from council.services.themes import ThemeService
 from council.services.votes import VoteService
@@ -53,6 +54,8 @@ from council.settings import Settings, SettingsError, ensure_sqlite_folder
 from scheduler import RecurringJob, build_scheduler, describe, kick
 from storage.db import make_engine, migrate, ping
 from storage.uow import unit_of_work_factory
+from web.routes import TAB, mount as mount_tab
+from web.tab import build_tab
 
 log = logging.getLogger("radsbot")
 OUTBOX_JOB = "outbox.sweep"
@@ -114,6 +117,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
 
     for name, path in EXPORT_ROUTES.items():
         app.router.add_get(path, _dispatch(app, name))
+    mount_tab(app)  # the council's tab under /tab/ (web/)
     return app
 
 
@@ -166,6 +170,7 @@ def _bot(c: Container):
         state = ConversationState(DatabaseStorage(c.uow, c.clock))
         app[EXPORT] = export_handlers(signer, members=c.members, cases=c.cases, meetings=c.meetings,
                                       agenda=c.agenda, minutes=c.minutes, votes=c.votes, tz=s.tz)
+        app[TAB] = build_tab(s, c.members, RegisterService(c.uow, c.members.directory))
         c.handler = RaadsbotHandler(
             members=c.members, conversations=c.conversations, activities=ActivityLog(c.uow, c.clock),
             conversation_state=state, cases=CasesFeature(c.cases, c.meetings, s.units, s.case_flag_days, links),

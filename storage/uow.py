@@ -18,6 +18,7 @@ from storage.meetings import SqlMeetings
 from storage.members import SqlMembers
 from storage.outbox import SqlOutbox
 from storage.pask import SqlPask
+from storage.registers import SqlRegisters
 from storage.reminders import SqlReminders
 from storage.themes import SqlThemes
 from storage.votes import SqlVotes
@@ -44,6 +45,7 @@ class SqlUnitOfWork:
         self.reminders = SqlReminders(self.session)
         self.hearings = SqlHearings(self.session)
         self.votes = SqlVotes(self.session)
+        self.registers = SqlRegisters(self.session)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

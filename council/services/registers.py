@@ -1,0 +1,58 @@
+"""Register reads for the council's tab: the case register, one case with its history, and its export.
+
+Each read is a fixed number of statements whatever the data holds (filtering, sorting and paging happen in
+the database), so the tab stays as fast with ten years of cases as with ten."""
+from __future__ import annotations
+
+from typing import Protocol
+
+from council.audit import AuditEntry
+from council.cases import Case
+from council.errors import NotFound
+from council.members import Member
+from council.registers import CaseFacets, CasePage, CaseQuery, CaseRow, HistoryLine, require_register_access
+from council.services.ports import UnitOfWorkFactory
+
+EXPORT_LIMIT = 10_000
+
+
+class RegisterReads(Protocol):
+    async def case_page(self, query: CaseQuery) -> tuple[list[CaseRow], int]: ...
+    async def case_rows(self, query: CaseQuery, limit: int) -> list[CaseRow]: ...
+    async def case_facets(self) -> CaseFacets: ...
+
+
+class RegisterService:
+    """Read-only views of the registers; every method checks the actor's role first."""
+
+    def __init__(self, uow: UnitOfWorkFactory, directory) -> None:
+        self._uow = uow
+        self._directory = directory  # MemberService.directory: names for the history's actors
+
+    async def cases(self, actor: Member, query: CaseQuery) -> tuple[CasePage, CaseFacets]:
+        require_register_access(actor)
+        async with self._uow() as uow:
+            rows, total = await uow.registers.case_page(query)
+            facets = await uow.registers.case_facets()
+        return CasePage(rows, total, query), facets
+
+    async def cases_for_export(self, actor: Member, query: CaseQuery) -> list[CaseRow]:
+        """Every case the filters match (sorted as on the page, not paged), up to EXPORT_LIMIT."""
+        require_register_access(actor)
+        async with self._uow() as uow:
+            return await uow.registers.case_rows(query, EXPORT_LIMIT)
+
+    async def case(self, actor: Member, case_id: int) -> tuple[Case, list[HistoryLine]]:
+        require_register_access(actor)
+        async with self._uow() as uow:
+            case = await uow.cases.get(case_id)
+            if case is None:
+                raise NotFound("tab.case_not_found")
+            entries: list[AuditEntry] = await uow.audit.for_entity("case", str(case_id))
+        people = await self._directory()
+        return case, [HistoryLine(e, _name(people, e.actor)) for e in entries]
+
+
+def _name(people: dict, actor: str) -> str:
+    member = people.get(actor)
+    return member.name if member is not None else actor
