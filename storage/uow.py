@@ -13,6 +13,7 @@ from storage.bot_state import SqlKeyValue
 from storage.cases import SqlCases
 from storage.conversations import SqlConversations
 from storage.counters import SqlCounters
+from storage.evaluation import SqlEvaluation
 from storage.hearings import SqlHearings
 from storage.meetings import SqlMeetings
 from storage.members import SqlMembers
@@ -46,6 +47,7 @@ class SqlUnitOfWork:
         self.hearings = SqlHearings(self.session)
         self.votes = SqlVotes(self.session)
         self.registers = SqlRegisters(self.session)
+        self.evaluation = SqlEvaluation(self.session)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

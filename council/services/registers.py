@@ -6,9 +6,13 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from datetime import date, tzinfo
+
 from council.audit import AuditEntry
 from council.cases import Case
+from council.clock import Clock
 from council.errors import NotFound
+from council.evaluation import EvaluationData, Figure, Period, figures
 from council.members import Member
 from council.registers import CaseFacets, CasePage, CaseQuery, CaseRow, HistoryLine, require_register_access
 from council.services.ports import UnitOfWorkFactory
@@ -22,12 +26,28 @@ class RegisterReads(Protocol):
     async def case_facets(self) -> CaseFacets: ...
 
 
+class EvaluationReads(Protocol):
+    async def data(self, period: Period, today: date, tz: tzinfo) -> EvaluationData: ...
+
+
 class RegisterService:
     """Read-only views of the registers; every method checks the actor's role first."""
 
-    def __init__(self, uow: UnitOfWorkFactory, directory) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, directory, clock: Clock, tz: tzinfo) -> None:
         self._uow = uow
         self._directory = directory  # MemberService.directory: names for the history's actors
+        self._clock = clock
+        self._tz = tz
+
+    def today(self) -> date:
+        return self._clock.now().astimezone(self._tz).date()
+
+    async def evaluation(self, actor: Member, period: Period) -> list[Figure]:
+        """The evaluation's figures for the period: the page and the DOCX/PDF report both come from here."""
+        require_register_access(actor)
+        async with self._uow() as uow:
+            data = await uow.evaluation.data(period, self.today(), self._tz)
+        return figures(data)
 
     async def cases(self, actor: Member, query: CaseQuery) -> tuple[CasePage, CaseFacets]:
         require_register_access(actor)

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 import pytest
 from playwright.async_api import async_playwright
 
+from bench.synthetic import fill
 from tests.e2e.harness import start_bot
 from tests.web.browser import ARGS, CHROMIUM, accessibility_violations, require_browser, screenshot
 from tests.web.seed import seed_cases, seed_members
 
 
 @pytest.fixture
-async def served(tmp_path):
+async def served(request, tmp_path):
     require_browser()
     harness = await start_bot(f"sqlite+aiosqlite:///{tmp_path}/tab.db")
     people = await seed_members(harness.container)
     await seed_cases(harness.container, people, 30)
+    if "history" in request.fixturenames:
+        await fill(harness.container.engine, today=date(2026, 11, 26), years=3, n_cases=300, n_meetings=36,
+                   n_hearings=40, n_actions=150, units=harness.container.settings.units)
     yield harness
     await harness.close()
     await harness.connector.stop()
@@ -97,3 +102,26 @@ async def test_the_identity_chooser_is_marked_as_local_mode_and_accessible(serve
                                                            "Du velger selv hvem du er.")
     assert await accessibility_violations(page) == []
     await screenshot(page, "innlogging-lokal")
+
+
+@pytest.fixture
+def history():
+    """Marks a test that wants three years of synthetic history in the served council (see `served`)."""
+
+
+async def test_the_leader_reads_the_evaluation_and_downloads_the_report(history, served, browser):
+    page = await open_as(browser, served.url, "Kari Nordmann")
+    await page.get_by_role("link", name="Evaluering").click()
+    await page.wait_for_load_state()
+    assert await page.get_by_role("heading", name="Tid fra innmelding til behandling").is_visible()
+    assert await page.locator("img[src^='data:image/svg+xml']").count() >= 8
+    assert await accessibility_violations(page) == []
+    await screenshot(page, "evaluering-leder")
+    await page.get_by_label("Periode").select_option(label="Evalueringsåret mai 2025–april 2026")
+    await page.get_by_role("button", name="Vis").first.click()
+    await page.wait_for_load_state()
+    async with page.expect_download() as download_info:
+        await page.get_by_role("link", name="PDF").click()
+    download = await download_info.value
+    assert download.suggested_filename == "evaluering-2025-05-01-2026-04-30.pdf"
+    assert (await download.path()).read_bytes().startswith(b"%PDF")
