@@ -48,6 +48,7 @@ from council.services.outbox import OutboxService
 from council.services.pask import PaskService
 from council.services.registers import RegisterService
 from council.services.reminders import ReminderService
+from council.services.seats import SeatService
 from council.services.themes import ThemeService
 from council.services.votes import VoteService
 from council.settings import Settings, SettingsError, ensure_sqlite_folder
@@ -170,7 +171,8 @@ def _bot(c: Container):
         state = ConversationState(DatabaseStorage(c.uow, c.clock))
         app[EXPORT] = export_handlers(signer, members=c.members, cases=c.cases, meetings=c.meetings,
                                       agenda=c.agenda, minutes=c.minutes, votes=c.votes, tz=s.tz)
-        app[TAB] = build_tab(s, c.members, RegisterService(c.uow, c.members.directory, c.clock, s.tz))
+        app[TAB] = build_tab(s, c.members, RegisterService(c.uow, c.members.directory, c.clock, s.tz),
+                             SeatService(c.uow, c.clock, s.tz, c.members))
         c.handler = RaadsbotHandler(
             members=c.members, conversations=c.conversations, activities=ActivityLog(c.uow, c.clock),
             conversation_state=state, cases=CasesFeature(c.cases, c.meetings, s.units, s.case_flag_days, links),

@@ -21,6 +21,7 @@ from storage.outbox import SqlOutbox
 from storage.pask import SqlPask
 from storage.registers import SqlRegisters
 from storage.reminders import SqlReminders
+from storage.seats import SqlSeats
 from storage.themes import SqlThemes
 from storage.votes import SqlVotes
 
@@ -48,6 +49,7 @@ class SqlUnitOfWork:
         self.votes = SqlVotes(self.session)
         self.registers = SqlRegisters(self.session)
         self.evaluation = SqlEvaluation(self.session)
+        self.seats = SqlSeats(self.session)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from council.errors import DomainError, InvalidInput, NotAllowed, NotFound
-from web import auth, cases, evaluation
+from web import auth, cases, evaluation, members
 from web.render import STATIC, on_prepare
 from web.session import CSRF_FIELD
 from web.tab import Tab, Viewer
@@ -31,6 +31,9 @@ def mount(app: web.Application) -> None:
     router.add_get(r"/tab/saker/{case_id:\d{1,12}}", _page(cases.detail))
     router.add_get("/tab/saker/eksport.csv", _page(cases.export_csv))
     router.add_get("/tab/saker/eksport.xlsx", _page(cases.export_xlsx))
+    router.add_get("/tab/medlemmer", _page(members.page))
+    router.add_get(r"/tab/medlemmer/sete/{index:\d{1,3}}", _page(members.edit))
+    router.add_post(r"/tab/medlemmer/sete/{index:\d{1,3}}", _page(members.save))
     router.add_get("/tab/evaluering", _page(evaluation.page))
     router.add_get(r"/tab/evaluering/rapport.{kind:docx|pdf}", _page(evaluation.download))
     router.add_static("/tab/static/", STATIC, follow_symlinks=False)

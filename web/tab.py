@@ -14,6 +14,7 @@ from cards.texts import language
 from council.members import Member
 from council.services.members import MemberService
 from council.services.registers import RegisterService
+from council.services.seats import SeatService
 from council.settings import Settings
 from web.render import environment
 from web.session import Session, Sessions
@@ -38,6 +39,7 @@ class Viewer:
 class Tab:
     members: MemberService
     registers: RegisterService
+    seats: SeatService
     sessions: Sessions
     sso: SsoValidator | None  # None: anonymous local mode, the identity chooser instead
     units: tuple[str, ...]
@@ -76,7 +78,7 @@ class Tab:
         return response
 
 
-def build_tab(settings: Settings, members: MemberService, registers: RegisterService) -> Tab:
+def build_tab(settings: Settings, members: MemberService, registers: RegisterService, seats: SeatService) -> Tab:
     """With an app id the tab signs people in with Teams SSO; without one (local mode) with the chooser."""
     key = (hmac.new(settings.export_signing_key.encode(), b"tab-session", hashlib.sha256).digest()
            if settings.export_signing_key else secrets.token_bytes(32))
@@ -85,5 +87,5 @@ def build_tab(settings: Settings, members: MemberService, registers: RegisterSer
         sso = SsoValidator(JwksCache(settings.tab_jwks_url), settings.tab_audience, settings.app_id,
                            settings.tenant_allow_list)
     sessions = Sessions(key, secure=settings.base_url.startswith("https://"))
-    return Tab(members=members, registers=registers, sessions=sessions, sso=sso, units=settings.units,
+    return Tab(members=members, registers=registers, seats=seats, sessions=sessions, sso=sso, units=settings.units,
                tz=settings.tz, env=environment())

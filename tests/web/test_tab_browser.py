@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 
 import pytest
@@ -125,3 +126,29 @@ async def test_the_leader_reads_the_evaluation_and_downloads_the_report(history,
     download = await download_info.value
     assert download.suggested_filename == "evaluering-2025-05-01-2026-04-30.pdf"
     assert (await download.path()).read_bytes().startswith(b"%PDF")
+
+
+async def test_the_leader_edits_a_seat_in_the_browser_and_the_member_sees_it(served, browser):
+    page = await open_as(browser, served.url, "Kari Nordmann")
+    await page.get_by_role("link", name="Medlemmer").click()
+    await page.wait_for_load_state()
+    assert await accessibility_violations(page) == []
+    await page.get_by_role("link", name="Endre setet for Juridisk").click()
+    await page.wait_for_load_state()
+    assert await accessibility_violations(page) == []
+    await page.get_by_label("Medlem", exact=True).select_option(label="Sigrid Sekretær")
+    await page.get_by_label("Oppnevnt av").fill("Fag- og forskningsdirektør")
+    await page.get_by_label("Fra").fill("2026-01-01")
+    await page.get_by_label("Til").fill("2026-12-31")
+    await page.get_by_role("button", name="Lagre").click()
+    await page.wait_for_load_state()
+    assert await page.get_by_role("status").inner_text() == "Setet er lagret. Rollene i boten er oppdatert."
+    row = page.get_by_role("row", name=re.compile("^Juridisk"))
+    assert "Sigrid Sekretær" in await row.inner_text() and "Perioden går ut innen 60 dager" in await row.inner_text()
+    await screenshot(page, "medlemmer-leder")
+
+    member = await open_as(browser, served.url, "Ola Hansen")
+    await member.goto(f"{served.url}/tab/medlemmer")
+    assert "Sigrid Sekretær" in await member.get_by_role("row", name=re.compile("^Juridisk")).inner_text()
+    assert await member.get_by_role("link", name=re.compile("^Endre")).count() == 0
+    await screenshot(member, "medlemmer-medlem")
