@@ -15,7 +15,7 @@ from fpdf import FPDF, XPos, YPos
 from cards.texts import t
 from cards.texts.format import format_date
 from council.evaluation import Figure, Period
-from web.charts import label, png
+from web.charts import label
 
 FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"  # DejaVu Sans ships with matplotlib: æøå everywhere
 
@@ -26,6 +26,7 @@ class Report:
     figures: list[Figure]
     made: date
     lang: str
+    charts: dict[str, bytes]  # PNG per figure key, drawn by web.charts.Charts
 
     @property
     def title(self) -> str:
@@ -56,7 +57,7 @@ def docx(report: Report) -> bytes:
         if figure.empty:
             document.add_paragraph(t("eval.no_data", report.lang))
         else:
-            document.add_picture(io.BytesIO(png(figure, report.lang)), width=Cm(15))
+            document.add_picture(io.BytesIO(report.charts[figure.key]), width=Cm(15))
             rows = report.table(figure)
             table = document.add_table(rows=len(rows), cols=len(rows[0]))
             table.style = "Light Grid Accent 1"
@@ -89,7 +90,7 @@ def pdf(report: Report) -> bytes:
         if figure.empty:
             _text(document, t("eval.no_data", report.lang), 10)
         else:
-            document.image(io.BytesIO(png(figure, report.lang)), w=160)
+            document.image(io.BytesIO(report.charts[figure.key]), w=160)
             _table(document, report.table(figure))
         if note := report.note(figure):
             _text(document, note, 9)

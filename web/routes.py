@@ -20,6 +20,7 @@ Handler = Callable[[web.Request, Tab, Viewer], Awaitable[web.StreamResponse]]
 def mount(app: web.Application) -> None:
     """Routes are fixed before start-up; app[TAB] is built with the services in the app's cleanup_ctx."""
     app.on_response_prepare.append(on_prepare)
+    app.on_cleanup.append(_close)
     router = app.router
     router.add_get("/tab", _home)
     router.add_get("/tab/", _home)
@@ -37,6 +38,11 @@ def mount(app: web.Application) -> None:
     router.add_get("/tab/evaluering", _page(evaluation.page))
     router.add_get(r"/tab/evaluering/rapport.{kind:docx|pdf}", _page(evaluation.download))
     router.add_static("/tab/static/", STATIC, follow_symlinks=False)
+
+
+async def _close(app: web.Application) -> None:
+    if TAB in app:
+        app[TAB].charts.close()
 
 
 async def _home(request: web.Request) -> web.Response:

@@ -16,6 +16,7 @@ from council.services.members import MemberService
 from council.services.registers import RegisterService
 from council.services.seats import SeatService
 from council.settings import Settings
+from web.charts import Charts
 from web.render import environment
 from web.session import Session, Sessions
 from web.sso import JwksCache, SsoValidator
@@ -45,6 +46,7 @@ class Tab:
     units: tuple[str, ...]
     tz: ZoneInfo
     env: jinja2.Environment
+    charts: Charts
 
     @property
     def local_mode(self) -> bool:
@@ -88,4 +90,4 @@ def build_tab(settings: Settings, members: MemberService, registers: RegisterSer
                            settings.tenant_allow_list)
     sessions = Sessions(key, secure=settings.base_url.startswith("https://"))
     return Tab(members=members, registers=registers, seats=seats, sessions=sessions, sso=sso, units=settings.units,
-               tz=settings.tz, env=environment())
+               tz=settings.tz, env=environment(), charts=Charts())
