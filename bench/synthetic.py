@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import insert
 
-from storage.tables import action_items, attendance, audit_log, cases, hearings, meetings, members
+from storage.tables import action_items, agenda_items, attendance, audit_log, cases, hearings, meetings, members
 from storage.themes import theme_meetings, theme_rsvps
 
 TITLES = ("Rutine for registrering av henvisninger", "Fristbrudd i poliklinikken", "Ventelistekontroll",
@@ -59,6 +59,12 @@ async def fill(engine, *, today: date, years: int = 10, n_cases: int = 2500, n_m
         await conn.execute(insert(audit_log), [
             {"at": r["submitted_at"], "actor": "syn-0", "entity": "case", "entity_id": str(r["id"]),
              "action": "submit", "before": None, "after": {"status": "innmeldt"}} for r in rows])
+        held = [(first_id + i, d) for i, d in enumerate(meeting_days) if d < today and i % 17 != 5]
+        await conn.execute(insert(agenda_items), [
+            {"meeting_id": mid, "position": p, "kind": "case", "title": f"{rnd.choice(TITLES)}", "case_id": first_id + (
+                (i * 2 + p) % n_cases), "presenter": "", "number": p + 1, "year": d.year, "outcome": "vedtatt",
+             "record_text": "Rådet slutter seg til forslaget og ber sekretariatet følge opp."}
+            for i, (mid, d) in enumerate(held) for p in range(2)])
         hearing_rows = []
         for n in range(n_hearings):
             received = day()

@@ -68,13 +68,13 @@ class CaseQuery:
         sort = params.get("sort") or "number"
         if sort not in CASE_SORTS:
             raise InvalidInput("tab.bad_filter", field="sort")
-        per_page = _whole(params, "per_page", PER_PAGE[0])
+        per_page = whole(params, "per_page", PER_PAGE[0])
         if per_page not in PER_PAGE:
             raise InvalidInput("tab.bad_filter", field="per_page")
-        return cls(text=text, year=_whole(params, "year", None), status=_enum(params, "status", CaseStatus),
-                   unit=unit, case_type=_enum(params, "type", CaseType), meeting_id=_whole(params, "meeting", None),
+        return cls(text=text, year=whole(params, "year", None), status=_enum(params, "status", CaseStatus),
+                   unit=unit, case_type=_enum(params, "type", CaseType), meeting_id=whole(params, "meeting", None),
                    sort=sort, descending=(params.get("dir") or "desc") != "asc",
-                   page=max(1, _whole(params, "page", 1)), per_page=per_page)
+                   page=max(1, whole(params, "page", 1)), per_page=per_page)
 
     def as_params(self, **changes: object) -> dict[str, str]:
         """The query string for this query with some fields changed (links for sorting and paging)."""
@@ -86,7 +86,7 @@ class CaseQuery:
         return {k: str(v) for k, v in values.items() if v not in (None, "")}
 
 
-def _whole(params: Mapping[str, str], name: str, default: int | None) -> int | None:
+def whole(params: Mapping[str, str], name: str, default: int | None) -> int | None:
     raw = (params.get(name) or "").strip()
     if not raw:
         return default
@@ -150,3 +150,44 @@ class HistoryLine:
     @property
     def status_after(self) -> str | None:
         return (self.entry.after or {}).get("status")
+
+
+AMBER_DAYS = 7
+DECISION_PAGE = 50
+
+
+@dataclass(frozen=True)
+class HearingRow:
+    """A hearing in the register, with its traffic light: green answered, red past a deadline unanswered,
+    amber within AMBER_DAYS of the internal deadline, grey otherwise."""
+
+    id: int
+    title: str
+    sender: str
+    received: date
+    internal_deadline: date
+    external_deadline: date
+    status: str
+    answered: bool
+
+    def light(self, today: date) -> str:
+        if self.answered:
+            return "green"
+        if today > self.internal_deadline:
+            return "red"
+        if (self.internal_deadline - today).days <= AMBER_DAYS:
+            return "amber"
+        return "grey"
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    """A vedtak from approved or draft minutes: the agenda item's number, its meeting, and the decision text."""
+
+    meeting_id: int
+    meeting_date: date
+    number: int | None
+    year: int | None
+    title: str
+    text: str
+    case_id: int | None

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from sqlalchemy import distinct, func, or_, select
 
-from council.registers import CaseFacets, CaseQuery, CaseRow
+from council.evaluation import ANSWERED
+from council.registers import CaseFacets, CaseQuery, CaseRow, DecisionRow, HearingRow
 from storage.cases import _to_case
-from storage.tables import cases, meetings
+from storage.tables import agenda_items, cases, hearings, meetings
 
 _SORT_COLUMNS = {
     "number": (cases.c.year, cases.c.number),
@@ -73,3 +74,27 @@ class SqlRegisters:
             select(meetings.c.id, meetings.c.date).where(meetings.c.id.in_(select(cases.c.meeting_id)))
             .order_by(meetings.c.date.desc()))
         return CaseFacets(years=[y for (y,) in years], meetings=[(m.id, m.date) for m in used])
+
+
+class SqlHearingRegister:
+    """The hearing and decision registers, newest first, bounded pages."""
+
+    def __init__(self, session) -> None:
+        self._s = session
+
+    async def hearings(self, year: int | None, limit: int) -> list[HearingRow]:
+        statement = select(hearings).order_by(hearings.c.internal_deadline.desc(), hearings.c.id.desc()).limit(limit)
+        if year:
+            statement = statement.where(func.extract("year", hearings.c.external_deadline) == year)
+        return [HearingRow(r.id, r.title, r.sender, r.received, r.internal_deadline, r.external_deadline, r.status,
+                           r.status in ANSWERED) for r in await self._s.execute(statement)]
+
+    async def decisions(self, year: int | None, limit: int) -> list[DecisionRow]:
+        statement = (select(agenda_items, meetings.c.date.label("meeting_date"))
+                     .select_from(agenda_items.join(meetings, meetings.c.id == agenda_items.c.meeting_id))
+                     .where(agenda_items.c.outcome == "vedtatt")
+                     .order_by(meetings.c.date.desc(), agenda_items.c.position).limit(limit))
+        if year:
+            statement = statement.where(func.extract("year", meetings.c.date) == year)
+        return [DecisionRow(r.meeting_id, r.meeting_date, r.number, r.year, r.title, r.record_text or "", r.case_id)
+                for r in await self._s.execute(statement)]

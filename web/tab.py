@@ -47,6 +47,7 @@ class Tab:
     tz: ZoneInfo
     env: jinja2.Environment
     charts: Charts
+    number_format: str = "Sak {nr:02d}/{yy}"
 
     @property
     def local_mode(self) -> bool:
@@ -90,4 +91,5 @@ def build_tab(settings: Settings, members: MemberService, registers: RegisterSer
                            settings.tenant_allow_list)
     sessions = Sessions(key, secure=settings.base_url.startswith("https://"))
     return Tab(members=members, registers=registers, seats=seats, sessions=sessions, sso=sso, units=settings.units,
-               tz=settings.tz, env=environment(), charts=Charts())
+               tz=settings.tz, env=environment(), charts=Charts(),
+               number_format=settings.number_format)

@@ -14,7 +14,8 @@ from council.clock import Clock
 from council.errors import NotFound
 from council.evaluation import EvaluationData, Figure, Period, figures
 from council.members import Member
-from council.registers import CaseFacets, CasePage, CaseQuery, CaseRow, HistoryLine, require_register_access
+from council.registers import (DECISION_PAGE, CaseFacets, CasePage, CaseQuery, CaseRow, DecisionRow, HearingRow,
+                               HistoryLine, require_register_access)
 from council.services.ports import UnitOfWorkFactory
 
 EXPORT_LIMIT = 10_000
@@ -41,6 +42,14 @@ class RegisterService:
 
     def today(self) -> date:
         return self._clock.now().astimezone(self._tz).date()
+
+    async def hearings_and_decisions(self, actor: Member, year: int | None
+                                     ) -> tuple[list[HearingRow], list[DecisionRow]]:
+        """The hearing register and the decision register (vedtak from the minutes), newest first."""
+        require_register_access(actor)
+        async with self._uow() as uow:
+            return (await uow.hearing_register.hearings(year, DECISION_PAGE),
+                    await uow.hearing_register.decisions(year, DECISION_PAGE))
 
     async def evaluation(self, actor: Member, period: Period) -> list[Figure]:
         """The evaluation's figures for the period: the page and the DOCX/PDF report both come from here."""

@@ -152,3 +152,13 @@ async def test_the_leader_edits_a_seat_in_the_browser_and_the_member_sees_it(ser
     assert "Sigrid Sekretær" in await member.get_by_role("row", name=re.compile("^Juridisk")).inner_text()
     assert await member.get_by_role("link", name=re.compile("^Endre")).count() == 0
     await screenshot(member, "medlemmer-medlem")
+
+
+async def test_a_member_reads_the_hearing_and_decision_registers(history, served, browser):
+    page = await open_as(browser, served.url, "Ola Hansen")
+    await page.get_by_role("link", name="Høringer og vedtak").click()
+    await page.wait_for_load_state()
+    assert await page.get_by_role("heading", name="Vedtaksregister").is_visible()
+    assert await page.locator("span.light").count() == 40
+    assert await accessibility_violations(page) == []
+    await screenshot(page, "horinger-medlem")
