@@ -21,6 +21,16 @@ async def login_page(request: web.Request, tab: Tab, viewer: Viewer) -> web.Resp
     return tab.render("sso.html", viewer)
 
 
+TAB_PAGES = (("saker", "tab.nav.cases"), ("medlemmer", "tab.nav.members"), ("horinger", "tab.nav.hearings"),
+             ("evaluering", "tab.nav.evaluation"))
+
+
+async def configure(request: web.Request, tab: Tab, viewer: Viewer) -> web.Response:
+    """The channel tab's configuration page (Teams shows it when the tab is added): choose which page to pin.
+    It shows no council data, so it needs no sign-in; the pinned page signs in as usual."""
+    return tab.render("config.html", viewer, pages=TAB_PAGES)
+
+
 async def choose_identity(request: web.Request, tab: Tab, viewer: Viewer) -> web.Response:
     """Local mode only: sign in as any known person (the page says plainly that this is not authentication)."""
     if not tab.local_mode:

@@ -27,6 +27,7 @@ def mount(app: web.Application) -> None:
     router.add_get("/tab/login", _open(auth.login_page))
     router.add_post("/tab/login", _open(auth.choose_identity))
     router.add_post("/tab/sso", _open(auth.sso_sign_in))
+    router.add_get("/tab/konfigurer", _open(auth.configure))
     router.add_post("/tab/logout", _open(auth.sign_out))
     router.add_get("/tab/saker", _page(cases.register))
     router.add_get(r"/tab/saker/{case_id:\d{1,12}}", _page(cases.detail))

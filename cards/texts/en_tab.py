@@ -205,4 +205,7 @@ TEXTS = {
     "hear.number": "Item no.",
     "hear.decision": "Decision",
     "hear.no_decisions": "No decisions are recorded in the minutes for the selection.",
+    "config.heading": "Pin a page of the council to the channel",
+    "config.page": "Page",
+    "config.help": "The tab shows the page with the rights of whoever opens it. Choose Save to add it.",
 }

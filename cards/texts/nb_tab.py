@@ -206,4 +206,7 @@ TEXTS = {
     "hear.number": "Saksnr.",
     "hear.decision": "Vedtak",
     "hear.no_decisions": "Ingen vedtak er registrert i referatene for valget.",
+    "config.heading": "Fest en side fra Kontorfaglig råd i kanalen",
+    "config.page": "Side",
+    "config.help": "Fanen viser siden med rettighetene til den som åpner den. Velg Lagre for å legge den til.",
 }
