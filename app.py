@@ -172,7 +172,7 @@ def _bot(c: Container):
         app[EXPORT] = export_handlers(signer, members=c.members, cases=c.cases, meetings=c.meetings,
                                       agenda=c.agenda, minutes=c.minutes, votes=c.votes, tz=s.tz)
         app[TAB] = build_tab(s, c.members, RegisterService(c.uow, c.members.directory, c.clock, s.tz),
-                             SeatService(c.uow, c.clock, s.tz, c.members))
+                             SeatService(c.uow, c.clock, s.tz, c.members), links.document)
         c.handler = RaadsbotHandler(
             members=c.members, conversations=c.conversations, activities=ActivityLog(c.uow, c.clock),
             conversation_state=state, cases=CasesFeature(c.cases, c.meetings, s.units, s.case_flag_days, links),

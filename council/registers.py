@@ -191,3 +191,31 @@ class DecisionRow:
     title: str
     text: str
     case_id: int | None
+
+
+@dataclass(frozen=True)
+class AgendaLine:
+    number: int | None
+    year: int | None
+    title: str
+    case_id: int | None
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    """A council meeting in the year plan, with its saksliste and what documents it has."""
+
+    id: int
+    day: date
+    status: str
+    notice_published: bool
+    minutes_status: str
+    items: list[AgendaLine]
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == "avlyst"
+
+    @property
+    def has_minutes(self) -> bool:
+        return self.minutes_status != "ingen"

@@ -1,10 +1,12 @@
 """Register reads for the tab: filtered, sorted, paged case rows in a fixed number of statements."""
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import distinct, func, or_, select
 
 from council.evaluation import ANSWERED
-from council.registers import CaseFacets, CaseQuery, CaseRow, DecisionRow, HearingRow
+from council.registers import AgendaLine, CaseFacets, CaseQuery, CaseRow, DecisionRow, HearingRow, MeetingRow
 from storage.cases import _to_case
 from storage.tables import agenda_items, cases, hearings, meetings
 
@@ -98,3 +100,23 @@ class SqlHearingRegister:
             statement = statement.where(func.extract("year", meetings.c.date) == year)
         return [DecisionRow(r.meeting_id, r.meeting_date, r.number, r.year, r.title, r.record_text or "", r.case_id)
                 for r in await self._s.execute(statement)]
+
+
+class SqlMeetingPlan:
+    """A year's council meetings with their agenda items: two statements whatever the year holds."""
+
+    def __init__(self, session) -> None:
+        self._s = session
+
+    async def year(self, year: int) -> list[MeetingRow]:
+        first, last = date(year, 1, 1), date(year, 12, 31)
+        rows = (await self._s.execute(select(meetings).where(meetings.c.date.between(first, last))
+                                      .order_by(meetings.c.date, meetings.c.id))).all()
+        items: dict[int, list[AgendaLine]] = {}
+        lines = await self._s.execute(
+            select(agenda_items).join(meetings, meetings.c.id == agenda_items.c.meeting_id)
+            .where(meetings.c.date.between(first, last)).order_by(agenda_items.c.meeting_id, agenda_items.c.position))
+        for r in lines:
+            items.setdefault(r.meeting_id, []).append(AgendaLine(r.number, r.year, r.title, r.case_id))
+        return [MeetingRow(r.id, r.date, r.status, r.notice_published_at is not None, r.minutes_status,
+                           items.get(r.id, [])) for r in rows]

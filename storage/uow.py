@@ -19,7 +19,7 @@ from storage.meetings import SqlMeetings
 from storage.members import SqlMembers
 from storage.outbox import SqlOutbox
 from storage.pask import SqlPask
-from storage.registers import SqlHearingRegister, SqlRegisters
+from storage.registers import SqlHearingRegister, SqlMeetingPlan, SqlRegisters
 from storage.reminders import SqlReminders
 from storage.seats import SqlSeats
 from storage.themes import SqlThemes
@@ -51,6 +51,7 @@ class SqlUnitOfWork:
         self.evaluation = SqlEvaluation(self.session)
         self.seats = SqlSeats(self.session)
         self.hearing_register = SqlHearingRegister(self.session)
+        self.meeting_plan = SqlMeetingPlan(self.session)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

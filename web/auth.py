@@ -21,7 +21,8 @@ async def login_page(request: web.Request, tab: Tab, viewer: Viewer) -> web.Resp
     return tab.render("sso.html", viewer)
 
 
-TAB_PAGES = (("saker", "tab.nav.cases"), ("medlemmer", "tab.nav.members"), ("horinger", "tab.nav.hearings"),
+TAB_PAGES = (("saker", "tab.nav.cases"), ("medlemmer", "tab.nav.members"), ("moter", "tab.nav.meetings"),
+             ("horinger", "tab.nav.hearings"),
              ("evaluering", "tab.nav.evaluation"))
 
 

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from council.errors import DomainError, InvalidInput, NotAllowed, NotFound
-from web import auth, cases, evaluation, hearings, members
+from web import auth, cases, evaluation, hearings, meetings, members
 from web.render import STATIC, on_prepare
 from web.session import CSRF_FIELD
 from web.tab import Tab, Viewer
@@ -36,6 +36,7 @@ def mount(app: web.Application) -> None:
     router.add_get("/tab/medlemmer", _page(members.page))
     router.add_get(r"/tab/medlemmer/sete/{index:\d{1,3}}", _page(members.edit))
     router.add_post(r"/tab/medlemmer/sete/{index:\d{1,3}}", _page(members.save))
+    router.add_get("/tab/moter", _page(meetings.page))
     router.add_get("/tab/horinger", _page(hearings.page))
     router.add_get("/tab/evaluering", _page(evaluation.page))
     router.add_get(r"/tab/evaluering/rapport.{kind:docx|pdf}", _page(evaluation.download))

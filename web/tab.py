@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -48,6 +49,7 @@ class Tab:
     env: jinja2.Environment
     charts: Charts
     number_format: str = "Sak {nr:02d}/{yy}"
+    document_link: Callable[[str, int], str] = lambda kind, meeting_id: ""  # the bot's signed download links
 
     @property
     def local_mode(self) -> bool:
@@ -81,7 +83,8 @@ class Tab:
         return response
 
 
-def build_tab(settings: Settings, members: MemberService, registers: RegisterService, seats: SeatService) -> Tab:
+def build_tab(settings: Settings, members: MemberService, registers: RegisterService, seats: SeatService,
+              document_link: Callable[[str, int], str]) -> Tab:
     """With an app id the tab signs people in with Teams SSO; without one (local mode) with the chooser."""
     key = (hmac.new(settings.export_signing_key.encode(), b"tab-session", hashlib.sha256).digest()
            if settings.export_signing_key else secrets.token_bytes(32))
@@ -92,4 +95,4 @@ def build_tab(settings: Settings, members: MemberService, registers: RegisterSer
     sessions = Sessions(key, secure=settings.base_url.startswith("https://"))
     return Tab(members=members, registers=registers, seats=seats, sessions=sessions, sso=sso, units=settings.units,
                tz=settings.tz, env=environment(), charts=Charts(),
-               number_format=settings.number_format)
+               number_format=settings.number_format, document_link=document_link)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from datetime import date, tzinfo
+from datetime import date, datetime, time, tzinfo
 
 from council.audit import AuditEntry
 from council.cases import Case
@@ -15,7 +15,7 @@ from council.errors import NotFound
 from council.evaluation import EvaluationData, Figure, Period, figures
 from council.members import Member
 from council.registers import (DECISION_PAGE, CaseFacets, CasePage, CaseQuery, CaseRow, DecisionRow, HearingRow,
-                               HistoryLine, require_register_access)
+                               HistoryLine, MeetingRow, require_register_access)
 from council.services.ports import UnitOfWorkFactory
 
 EXPORT_LIMIT = 10_000
@@ -50,6 +50,14 @@ class RegisterService:
         async with self._uow() as uow:
             return (await uow.hearing_register.hearings(year, DECISION_PAGE),
                     await uow.hearing_register.decisions(year, DECISION_PAGE))
+
+    async def year_plan(self, actor: Member, year: int) -> tuple[list[MeetingRow], list]:
+        """The council's meetings of the year with their sakslister, and PASK's meetings beside them."""
+        require_register_access(actor)
+        first = datetime.combine(date(year, 1, 1), time(0), self._tz)
+        last = datetime.combine(date(year, 12, 31), time(23, 59), self._tz)
+        async with self._uow() as uow:
+            return await uow.meeting_plan.year(year), await uow.pask.meetings(first, last)
 
     async def evaluation(self, actor: Member, period: Period) -> list[Figure]:
         """The evaluation's figures for the period: the page and the DOCX/PDF report both come from here."""

@@ -162,3 +162,8 @@ async def test_a_member_reads_the_hearing_and_decision_registers(history, served
     assert await page.locator("span.light").count() == 40
     assert await accessibility_violations(page) == []
     await screenshot(page, "horinger-medlem")
+    await page.get_by_role("link", name="Møter", exact=True).click()
+    await page.wait_for_load_state()
+    assert await page.get_by_role("heading", name="Årsplan: rådets møter og PASK").is_visible()
+    assert await accessibility_violations(page) == []
+    await screenshot(page, "moter-medlem")
