@@ -55,7 +55,9 @@ from council.services.hearings_letter import HearingLetterService
 from council.services.records import RecordService
 from council.services.outbox import OutboxService
 from council.services.pask import PaskService
+from council.services.registers import RegisterService
 from council.services.reminders import ReminderService
+from council.services.seats import SeatService
 from council.services.themes import ThemeService
 from council.services.undelivered import UndeliveredService
 from council.services.votes import VoteService
@@ -65,6 +67,8 @@ from scheduler.jobs import CALENDAR_JOB, OUTBOX_JOB, REMINDERS_JOB, VOTES_JOB, b
 from storage.db import ensure_sqlite_folder, make_engine, migrate, ping
 from storage.pacing import shared_budget
 from storage.uow import unit_of_work_factory
+from web.routes import TAB, mount as mount_tab
+from web.tab import build_tab
 
 log = logging.getLogger("radsbot")
 
@@ -129,6 +133,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
 
     for name, path in EXPORT_ROUTES.items():
         app.router.add_get(path, _dispatch(app, name))
+    mount_tab(app)  # the council's tab under /tab/ (web/)
     return app
 
 
@@ -191,6 +196,8 @@ def _bot(c: Container):
                                       records=c.records, letters=c.letters,
                                       archive_codes=(s.archive_access_code, s.archive_legal_basis),
                                       audience=s.agenda_audience)
+        app[TAB] = build_tab(s, c.members, RegisterService(c.uow, c.members.directory, c.clock, s.tz),
+                             SeatService(c.uow, c.clock, s.tz, c.members), links.document)
         c.handler = RaadsbotHandler(
             members=c.members, conversations=c.conversations,
             activities=ActivityLog(c.uow, c.clock, c.owner, owner_alive),

@@ -44,6 +44,14 @@ class Member:
     def is_leader(self) -> bool:
         return self.has(Role.LEADER)
 
+    @property
+    def has_member_role(self) -> bool:
+        return self.has(Role.MEMBER)
+
+    @property
+    def has_deputy_role(self) -> bool:
+        return self.has(Role.DEPUTY)
+
     def with_roles(self, roles: frozenset[Role], unit: str | None, deputy_for: str | None) -> "Member":
         return replace(
             self,

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import time
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from council.audience import DEFAULT_AUDIENCE, Audience
@@ -74,6 +75,8 @@ class Settings:
     hearing_internal_days: int = 10
     public_base_url: str = ""
     export_signing_key: str = ""
+    tab_jwks_url: str = "https://login.microsoftonline.com/common/discovery/v2.0/keys"  # Entra's signing keys
+    tab_sso_audience: str = ""  # TAB_SSO_AUDIENCE; empty: api://<PUBLIC_BASE_URL's host>/<app id>
     outbox_sweep_seconds: float = 2.0
     member_cache_seconds: int = 5  # how long a role change in another app process may take to reach this one
     agenda_audience: Audience = field(default_factory=lambda: Audience.parse(DEFAULT_AUDIENCE))
@@ -97,6 +100,11 @@ class Settings:
     def base_url(self) -> str:
         """Where users' browsers reach us (download links); the listening address when not set."""
         return self.public_base_url or f"http://{self.host}:{self.port}"
+
+    @property
+    def tab_audience(self) -> str:
+        """The Application ID URI the tab's SSO tokens are issued for (webApplicationInfo.resource)."""
+        return self.tab_sso_audience or f"api://{urlsplit(self.base_url).netloc}/{self.app_id}"
 
     @property
     def tz(self) -> ZoneInfo:
@@ -138,6 +146,8 @@ class Settings:
             hearing_internal_days=_whole(env, "HEARING_INTERNAL_WORKING_DAYS", 10),
             public_base_url=_base_url(get("PUBLIC_BASE_URL")),
             export_signing_key=get("EXPORT_SIGNING_KEY"),
+            tab_jwks_url=get("TAB_JWKS_URL") or cls.tab_jwks_url,
+            tab_sso_audience=get("TAB_SSO_AUDIENCE"),
             member_cache_seconds=_whole(env, "MEMBER_CACHE_SECONDS", 5, "seconds", 3600),
             agenda_audience=_audience(get("AGENDA_AUDIENCE")),
             log_level=(get("LOG_LEVEL") or "INFO").upper(),

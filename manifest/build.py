@@ -1,7 +1,9 @@
 """Build the Teams app package (zip) for Kontorfaglig råd from the manifest template.
 
-Usage: ``python -m manifest.build [--app-id GUID] [--out dist/kontorfaglig-raad.zip]``
-The bot's Microsoft App ID comes from ``--app-id`` or the ``MICROSOFT_APP_ID`` environment variable.
+Usage: ``python -m manifest.build [--app-id GUID] [--tab-host HOST] [--out dist/kontorfaglig-raad.zip]``
+The bot's Microsoft App ID comes from ``--app-id`` or the ``MICROSOFT_APP_ID`` environment variable. The tab's
+host (where Teams loads the council's tab, with SSO) comes from ``--tab-host`` or the host of ``PUBLIC_BASE_URL``;
+without one the package holds the bot only (no tabs, no webApplicationInfo).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from jsonschema import Draft4Validator, Draft6Validator
 from jsonschema.validators import extend
@@ -27,6 +30,9 @@ SCHEMA = HERE / "schema" / "MicrosoftTeams.v1.24.schema.json"
 DEFAULT_OUT = Path("dist") / "kontorfaglig-raad.zip"
 APP_ID_ENV = "MICROSOFT_APP_ID"
 APP_ID_PLACEHOLDER = "${{MICROSOFT_APP_ID}}"
+TAB_HOST_PLACEHOLDER = "${{TAB_HOST}}"
+TAB_PARTS = ("staticTabs", "configurableTabs", "webApplicationInfo")
+HOST_RE = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+(:\d{1,5})?$")
 GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 ICON_SIZES = {"color": (192, 192), "outline": (32, 32)}
 # Limits Teams enforces for bot commands that are stricter than the JSON schema (128/4000/12).
@@ -57,9 +63,28 @@ def resolve_app_id(cli_value: str | None, environ: Mapping[str, str]) -> str:
     return app_id
 
 
-def render_manifest(app_id: str, template: Path = TEMPLATE) -> dict:
-    """Substitute the app id placeholder textually so every occurrence is filled in."""
+def resolve_tab_host(cli_value: str | None, environ: Mapping[str, str]) -> str | None:
+    """The tab's host name: --tab-host, else PUBLIC_BASE_URL's host (https only); None leaves the tab out."""
+    host = (cli_value or "").strip().lower()
+    if not host:
+        base = urlsplit((environ.get("PUBLIC_BASE_URL") or "").strip())
+        host = base.netloc.lower() if base.scheme == "https" else ""
+    if host and not HOST_RE.match(host):
+        raise BuildError(f"Tab host {host!r} is not a host name (e.g. radsbot.siv.no).")
+    return host or None
+
+
+def render_manifest(app_id: str, template: Path = TEMPLATE, tab_host: str | None = None) -> dict:
+    """Substitute the placeholders textually so every occurrence is filled in; no tab host: no tab parts."""
     text = template.read_text(encoding="utf-8").replace(APP_ID_PLACEHOLDER, app_id)
+    if tab_host:
+        text = text.replace(TAB_HOST_PLACEHOLDER, tab_host)
+    else:
+        manifest = json.loads(text)
+        for key in TAB_PARTS:
+            manifest.pop(key, None)
+        manifest["validDomains"] = [d for d in manifest.get("validDomains", []) if d != TAB_HOST_PLACEHOLDER]
+        text = json.dumps(manifest, ensure_ascii=False)
     if "${{" in text:
         raise BuildError("Template still contains an unresolved ${{...}} placeholder.")
     return json.loads(text)
@@ -136,9 +161,9 @@ def write_package(manifest: dict, out: Path, icon_dir: Path = HERE) -> None:
     out.write_bytes(buffer.getvalue())
 
 
-def build(app_id: str, out: Path) -> dict:
+def build(app_id: str, out: Path, tab_host: str | None = None) -> dict:
     """Render, validate and package the manifest; raise BuildError listing every problem found."""
-    manifest = render_manifest(app_id)
+    manifest = render_manifest(app_id, tab_host=tab_host)
     problems = schema_errors(manifest) + command_limit_errors(manifest) + icon_errors(manifest)
     if problems:
         raise BuildError("Manifest is invalid:\n  " + "\n  ".join(problems))
@@ -150,6 +175,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """Parse the command line."""
     parser = argparse.ArgumentParser(prog="python -m manifest.build", description=__doc__.splitlines()[0])
     parser.add_argument("--app-id", help=f"bot Microsoft App ID (GUID); defaults to ${APP_ID_ENV}")
+    parser.add_argument("--tab-host", help="host of the council's tab (default: PUBLIC_BASE_URL's host)")
     parser.add_argument(
         "--out", type=Path, default=DEFAULT_OUT, help=f"zip to write (default: {DEFAULT_OUT})"
     )
@@ -160,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """CLI entry point; returns the exit code instead of exiting so tests can call it directly."""
     args = parse_args(argv)
     try:
-        build(resolve_app_id(args.app_id, os.environ), args.out)
+        build(resolve_app_id(args.app_id, os.environ), args.out, resolve_tab_host(args.tab_host, os.environ))
     except BuildError as error:
         print(f"error: {error}", file=sys.stderr)
         return error.exit_code

@@ -354,3 +354,13 @@ vote_voters = Table(  # who has voted in a secret vote (named: vote_ballots): tu
     Column("voter", String(64), primary_key=True),
     Column("voted_at", UtcDateTime(), nullable=False),
 )
+
+seat_terms = Table(  # the tab's composition page: who appointed each unit's member, and for which period
+    "seat_terms", metadata,
+    Column("unit", String(200), primary_key=True),
+    Column("appointed_by", String(200), nullable=False, default=""),
+    Column("starts", Date),
+    Column("ends", Date),
+    Column("updated_by", String(64), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)

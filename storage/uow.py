@@ -13,13 +13,16 @@ from storage.bot_state import SqlKeyValue
 from storage.cases import SqlCases
 from storage.conversations import SqlConversations
 from storage.counters import SqlCounters
+from storage.evaluation import SqlEvaluation
 from storage.hearings import SqlHearings
 from storage.meetings import SqlMeetings
 from storage.members import SqlMembers
 from storage.outbox import SqlOutbox
 from storage.pask import SqlPask
 from storage.records import SqlCasePapers, SqlRecords
+from storage.registers import SqlHearingRegister, SqlMeetingPlan, SqlRegisters
 from storage.reminders import SqlReminders
+from storage.seats import SqlSeats
 from storage.themes import SqlThemes
 from storage.votes import SqlVotes
 
@@ -47,6 +50,11 @@ class SqlUnitOfWork:
         self.votes = SqlVotes(self.session)
         self.records = SqlRecords(self.session)
         self.papers = SqlCasePapers(self.session)
+        self.registers = SqlRegisters(self.session)
+        self.evaluation = SqlEvaluation(self.session)
+        self.seats = SqlSeats(self.session)
+        self.hearing_register = SqlHearingRegister(self.session)
+        self.meeting_plan = SqlMeetingPlan(self.session)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

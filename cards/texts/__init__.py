@@ -1,12 +1,12 @@
 """The message catalogue: Norwegian bokmål first, English when the Teams client asks for it."""
 from __future__ import annotations
 
-from cards.texts import (en, en_cases, en_meetings, en_pask, en_records, en_reminders, en_themes, en_votes, nb,
-                         nb_cases, nb_meetings, nb_pask, nb_records, nb_reminders, nb_themes, nb_votes)
+from cards.texts import (en, en_cases, en_meetings, en_pask, en_records, en_reminders, en_tab, en_themes, en_votes,
+                         nb, nb_cases, nb_meetings, nb_pask, nb_records, nb_reminders, nb_tab, nb_themes, nb_votes)
 
 # One module pair per feature; a key lives in exactly one module (checked by a test).
-MODULES = {"nb": (nb, nb_cases, nb_meetings, nb_pask, nb_votes, nb_themes, nb_reminders, nb_records),
-           "en": (en, en_cases, en_meetings, en_pask, en_votes, en_themes, en_reminders, en_records)}
+MODULES = {"nb": (nb, nb_cases, nb_meetings, nb_pask, nb_votes, nb_themes, nb_reminders, nb_records, nb_tab),
+           "en": (en, en_cases, en_meetings, en_pask, en_votes, en_themes, en_reminders, en_records, en_tab)}
 CATALOGUES = {lang: {k: v for module in modules for k, v in module.TEXTS.items()} for lang, modules in MODULES.items()}
 
 

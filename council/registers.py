@@ -1,0 +1,221 @@
+"""The registers the council's tab shows: who may see them, and the case register's query, rows and pages."""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from math import ceil
+
+from council.audit import AuditEntry
+from council.cases import Case, CaseStatus, CaseType
+from council.errors import InvalidInput, NotAllowed
+from council.members import Member, Role
+
+REGISTER_ROLES = (Role.LEADER, Role.SECRETARY, Role.MEMBER, Role.DEPUTY)
+CASE_SORTS = ("number", "title", "unit", "type", "status", "submitted", "meeting")
+PER_PAGE = (25, 50, 100)
+MAX_SEARCH = 200
+_REFERENCE = re.compile(r"^(?:innmelding\s*)?(\d{2})-(\d{1,4})$", re.IGNORECASE)
+
+
+def require_register_access(actor: Member) -> None:
+    """The council (leader, secretary, members and deputies) sees its registers; nobody else does."""
+    if not actor.has(*REGISTER_ROLES):
+        raise NotAllowed("tab.no_access")
+
+
+@dataclass(frozen=True)
+class CaseQuery:
+    """Search, filters, sort and page of the case register; None means any."""
+
+    text: str = ""
+    year: int | None = None
+    status: CaseStatus | None = None
+    unit: str | None = None
+    case_type: CaseType | None = None
+    meeting_id: int | None = None
+    sort: str = "number"
+    descending: bool = True
+    page: int = 1
+    per_page: int = PER_PAGE[0]
+
+    @property
+    def reference(self) -> tuple[int, int] | None:
+        """'26-014' (or 'Innmelding 26-014') names one case: (two-digit year, number)."""
+        match = _REFERENCE.match(self.text.strip())
+        return (int(match.group(1)), int(match.group(2))) if match else None
+
+    @property
+    def number(self) -> int | None:
+        """A bare number searches the cases' sequence numbers as well as their text."""
+        text = self.text.strip()
+        return int(text) if text.isdigit() and len(text) <= 6 else None
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+    @classmethod
+    def parse(cls, params: Mapping[str, str], units: tuple[str, ...]) -> "CaseQuery":
+        """From the page's query string; a value the register does not know is an InvalidInput naming the field."""
+        text = (params.get("q") or "").strip()
+        if len(text) > MAX_SEARCH:
+            raise InvalidInput("tab.bad_filter", field="q")
+        unit = params.get("unit") or None
+        if unit is not None and unit not in units:
+            raise InvalidInput("tab.bad_filter", field="unit")
+        sort = params.get("sort") or "number"
+        if sort not in CASE_SORTS:
+            raise InvalidInput("tab.bad_filter", field="sort")
+        per_page = whole(params, "per_page", PER_PAGE[0])
+        if per_page not in PER_PAGE:
+            raise InvalidInput("tab.bad_filter", field="per_page")
+        return cls(text=text, year=whole(params, "year", None), status=_enum(params, "status", CaseStatus),
+                   unit=unit, case_type=_enum(params, "type", CaseType), meeting_id=whole(params, "meeting", None),
+                   sort=sort, descending=(params.get("dir") or "desc") != "asc",
+                   page=max(1, whole(params, "page", 1)), per_page=per_page)
+
+    def as_params(self, **changes: object) -> dict[str, str]:
+        """The query string for this query with some fields changed (links for sorting and paging)."""
+        values = {"q": self.text, "year": self.year, "status": self.status.value if self.status else None,
+                  "unit": self.unit, "type": self.case_type.value if self.case_type else None,
+                  "meeting": self.meeting_id, "sort": self.sort, "dir": "desc" if self.descending else "asc",
+                  "page": self.page, "per_page": self.per_page}
+        values.update(changes)
+        return {k: str(v) for k, v in values.items() if v not in (None, "")}
+
+
+def whole(params: Mapping[str, str], name: str, default: int | None) -> int | None:
+    raw = (params.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or len(raw) > 9:
+        raise InvalidInput("tab.bad_filter", field=name)
+    return int(raw)
+
+
+def _enum(params: Mapping[str, str], name: str, kind):
+    raw = params.get(name) or ""
+    if not raw:
+        return None
+    try:
+        return kind(raw)
+    except ValueError:
+        raise InvalidInput("tab.bad_filter", field=name) from None
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One line of the register: the case and the date of the meeting it went to, if any."""
+
+    case: Case
+    meeting_date: date | None
+
+
+@dataclass(frozen=True)
+class CasePage:
+    rows: list[CaseRow]
+    total: int
+    query: CaseQuery
+
+    @property
+    def pages(self) -> int:
+        return max(1, ceil(self.total / self.query.per_page))
+
+
+@dataclass(frozen=True)
+class CaseFacets:
+    """The choices the register's filters offer: years with cases, and the meetings cases went to."""
+
+    years: list[int] = field(default_factory=list)
+    meetings: list[tuple[int, date]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    """A case's audit entry, with the actor's name resolved for display."""
+
+    entry: AuditEntry
+    actor_name: str
+
+    @property
+    def at(self) -> datetime:
+        return self.entry.at
+
+    @property
+    def status_before(self) -> str | None:
+        return (self.entry.before or {}).get("status")
+
+    @property
+    def status_after(self) -> str | None:
+        return (self.entry.after or {}).get("status")
+
+
+AMBER_DAYS = 7
+DECISION_PAGE = 50
+
+
+@dataclass(frozen=True)
+class HearingRow:
+    """A hearing in the register, with its traffic light: green answered, red past a deadline unanswered,
+    amber within AMBER_DAYS of the internal deadline, grey otherwise."""
+
+    id: int
+    title: str
+    sender: str
+    received: date
+    internal_deadline: date
+    external_deadline: date
+    status: str
+    answered: bool
+
+    def light(self, today: date) -> str:
+        if self.answered:
+            return "green"
+        if today > self.internal_deadline:
+            return "red"
+        if (self.internal_deadline - today).days <= AMBER_DAYS:
+            return "amber"
+        return "grey"
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    """A vedtak from approved or draft minutes: the agenda item's number, its meeting, and the decision text."""
+
+    meeting_id: int
+    meeting_date: date
+    number: int | None
+    year: int | None
+    title: str
+    text: str
+    case_id: int | None
+
+
+@dataclass(frozen=True)
+class AgendaLine:
+    number: int | None
+    year: int | None
+    title: str
+    case_id: int | None
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    """A council meeting in the year plan, with its saksliste and what documents it has."""
+
+    id: int
+    day: date
+    status: str
+    notice_published: bool
+    minutes_status: str
+    items: list[AgendaLine]
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == "avlyst"
+
+    @property
+    def has_minutes(self) -> bool:
+        return self.minutes_status != "ingen"

@@ -1,0 +1,50 @@
+"""The evaluation's period and figures: plain rules, no database."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from council.errors import InvalidInput
+from council.evaluation import EvaluationData, Period, evaluation_years, figures, percentile
+
+
+def test_the_default_period_is_the_last_twelve_months_ending_today():
+    assert Period.parse({}, date(2026, 11, 26)) == Period(date(2025, 11, 27), date(2026, 11, 26), "last12")
+
+
+def test_an_evaluation_year_runs_from_may_to_april():
+    assert Period.parse({"year": "2025"}, date(2026, 11, 26)) == Period(date(2025, 5, 1), date(2026, 4, 30),
+                                                                        "evaluation_year")
+    assert evaluation_years(date(2026, 4, 30))[0] == 2025 and evaluation_years(date(2026, 5, 1))[0] == 2026
+
+
+@pytest.mark.parametrize("params", [{"year": "abc"}, {"from": "2026-01-01"}, {"from": "2026-05-01", "to": "2026-01-01"},
+                                    {"from": "2010-01-01", "to": "2026-01-01"}, {"from": "x", "to": "y"}])
+def test_a_bad_period_is_refused_with_a_named_rule(params):
+    with pytest.raises(InvalidInput):
+        Period.parse(params, date(2026, 11, 26))
+
+
+def test_percentile_interpolates_between_ranks_like_spreadsheets():
+    assert percentile([1, 2, 3, 4], 0.5) == 2.5
+    assert percentile([10, 20, 30, 40, 50, 60, 70, 80, 90, 100], 0.9) == pytest.approx(91.0)
+    assert percentile([7], 0.9) == 7
+
+
+def test_lead_times_give_median_and_90th_percentile_and_buckets():
+    data = EvaluationData(lead_days=[5, 10, 40, 70, 200])
+    lead = next(f for f in figures(data) if f.key == "lead_times")
+    assert lead.note == "eval.lead.summary"
+    assert lead.note_params == {"median": 40, "p90": 148, "count": 5}
+    assert [v[0] for _, v in lead.rows] == [2, 1, 1, 0, 1]
+
+
+def test_attendance_is_one_stacked_row_per_seat():
+    data = EvaluationData(attendance={"E-helse": {"present": 9, "absent": 1}, "Juridisk": {"deputy": 2}})
+    attendance = next(f for f in figures(data) if f.key == "attendance")
+    assert attendance.stacked and attendance.rows == [("E-helse", (9, 0, 1)), ("Juridisk", (0, 2, 0))]
+
+
+def test_a_figure_without_any_count_is_empty():
+    assert next(f for f in figures(EvaluationData()) if f.key == "meetings").empty

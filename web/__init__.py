@@ -1,0 +1,1 @@
+"""The council's tab in Teams: server-rendered pages over the same services and roles as the bot."""
