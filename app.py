@@ -208,7 +208,8 @@ def _bot(c: Container):
             records=RecordsFeature(c.letters, c.hearings, links),
             votes=VotesFeature(c.hearings, c.votes, c.meetings, links, s.tz),
             themes=ThemesFeature(c.themes),
-            reminders=RemindersFeature(c.reminders, UndeliveredFeature(c.undelivered, s.tz)))
+            reminders=RemindersFeature(c.reminders, UndeliveredFeature(c.undelivered, s.tz)),
+            agenda_audience=s.agenda_audience)
         app[MESSAGES] = messages_route(c.adapter, c.handler.on_turn, c.tokens, s.tenant_allow_list)
         yield
         if c.tokens is not None:

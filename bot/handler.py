@@ -28,6 +28,7 @@ from cards.common import error_card
 from cards.home import destinations, home_card
 from cards.texts import t
 from cards.welcome import greeting, welcome_card
+from council.audience import DEFAULT_AUDIENCE, Audience
 from council.conversations import ConversationKind
 from council.errors import DomainError
 from council.members import Member
@@ -86,8 +87,9 @@ class RaadsbotHandler(TeamsActivityHandler):
     def __init__(self, *, members: MemberService, conversations: ConversationService, activities: ActivityLog,
                  conversation_state: ConversationState, cases: CasesFeature, meetings: MeetingsFeature,
                  hearings: HearingsFeature, records: RecordsFeature, votes: VotesFeature, themes: ThemesFeature,
-                 reminders: RemindersFeature) -> None:
+                 reminders: RemindersFeature, agenda_audience: Audience | None = None) -> None:
         self._members = members
+        self._audience = agenda_audience or Audience.parse(DEFAULT_AUDIENCE)  # who sees agenda buttons
         self._conversations = conversations
         self._activities = activities
         self._state = conversation_state
@@ -199,9 +201,8 @@ class RaadsbotHandler(TeamsActivityHandler):
             return
         await turn.send_activity(t("fallback.unknown", turn.activity.locale))
 
-    @staticmethod
-    async def _home(actor: Member, locale: str | None) -> dict:
-        return home_card(actor, locale)
+    async def _home(self, actor: Member, locale: str | None) -> dict:
+        return home_card(actor, locale, reads_agenda=self._audience.admits(actor))
 
     async def _set_role(self, turn: TurnContext, actor: Member) -> None:
         if not actor.is_leader:
@@ -229,7 +230,7 @@ class RaadsbotHandler(TeamsActivityHandler):
         return card_invoke_response(await self._run_action(turn_context, verb, data))
 
     async def _home_action(self, ctx: ActionContext) -> dict:
-        return home_card(ctx.actor, ctx.locale)
+        return await self._home(ctx.actor, ctx.locale)
 
     async def _run_action(self, turn: TurnContext, verb: str, data: dict) -> dict:
         """Rule violations become an error card; a bug is logged with a reference, never a 500."""
@@ -292,4 +293,4 @@ class RaadsbotHandler(TeamsActivityHandler):
             person = person_of(turn.activity)
             member = await self._members.resolve_actor(person) if person else self._actor(turn)
             await turn.send_activity(card_activity(home_card(member, locale, greeting=greeting(
-                locale, person.name if person else ""))))
+                locale, person.name if person else ""), reads_agenda=self._audience.admits(member))))

@@ -14,16 +14,18 @@ from council.themes import may_suggest
 COUNCIL_ROLES = (Role.LEADER, Role.SECRETARY, Role.MEMBER, Role.DEPUTY)
 
 
-def home_groups(member: Member) -> list[tuple[str, list[str], list[tuple[str, str]]]]:
-    """(group key, command text keys, [(button text key, verb)]) for each group this member may use."""
+def home_groups(member: Member, reads_agenda: bool = True) -> list[tuple[str, list[str], list[tuple[str, str]]]]:
+    """(group key, command text keys, [(button text key, verb)]) for each group this member may use;
+    `reads_agenda`: the member is in the agenda's audience (AGENDA_AUDIENCE), so agenda and follow-up show."""
     organiser = member.is_organiser
+    agenda = reads_agenda or organiser
     groups = [("cases", ["cmd.submit", "cmd.mine"] + (["cmd.queue", "cmd.register"] if organiser else []),
                [("button.submit", verbs.CASE_FORM), ("cases.mine_title", verbs.CASE_MINE)]
                + ([("queue.title", verbs.CASE_QUEUE), ("home.register", verbs.CASE_REGISTER)] if organiser else [])),
-              ("meetings", ["cmd.plan", "cmd.agenda", "cmd.followup"]
+              ("meetings", ["cmd.plan"] + (["cmd.agenda", "cmd.followup"] if agenda else [])
                + (["cmd.new_meeting", "cmd.minutes", "cmd.pask"] if organiser else []),
-               [("home.plan", verbs.MEETING_LIST), ("home.agenda", verbs.AGENDA_SHOW),
-                ("home.followup", verbs.FOLLOWUP_SHOW)]
+               [("home.plan", verbs.MEETING_LIST)]
+               + ([("home.agenda", verbs.AGENDA_SHOW), ("home.followup", verbs.FOLLOWUP_SHOW)] if agenda else [])
                + ([("home.minutes", verbs.MINUTES_SHOW), ("home.pask", verbs.PASK_SYNC)] if organiser else []))]
     if member.has(*COUNCIL_ROLES):
         groups.append(("hearings", ["cmd.hearings"] + (["cmd.new_hearing", "cmd.vote"] if organiser else []),
@@ -40,13 +42,13 @@ def home_groups(member: Member) -> list[tuple[str, list[str], list[tuple[str, st
     return groups
 
 
-def home_card(member: Member, locale: str | None, *, greeting: str | None = None) -> dict:
+def home_card(member: Member, locale: str | None, *, greeting: str | None = None, reads_agenda: bool = True) -> dict:
     """What this user can do, as buttons by group; `greeting` makes it the first message of a personal chat."""
     body = [title(t("welcome.title" if greeting else "help.title", locale))]
     if greeting:
         body.append(text(greeting))
     body.append(text(t("help.your_roles", locale, roles=roles_label(member, locale)), isSubtle=True))
-    for group, commands, buttons in home_groups(member):
+    for group, commands, buttons in home_groups(member, reads_agenda):
         body += [text(t(f"home.group.{group}", locale), weight="Bolder", spacing="Medium"),
                  action_set([execute(t(label, locale), verb, _home_data(verb), validate=False)
                              for label, verb in buttons]),
