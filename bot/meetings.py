@@ -69,7 +69,8 @@ class MeetingsFeature:
                 "nytt møte": card_command(self.meetings_view), "saksliste": card_command(self.next_agenda),
                 "innkalling": card_command(self.next_agenda), "referat": card_command(self.latest_minutes),
                 "oppfølgingsliste": card_command(self.follow_up_view),
-                "oppfølging": card_command(self.follow_up_view), "synk pask": card_command(self.pask_view)}
+                "oppfølging": card_command(self.follow_up_view), "hent pask": card_command(self.pask_view),
+                "synk pask": card_command(self.pask_view)}  # "synk pask": the old command, kept as an alias
 
     # --- the plan -------------------------------------------------------------------------------
     async def meetings_view(self, actor: Member, locale: str | None, **extra) -> dict:

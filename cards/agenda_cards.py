@@ -254,7 +254,7 @@ def _agenda_card(view: AgendaView, other_meetings: list[Meeting], rules: Deadlin
                          size="Small", isSubtle=True))
     length = _meeting_length(meeting)
     if view.over_length:
-        body.append(text("⚠️ " + t("agenda.over_length", locale, minutes=view.planned_minutes, length=length),
+        body.append(text(t("agenda.over_length", locale, minutes=view.planned_minutes, length=length),
                          color="Attention", weight="Bolder"))
     elif view.planned_minutes:
         body.append(text(t("agenda.planned", locale, minutes=view.planned_minutes, length=length), size="Small",

@@ -76,7 +76,7 @@ def record_blocks(item: AgendaItem, record: ItemRecord | None, actions: Iterable
         lines += [t("minutes.protocol_line", locale, text=shorten(entry, limit)) for entry in record.protocol_entries]
         blocks.append(text("\n\n".join(lines)))
         if item.kind is ItemKind.ANY_OTHER and record.outcome is Outcome.DECIDED:
-            blocks.append(text("⚠️ " + t(ANY_OTHER_DECISION, locale), size="Small", color="Warning"))
+            blocks.append(text(t(ANY_OTHER_DECISION, locale), size="Small", color="Warning"))
     actions = list(actions)
     if actions:
         lines = [f"- {action_line(a, locale)}" for a in actions]
@@ -139,7 +139,7 @@ def _minutes_card(view: MinutesView, members: list[Member], locale: str | None, 
     meeting = view.agenda.meeting
     body = heading_blocks(t("minutes.title", locale, date=format_date(meeting.date, locale, weekday=True)),
                           message, error)
-    body += [notice("⚠️ " + t(key, locale), color="Attention") for key in warnings]
+    body += [notice(t(key, locale), color="Attention") for key in warnings]
     names = {m.aad_object_id: m.name for m in members}
     locked = meeting.minutes_locked
     if locked:
@@ -245,8 +245,7 @@ def _download_actions(locale: str | None, pdf_url: str | None, md_url: str | Non
     actions = []
     if pdf_url:
         actions.append({"type": "Action.OpenUrl", "title": t("minutes.pdf", locale), "url": pdf_url})
-    if md_url:
-        actions.append({"type": "Action.OpenUrl", "title": t("minutes.md", locale), "url": md_url})
+    del md_url  # Markdown stays an archive/API format; secretaries are offered the document formats only
     return actions
 
 

@@ -132,7 +132,7 @@ def queue_card(cases: list[Case], today: date, flag_days: int, locale: str | Non
     if not cases:
         body.append(text(t("queue.empty", locale)))
     for case in cases[:limit]:
-        flag = "⚠️ " if case.flagged(today, flag_days) else ""
+        flag = f"[{t('queue.flag', locale)}] " if case.flagged(today, flag_days) else ""
         line = t("queue.line", locale, unit=case.unit, days=case.age_days(today),
                  status=status_label(case.status, locale))
         if case.deferrals:

@@ -15,6 +15,6 @@ TEXTS = {
     "pask.manual_save": "Save PASK dates",
     "pask.status_line": "{source}: last read {when} ({count} meetings)",
     "pask.status_error": "{source}: last attempt failed – {reason}",
-    "cmd.pask": "**synk pask** – read the PASK calendar again, or type in PASK dates",
+    "cmd.pask": "**hent PASK** – read the PASK calendar again, or type in PASK dates",
     "pask.sync_now": "Read the PASK calendar now",
 }

@@ -41,7 +41,7 @@ async def test_the_register_filters_by_unit_and_exports_csv_that_excel_reads(bot
     assert data.startswith(b"\xef\xbb\xbf")  # the BOM that makes Excel read UTF-8
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["Referanse", "Tittel", "Beskrivelse"]
-    assert {r[0] for r in rows[1:]} == {"Innmelding 26-001", "Innmelding 26-002"}
+    assert {r[0] for r in rows[1:]} == {"Innmelding 001/26", "Innmelding 002/26"}
     assert "Fristbrudd på øyeavdelingen" in {r[1] for r in rows[1:]}
 
 

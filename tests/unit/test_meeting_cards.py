@@ -278,7 +278,7 @@ def test_plan_card_has_a_row_of_inputs_per_proposal_and_the_documented_save():
 def test_an_empty_plan_says_how_to_fix_it():
     text = all_text(plan_card(2027, [], RULES, "nb-NO"))
 
-    assert "ingen møter i 2027" in text and "synk pask" in text and "nytt møte" in text
+    assert "ingen møter i 2027" in text and "hent PASK" in text and "nytt møte" in text
 
 
 @pytest.mark.parametrize("code", ["no_pask_this_month", "moved_past_holiday:Langfredag", "moved_past_soft_day:24.12",
@@ -518,9 +518,9 @@ def test_follow_up_card_flags_overdue_items_and_lets_only_the_owner_or_organiser
     leader_view = follow_up_card(FOLLOW_UP, TODAY, "nb-NO", KARI)
     other_view = follow_up_card(FOLLOW_UP, TODAY, "nb-NO", INGRID)
 
-    assert "1. desember 2026 – forfalt" in all_text(owner_view)
-    assert "20. januar 2027 – forfalt" not in all_text(owner_view)
-    overdue = next(e for e in elements(owner_view) if "forfalt" in str(e.get("text", "")))
+    assert "1. desember 2026 – over fristen" in all_text(owner_view)
+    assert "20. januar 2027 – over fristen" not in all_text(owner_view)
+    overdue = next(e for e in elements(owner_view) if "over fristen" in str(e.get("text", "")))
     assert overdue["color"] == "Attention"
     assert input_ids(owner_view) == {"status_7"}
     assert input_ids(leader_view) == {"status_7", "status_8"}
