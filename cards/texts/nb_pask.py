@@ -15,7 +15,15 @@ TEXTS = {
     "pask.manual_save": "Lagre PASK-datoer",
     "pask.status_line": "{source}: sist hentet {when} ({count:møte|møter})",
     "pask.status_error": "{source}: feil ved siste forsøk – {reason}",
-    "cmd.pask": "**hent PASK** (eller **synk pask**) – hent PASK-kalenderen på nytt, eller skriv inn "
-                 "PASK-datoer",
+    "cmd.pask": "**hent PASK** – hent PASK-kalenderen på nytt, eller skriv inn PASK-datoer",
+    "pask.reason.timeout": "kalenderen svarte ikke i tide",
+    "pask.reason.unreachable": "fikk ikke kontakt med kalenderen",
+    "pask.reason.not_found": "fant ikke kalenderen eller postboksen",
+    "pask.reason.unreadable": "kalenderen kunne ikke leses",
+    "pask.reason.too_large": "kalenderfilen er for stor",
+    "pask.reason.http_error": "kalenderen svarte med en feil",
+    "pask.reason.invalid": "kalenderen inneholdt noe som ikke kunne tolkes",
+    "pask.reason.sign_in": "innloggingen til Microsoft-kontoen feilet",
+    "pask.reason.denied": "boten har ikke tilgang til kalenderen; IT må gi tilgang",
     "pask.sync_now": "Hent PASK-kalenderen nå",
 }

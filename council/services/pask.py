@@ -19,7 +19,7 @@ MANUAL = "manual"
 
 
 class PaskMessages(Protocol):
-    def sync_failed(self, source: str, reason: str, locale: str | None) -> dict: ...
+    def sync_failed(self, source: str, code: str, locale: str | None) -> dict: ...
 
 
 def parse_manual_dates(text: str) -> list[tuple[date, time, time]]:
@@ -65,7 +65,7 @@ class PaskService:
             try:
                 meetings = await source.meetings(first, last)
             except CalendarUnavailable as error:
-                results[name] = await self._failed(name, error.reason)
+                results[name] = await self._failed(name, error)
                 continue
             async with self._uow() as uow:
                 await uow.pask.replace(name, meetings)
@@ -74,15 +74,16 @@ class PaskService:
             results[name] = f"ok: {len(meetings)}"
         return results
 
-    async def _failed(self, name: str, reason: str) -> str:
+    async def _failed(self, name: str, error: CalendarUnavailable) -> str:
+        reason = error.reason
         log.warning("PASK source %s failed: %s", name, reason)
         now = self._clock.now()
         async with self._uow() as uow:
-            await uow.pask.record_sync(name, now, reason[:300], None)
+            await uow.pask.record_sync(name, now, f"{error.code}: {reason}"[:300], None)
             for leader in await uow.members.with_role(Role.LEADER):
                 await queue(uow, self._clock, key=f"pask:{name}:failed:{now.date().isoformat()}:{leader.aad_object_id}",
                             operation=Operation.SEND_PERSONAL, target=leader.aad_object_id,
-                            activity=self._messages.sync_failed(name, reason, leader.locale))
+                            activity=self._messages.sync_failed(name, error.code, leader.locale))
             await uow.commit()
         return reason
 

@@ -122,10 +122,10 @@ async def test_triage_from_the_channel_card_tells_the_submitter_at_every_change(
     _, body = await bot.post(execute(bot.service_url, KARI, "case.triage", {
         "case_id": str(case.id), "version": str(case.version), "decision": "accept", "meeting_id": "",
         "final_type": "drofting"}, channel=True))
-    assert "Satt på saksliste for første ledige møte som Drøftingssak (ingen vedtak)" in texts_in(card_of(body))
+    assert "Satt på saksliste for første ledige møte som drøftingssak (ingen vedtak)" in texts_in(card_of(body))
     await bot.deliver()
     notices = [texts_in(sent_card(a)) for a in bot.connector.sent(EMMA_CHAT)]
-    assert any("satt på sakslisten for første ledige møte som Drøftingssak" in n for n in notices)
+    assert any("satt på sakslisten for første ledige møte som drøftingssak" in n for n in notices)
     async with bot.container.uow() as uow:
         actions = [e.action for e in await uow.audit.for_entity("case", str(case.id))]
     assert actions == ["submit", "ask_info", "answer", "accept"]
