@@ -23,7 +23,8 @@ class PaskMessages(Protocol):
 
 
 def parse_manual_dates(text: str) -> list[tuple[date, time, time]]:
-    """Lines like '12.01.2027 10:00-12:00' (or '12.01.2027' for 10:00–12:00) typed by the leader."""
+    """Lines like '12.01.2027 kl. 10.00–12.00' or '12.01.2027 10:00-12:00' (or '12.01.2027' for 10–12) typed by
+    the leader."""
     entries = []
     for line in (raw.strip() for raw in text.splitlines()):
         if not line:
@@ -31,7 +32,8 @@ def parse_manual_dates(text: str) -> list[tuple[date, time, time]]:
         day_part, _, time_part = line.partition(" ")
         try:
             day = datetime.strptime(day_part, "%d.%m.%Y").date()
-            start_text, _, end_text = (time_part.strip() or "10:00-12:00").replace("–", "-").partition("-")
+            time_part = time_part.strip().removeprefix("kl.").strip()  # the card's hint: "kl. 10.00–12.00"
+            start_text, _, end_text = (time_part or "10:00-12:00").replace("–", "-").partition("-")
             start = datetime.strptime(start_text.strip().replace(".", ":"), "%H:%M").time()
             end = (datetime.strptime(end_text.strip().replace(".", ":"), "%H:%M").time() if end_text
                    else (datetime.combine(day, start) + timedelta(hours=2)).time())

@@ -88,3 +88,12 @@ def test_every_calendar_reason_has_a_text_in_both_languages():
         assert f"pask.reason.{code}" in CATALOGUES["nb"] and f"pask.reason.{code}" in CATALOGUES["en"]
     assert reason_code("Microsoft Graph answered HTTP 500") == "unreadable"
     assert CalendarUnavailable("x", code="no such code").code == "unreadable"
+
+
+def test_the_pask_date_hint_is_itself_valid_input():
+    from council.services.pask import parse_manual_dates
+
+    hint = re.search(r"\d\d\.\d\d\.\d{4} kl\. [\d.]+–[\d.]+", t("pask.manual_label", "nb-NO")).group(0)
+
+    assert [(d.isoformat(), s.isoformat(), e.isoformat()) for d, s, e in parse_manual_dates(hint)] == [
+        ("2027-01-12", "10:00:00", "12:00:00")]
