@@ -9,7 +9,7 @@ from bot.turns import card_command
 from cards import actions as verbs
 from cards.common import message_card
 from cards.meetings import agenda_card, follow_up_card, meetings_card, minutes_card, plan_card
-from cards.pask_messages import pask_card
+from cards.pask_messages import pask_card, sync_summary
 from cards.texts import t
 from council.errors import DomainError, InvalidInput
 from council.members import Member
@@ -277,7 +277,7 @@ class MeetingsFeature:
             raise InvalidInput("error.organiser_only")
         if message is None and self._pask.configured:
             results = await self._pask.sync()
-            message = t("pask.synced", locale, summary=", ".join(f"{k}: {v}" for k, v in results.items()))
+            message = t("pask.synced", locale, summary=sync_summary(results, locale))
         return pask_card(await self._pask.status(), self._pask.configured, locale, message)
 
     async def pask_action(self, ctx: ActionContext) -> dict:

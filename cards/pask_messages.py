@@ -16,6 +16,17 @@ class CardPaskMessages:
         return activity(card([title(t("pask.title", locale)), text(message)]), message)
 
 
+def sync_summary(results: dict[str, str], locale: str | None) -> str:
+    """PaskService.sync's answer ('ok: 21' or 'timeout: …' per source) as the leader reads it."""
+    parts = []
+    for source, result in results.items():
+        count = result.removeprefix("ok:").strip()
+        outcome = (t("pask.sync_count", locale, count=int(count)) if result.startswith("ok:") and count.isdigit()
+                   else t(f"pask.reason.{reason_code(result)}", locale))
+        parts.append(f"{t(f'pask.source.{source}', locale)}: {outcome}")
+    return ", ".join(parts)
+
+
 def pask_card(status: list[dict], configured: list[str], locale: str | None, message: str | None = None) -> dict:
     """Where the PASK dates come from, how the last sync went, and a box for typing dates in."""
     body = [title(t("pask.title", locale))]

@@ -16,6 +16,7 @@ TEXTS = {
     "pask.status_line": "{source}: last read {when} ({count} meetings)",
     "pask.status_error": "{source}: last attempt failed – {reason}",
     "cmd.pask": "**hent PASK** – read the PASK calendar again, or type in PASK dates",
+    "pask.sync_count": "{count:meeting|meetings}",
     "pask.reason.timeout": "the calendar did not answer in time",
     "pask.reason.unreachable": "the calendar could not be reached",
     "pask.reason.not_found": "the calendar or mailbox was not found",

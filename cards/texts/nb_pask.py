@@ -16,6 +16,7 @@ TEXTS = {
     "pask.status_line": "{source}: sist hentet {when} ({count:møte|møter})",
     "pask.status_error": "{source}: feil ved siste forsøk – {reason}",
     "cmd.pask": "**hent PASK** – hent PASK-kalenderen på nytt, eller skriv inn PASK-datoer",
+    "pask.sync_count": "{count:møte|møter}",
     "pask.reason.timeout": "kalenderen svarte ikke i tide",
     "pask.reason.unreachable": "fikk ikke kontakt med kalenderen",
     "pask.reason.not_found": "fant ikke kalenderen eller postboksen",

@@ -59,7 +59,7 @@ class PaskService:
         return sorted(self._sources)
 
     async def sync(self) -> dict[str, str]:
-        """Fetch this year and next from every configured source; returns source -> 'ok: N' or the reason."""
+        """Fetch this year and next from every configured source; returns source -> 'ok: N' or 'code: reason'."""
         today = self._clock.now().astimezone(self._tz).date()
         first, last = date(today.year, 1, 1), date(today.year + 1, 12, 31)
         results = {}
@@ -87,7 +87,7 @@ class PaskService:
                             operation=Operation.SEND_PERSONAL, target=leader.aad_object_id,
                             activity=self._messages.sync_failed(name, error.code, leader.locale))
             await uow.commit()
-        return reason
+        return f"{error.code}: {reason}"
 
     async def set_manual(self, actor: Member, text: str) -> int:
         """The leader's typed-in PASK dates replace the previous typed-in list."""

@@ -76,12 +76,12 @@ async def test_the_patient_id_guard_warns_on_a_national_id_and_never_stores_it_u
     number = make_id("010190")
     warning = await _submit(bot, description=f"Gjelder pasient {number} som fikk feil frist.")
     text = texts_in(warning)
-    assert "Mulig personnummer" in text and "«Beskrivelse»" in text and number not in text
+    assert "Mulig fødselsnummer" in text and "«Beskrivelse»" in text and number not in text
     assert number not in caplog.text
     async with bot.container.uow() as uow:
         assert await uow.cases.by_submitter(EMMA.aad) == []
     buttons = [a["title"] for a in warning["actions"]]
-    assert buttons == ["Rediger", "Dette er ikke et personnummer – send likevel"]
+    assert buttons == ["Rediger", "Dette er ikke et fødselsnummer – send likevel"]
     edit = warning["actions"][0]["data"]
     status, body = await bot.post(execute(bot.service_url, EMMA, "case.edit", edit))
     assert "Meld inn sak" in texts_in(card_of(body))
@@ -177,7 +177,7 @@ async def test_escalation_to_dlg_and_its_outcome_reach_the_submitter_and_the_cha
     assert "Behandlet i DLG" in texts_in(card_of(body))
     await bot.deliver()
     notices = "\n".join(texts_in(sent_card(a)) for a in bot.connector.sent(EMMA_CHAT))
-    assert "løftet til direktørens ledergruppe (DLG) 30. november 2026, referanse 2026/01234" in notices
+    assert "fremmet for direktørens ledergruppe (DLG) 30. november 2026, referanse 2026/01234" in notices
     assert "DLG har behandlet saken din. Utfall: DLG vedtok felles rutine fra 1. januar." in notices
     channel = "\n".join(a.get("summary", "") for a in bot.connector.sent(TEAM_ID))
     assert "DLG har behandlet Innmelding 001/26" in channel
@@ -215,7 +215,7 @@ async def test_the_queue_lists_open_cases_oldest_first_and_flags_deferred_twice(
     await bot.post(message(bot.service_url, KARI, "sakskø"))
     queue = texts_in(sent_card(bot.connector.sent(personal_conversation(KARI)["id"])[-1]))
     assert queue.index("Eldst") < queue.index("Nyest")
-    assert "⚠️ **Innmelding 001/26**" in queue and "utsatt 2 ganger" in queue
+    assert "[Se på] **Innmelding 001/26**" in queue and "utsatt 2 ganger" in queue
     await bot.post(message(bot.service_url, EMMA, "sakskø"))
     assert bot.connector.sent(EMMA_CHAT)[-1]["text"] == "Bare leder og sekretær kan gjøre dette."
 

@@ -97,3 +97,12 @@ def test_the_pask_date_hint_is_itself_valid_input():
 
     assert [(d.isoformat(), s.isoformat(), e.isoformat()) for d, s, e in parse_manual_dates(hint)] == [
         ("2027-01-12", "10:00:00", "12:00:00")]
+
+
+def test_the_sync_answer_names_sources_and_reasons_in_norwegian():
+    from cards.pask_messages import sync_summary
+
+    summary = sync_summary({"ics": "not_found: the PASK calendar file does not exist", "graph": "ok: 1"}, "nb-NO")
+
+    assert summary == ("kalenderfilen: fant ikke kalenderen eller postboksen, "
+                       "Outlook-kalenderen (Microsoft Graph): 1 møte")
