@@ -383,6 +383,16 @@ def test_notice_card_numbers_the_items_and_offers_apologies():
     assert absent["data"] == {"meeting_id": "1"}
 
 
+def test_the_innmelding_reference_is_printed_under_its_sak_on_notice_and_agenda():
+    view = agenda_view(1)
+    notice = [e["text"] for e in elements(notice_card(view, RULES, "nb-NO")) if "text" in e]
+    agenda = [e["text"] for e in elements(agenda_card(view, [], RULES, "nb-NO", editable=False)) if "text" in e]
+
+    for texts in (notice, agenda):
+        heading = next(i for i, x in enumerate(texts) if "Sak 04/27" in str(x))
+        assert texts[heading + 1].startswith("Innmelding 100/26 · ")
+
+
 def test_notice_update_lists_each_change_in_norwegian():
     view = agenda_view()
     view = replace(view, meeting=replace(view.meeting, date=date(2027, 1, 19), start=time(10), end=time(12)))
