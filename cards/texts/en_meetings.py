@@ -76,7 +76,7 @@ TEXTS = {
     "plan.intro": "The proposal follows the PASK calendar. Change a date or time where needed, and untick meetings "
                   "that should not be held. Deadlines are counted from the meeting date and move with it.",
     "plan.empty": "The PASK calendar has no meetings in {year}, and I found no dates to propose. Type "
-                  "**synk pask** to read the PASK calendar again, or add meetings one by one with **nytt møte**.",
+                  "**hent PASK** to read the PASK calendar again, or add meetings one by one with **nytt møte**.",
     "plan.meeting": "Meeting {number}",
     "plan.include": "Include",
     "plan.pask": "PASK meeting {date}",

@@ -3,7 +3,7 @@
 TEXTS = {
     "pask.title": "The PASK calendar",
     "pask.sync_failed": "I could not read the PASK calendar from {source} ({reason}). The meeting plan uses the "
-                        "last good copy. Type **synk pask** to try again.",
+                        "last good copy. Type **hent PASK** to try again.",
     "pask.source.ics": "the calendar file",
     "pask.source.graph": "the Outlook calendar (Microsoft Graph)",
     "pask.source.manual": "the dates you typed in",
