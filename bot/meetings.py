@@ -10,7 +10,7 @@ from cards import actions as verbs
 from cards.case_papers import paper_card
 from cards.common import message_card
 from cards.meetings import agenda_card, follow_up_card, meetings_card, minutes_card, plan_card
-from cards.pask_messages import pask_card
+from cards.pask_messages import pask_card, sync_summary
 from cards.texts import t
 from council.audience import DEFAULT_AUDIENCE, Audience
 from council.errors import InvalidInput, NotAllowed
@@ -61,7 +61,8 @@ class MeetingsFeature:
                 "nytt møte": card_command(self.meetings_view), "saksliste": card_command(self.next_agenda),
                 "innkalling": card_command(self.next_agenda), "referat": card_command(self.latest_minutes),
                 "oppfølgingsliste": card_command(self.follow_up_read),
-                "oppfølging": card_command(self.follow_up_read), "synk pask": card_command(self.pask_view)}
+                "oppfølging": card_command(self.follow_up_read), "hent pask": card_command(self.pask_view),
+                "synk pask": card_command(self.pask_view)}  # "synk pask": the old command, kept as an alias
 
     # --- the plan -------------------------------------------------------------------------------
     async def meetings_view(self, actor: Member, locale: str | None, **extra) -> dict:
@@ -204,7 +205,6 @@ class MeetingsFeature:
             raise NotAllowed("error.organiser_only")
         return minutes_card(await self._minutes.view(meeting_id), await self._members.members(), locale,
                             pdf_url=self._links.document("minutes.pdf", meeting_id, actor.aad_object_id),
-                            md_url=self._links.document("minutes.md", meeting_id, actor.aad_object_id),
                             can_approve=actor.is_leader,
                             docx_url=self._links.document("minutes.docx", meeting_id, actor.aad_object_id),
                             archive_url=self._links.document("arkiv.zip", meeting_id, actor.aad_object_id),
@@ -292,7 +292,7 @@ class MeetingsFeature:
             raise NotAllowed("error.organiser_only")
         if message is None and self._pask.configured:
             results = await self._pask.sync()
-            message = t("pask.synced", locale, summary=", ".join(f"{k}: {v}" for k, v in results.items()))
+            message = t("pask.synced", locale, summary=sync_summary(results, locale))
         return pask_card(await self._pask.status(), self._pask.configured, locale, message)
 
     async def pask_action(self, ctx: ActionContext) -> dict:

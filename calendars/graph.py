@@ -100,10 +100,11 @@ class _GraphClient:
                 result = await asyncio.to_thread(self._app.acquire_token_for_client, scopes=[GRAPH_SCOPE])
             except Exception as error:
                 raise CalendarUnavailable(
-                    f"could not get a token from the sign-in service ({type(error).__name__})") from None
+                    f"could not get a token from the sign-in service ({type(error).__name__})",
+                    code="sign_in") from None
         if not isinstance(result, dict) or not result.get("access_token"):
             code = result.get("error", "no token") if isinstance(result, dict) else "no token"
-            raise CalendarUnavailable(f"the sign-in service refused the token request ({code})")
+            raise CalendarUnavailable(f"the sign-in service refused the token request ({code})", code="sign_in")
         return result["access_token"]
 
     def _build_app(self) -> msal.ConfidentialClientApplication:
@@ -140,14 +141,15 @@ class _GraphClient:
     async def _refuse(self, status: int) -> None:
         if status == 401:
             await self._forget_token()
-            raise CalendarUnavailable("Microsoft Graph refused the token (HTTP 401)")
+            raise CalendarUnavailable("Microsoft Graph refused the token (HTTP 401)", code="sign_in")
         if status == 403:
             raise CalendarUnavailable(
                 f"Microsoft Graph denied access to the mailbox (HTTP 403): check the {self._permission} "
-                "application permission and any application access policy")
+                "application permission and any application access policy", code="denied")
         if status == 404:
-            raise CalendarUnavailable(f"Microsoft Graph does not know {self._mailbox_label} (HTTP 404)")
-        raise CalendarUnavailable(f"Microsoft Graph answered HTTP {status}")
+            raise CalendarUnavailable(
+                f"Microsoft Graph does not know {self._mailbox_label} (HTTP 404)", code="not_found")
+        raise CalendarUnavailable(f"Microsoft Graph answered HTTP {status}", code="http_error")
 
 
 class GraphSource(_GraphClient):
@@ -180,7 +182,8 @@ class GraphSource(_GraphClient):
             raise
         except Exception as error:
             raise CalendarUnavailable(
-                f"Microsoft Graph sent an event that could not be read ({type(error).__name__})") from None
+                f"Microsoft Graph sent an event that could not be read ({type(error).__name__})",
+                code="invalid") from None
         found = [meeting for meeting in found if first <= meeting.local_date(self._tz) <= last]
         return sorted(found, key=lambda meeting: (meeting.start, meeting.title))
 
@@ -203,23 +206,26 @@ class GraphSource(_GraphClient):
                         body = await response.json(content_type=None)
                     page = body.get("value")
                     if not isinstance(page, list):
-                        raise CalendarUnavailable("Microsoft Graph sent an unexpected answer (no 'value')")
+                        raise CalendarUnavailable(
+                            "Microsoft Graph sent an unexpected answer (no 'value')", code="invalid")
                     events.extend(page)
                     url, params = body.get("@odata.nextLink"), None
                     if not url:
                         return events
                     if not self._same_origin(url):
-                        raise CalendarUnavailable("Microsoft Graph sent a next page on another host")
+                        raise CalendarUnavailable("Microsoft Graph sent a next page on another host", code="invalid")
         except CalendarUnavailable:
             raise
         except TimeoutError:
             raise CalendarUnavailable(
-                f"Microsoft Graph did not answer within {self._timeout:g} seconds") from None
+                f"Microsoft Graph did not answer within {self._timeout:g} seconds", code="timeout") from None
         except aiohttp.ClientError as error:
-            raise CalendarUnavailable(f"Microsoft Graph could not be reached ({type(error).__name__})") from None
+            raise CalendarUnavailable(
+                f"Microsoft Graph could not be reached ({type(error).__name__})", code="unreachable") from None
         except (ValueError, AttributeError, TypeError) as error:
-            raise CalendarUnavailable(f"Microsoft Graph sent an unexpected answer ({type(error).__name__})") from None
-        raise CalendarUnavailable(f"Microsoft Graph sent more than {_MAX_PAGES} pages")
+            raise CalendarUnavailable(
+                f"Microsoft Graph sent an unexpected answer ({type(error).__name__})", code="invalid") from None
+        raise CalendarUnavailable(f"Microsoft Graph sent more than {_MAX_PAGES} pages", code="invalid")
 
     def _same_origin(self, url: str) -> bool:
         ours, theirs = urlsplit(self._graph_base), urlsplit(url)
@@ -265,7 +271,7 @@ class GraphCalendarWriter(_GraphClient):
             await self._refuse(status)
         event_id = answer.get("id") if isinstance(answer, dict) else None
         if not isinstance(event_id, str) or not event_id:
-            raise CalendarUnavailable("Microsoft Graph sent an unexpected answer (no event id)")
+            raise CalendarUnavailable("Microsoft Graph sent an unexpected answer (no event id)", code="invalid")
         return event_id
 
     async def cancel(self, event_id: str) -> None:
@@ -286,9 +292,10 @@ class GraphCalendarWriter(_GraphClient):
                 return response.status, _json_or_none(await response.read())
         except TimeoutError:
             raise CalendarUnavailable(
-                f"Microsoft Graph did not answer within {self._timeout:g} seconds") from None
+                f"Microsoft Graph did not answer within {self._timeout:g} seconds", code="timeout") from None
         except aiohttp.ClientError as error:
-            raise CalendarUnavailable(f"Microsoft Graph could not be reached ({type(error).__name__})") from None
+            raise CalendarUnavailable(
+                f"Microsoft Graph could not be reached ({type(error).__name__})", code="unreachable") from None
 
 
 def _event(meeting: Meeting, tz: tzinfo, subject: str, body_text: str) -> dict[str, Any]:
@@ -363,4 +370,4 @@ def _zone(name: str) -> tzinfo:
 
     if name in WINDOWS_TO_OLSON:
         return ZoneInfo(WINDOWS_TO_OLSON[name])
-    raise CalendarUnavailable("Microsoft Graph named a time zone we do not know")
+    raise CalendarUnavailable("Microsoft Graph named a time zone we do not know", code="invalid")

@@ -70,19 +70,21 @@ class IcsSource:
             raise
         except TimeoutError:
             raise CalendarUnavailable(
-                f"the PASK calendar did not arrive within {self._timeout:g} seconds") from None
+                f"the PASK calendar did not arrive within {self._timeout:g} seconds", code="timeout") from None
         except aiohttp.ClientError as error:
             raise CalendarUnavailable(
-                f"the PASK calendar address could not be reached ({type(error).__name__})") from None
+                f"the PASK calendar address could not be reached ({type(error).__name__})",
+                code="unreachable") from None
         except FileNotFoundError:
-            raise CalendarUnavailable("the PASK calendar file does not exist") from None
+            raise CalendarUnavailable("the PASK calendar file does not exist", code="not_found") from None
         except OSError as error:
             raise CalendarUnavailable(
-                f"the PASK calendar file could not be read ({type(error).__name__})") from None
+                f"the PASK calendar file could not be read ({type(error).__name__})", code="unreadable") from None
         except Exception as error:  # an injected fetch may fail in any way
-            raise CalendarUnavailable(f"the PASK calendar could not be fetched ({type(error).__name__})") from None
+            raise CalendarUnavailable(
+                f"the PASK calendar could not be fetched ({type(error).__name__})", code="unreadable") from None
         if not isinstance(data, bytes | str):
-            raise CalendarUnavailable("the PASK calendar source returned no data")
+            raise CalendarUnavailable("the PASK calendar source returned no data", code="unreadable")
         return data if isinstance(data, bytes) else data.encode("utf-8")
 
 
@@ -94,9 +96,9 @@ def parse_ics(data: bytes | str, first: date, last: date, tz: tzinfo,
         calendar = icalendar.Calendar.from_ical(data)
     except Exception as error:
         raise CalendarUnavailable(
-            f"the PASK calendar is not a valid iCalendar file ({type(error).__name__})") from None
+            f"the PASK calendar is not a valid iCalendar file ({type(error).__name__})", code="invalid") from None
     if not isinstance(calendar, icalendar.Calendar):
-        raise CalendarUnavailable("the PASK calendar is not a valid iCalendar file (no VCALENDAR)")
+        raise CalendarUnavailable("the PASK calendar is not a valid iCalendar file (no VCALENDAR)", code="invalid")
     try:
         # One day of margin each side: the library compares dates in each event's own zone.
         occurrences = recurring_ical_events.of(calendar).between(first - timedelta(days=1),
@@ -105,7 +107,7 @@ def parse_ics(data: bytes | str, first: date, last: date, tz: tzinfo,
                  if meeting is not None]
     except Exception as error:
         raise CalendarUnavailable(
-            f"the PASK calendar has an event that could not be read ({type(error).__name__})") from None
+            f"the PASK calendar has an event that could not be read ({type(error).__name__})", code="invalid") from None
     found = [meeting for meeting in found if first <= meeting.local_date(tz) <= last]
     return sorted(found, key=lambda meeting: (meeting.start, meeting.title))
 
@@ -166,7 +168,7 @@ def _is_url(source: str) -> bool:
 
 def _read_file(path: Path, max_bytes: int) -> bytes:
     if path.stat().st_size > max_bytes:
-        raise CalendarUnavailable("the PASK calendar file is too large")
+        raise CalendarUnavailable("the PASK calendar file is too large", code="too_large")
     return path.read_bytes()
 
 
@@ -178,8 +180,8 @@ async def _http_get(url: str, timeout: float, max_bytes: int) -> bytes:
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout), trust_env=True) as session, \
             session.get(url, headers={"Accept": "text/calendar, */*;q=0.5"}) as response:
         if response.status != 200:
-            raise CalendarUnavailable(f"the PASK calendar address answered HTTP {response.status}")
+            raise CalendarUnavailable(f"the PASK calendar address answered HTTP {response.status}", code="http_error")
         data = await response.content.read(max_bytes + 1)
         if len(data) > max_bytes:
-            raise CalendarUnavailable("the PASK calendar file is too large")
+            raise CalendarUnavailable("the PASK calendar file is too large", code="too_large")
         return data

@@ -94,8 +94,10 @@ def _meeting_length(meeting: Meeting) -> int:
     return (meeting.end.hour * 60 + meeting.end.minute) - (meeting.start.hour * 60 + meeting.start.minute)
 
 
-def _meta(item: AgendaItem, locale: str | None) -> str:
-    parts = [item_kind_label(item, locale)]
+def _meta(item: AgendaItem, locale: str | None, view: AgendaView | None = None) -> str:
+    """Under the sak: its Innmelding reference (when it came in as a case), type, presenter and time."""
+    case = view.cases.get(item.case_id) if view is not None and item.case_id is not None else None
+    parts = [case.reference if case is not None else "", item_kind_label(item, locale)]
     if item.presenter:
         parts.append(t("agenda.presenter", locale, name=item.presenter))
     if item.minutes:
@@ -151,7 +153,7 @@ def _agenda_card(view: AgendaView, other_meetings: list[Meeting], rules: Deadlin
                          size="Small", isSubtle=True))
     length = _meeting_length(meeting)
     if view.over_length:
-        body.append(text("⚠️ " + t("agenda.over_length", locale, minutes=view.planned_minutes, length=length),
+        body.append(text(t("agenda.over_length", locale, minutes=view.planned_minutes, length=length),
                          color="Attention", weight="Bolder"))
     elif view.planned_minutes:
         body.append(text(t("agenda.planned", locale, minutes=view.planned_minutes, length=length), size="Small",
@@ -164,7 +166,7 @@ def _agenda_card(view: AgendaView, other_meetings: list[Meeting], rules: Deadlin
                       and m.status is MeetingStatus.PLANNED), key=lambda m: m.date)[:targets_shown]
     for item in items:
         block = [text(f"**{item_heading(item, locale, provisional=not meeting.notice_published)}**")]
-        meta = _meta(item, locale)
+        meta = _meta(item, locale, view)
         if meta:
             block.append(text(meta, isSubtle=True, spacing="None"))
         block += paper_blocks(view, item, locale, 300 if links_shown else 0)
@@ -253,7 +255,7 @@ def _notice_card(view: AgendaView, rules: DeadlineRules, locale: str | None, pdf
             text(t("invite.agenda", locale), weight="Bolder", spacing="Medium")]
     for item in _items(view):
         block = [text(f"**{item_heading(item, locale, provisional=False)}**")]
-        meta = _meta(item, locale)
+        meta = _meta(item, locale, view)
         if meta:
             block.append(text(meta, isSubtle=True, spacing="None", size="Small"))
         block += paper_blocks(view, item, locale, 200 if links_shown else 0)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from cards.actions import CASE_ANSWER, CASE_MINE, CaseRef, execute
 from cards.common import card, text, title
-from cards.labels import case_type_label, meeting_label
+from cards.labels import case_type_inline, meeting_label
 from cards.texts import t
 from cards.texts.format import format_date
 from cards.triage import triage_card
@@ -21,7 +21,7 @@ def notice_text(case: Case, meeting: Meeting | None, locale: str | None) -> str:
     status = case.status
     where = meeting_label(meeting, locale) if meeting else t("submit.first_available_inline", locale)
     if status is CaseStatus.ON_AGENDA:
-        kind = case_type_label(case.final_type or case.requested_type, locale)
+        kind = case_type_inline(case.final_type or case.requested_type, locale)
         key = "notice.pa_saksliste" if meeting else "notice.pa_saksliste_first"
         return t(key, locale, meeting=where, type=kind)
     if status is CaseStatus.DEFERRED:

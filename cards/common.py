@@ -57,4 +57,4 @@ def error_card(message: str, locale: str | None) -> dict:
 
 
 def privacy_notice(locale: str | None) -> dict:
-    return text("⚠️ " + t("privacy.notice", locale), size="Small", color="Warning")
+    return text(t("privacy.notice", locale), size="Small", color="Warning")

@@ -102,7 +102,7 @@ def _hearing_block(line: HearingLine, locale: str | None, is_organiser: bool, ta
     if hearing.status is HearingStatus.TO_VOTE:
         items.append(text(t("hearings.vote_running", locale), size="Small", spacing="None"))
     for key in line.warnings:
-        items.append(text(f"⚠️ {t(key, locale)}", color="Attention", weight="Bolder", size="Small", spacing="None"))
+        items.append(text(t(key, locale), color="Attention", weight="Bolder", size="Small", spacing="None"))
     links = [f"- [{shorten(link, LINK_TEXT)}]({link})" for link in hearing.document_links[:links_shown]]
     if hearing.draft_link and links_shown:
         links.append(f"- [{t('hearings.field.draft_link', locale)}]({hearing.draft_link})")

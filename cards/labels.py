@@ -11,6 +11,12 @@ def case_type_label(case_type: CaseType, locale: str | None) -> str:
     return t(f"casetype.{case_type.value}", locale)
 
 
+def case_type_inline(case_type: CaseType, locale: str | None) -> str:
+    """The case type mid-sentence ("… som drøftingssak (ingen vedtak)."): a common noun, so no capital."""
+    label = case_type_label(case_type, locale)
+    return label[:1].lower() + label[1:]
+
+
 def status_label(status: CaseStatus, locale: str | None) -> str:
     return t(f"status.{status.value}", locale)
 

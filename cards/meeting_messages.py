@@ -103,13 +103,11 @@ class CardMeetingMessages:
     # --- minutes and follow-up ---------------------------------------------------------------------------------
     def minutes_draft(self, view: MinutesView) -> dict:
         meeting = view.agenda.meeting
-        payload = minutes_draft_card(view, None, pdf_url=self._url("minutes.pdf", meeting.id),
-                                     md_url=self._url("minutes.md", meeting.id))
+        payload = minutes_draft_card(view, None, pdf_url=self._url("minutes.pdf", meeting.id))
         return activity(payload, t("minutes.draft_title", None, date=format_date(meeting.date, None, weekday=True)))
 
     def minutes_approved(self, meeting: Meeting) -> dict:
-        payload = minutes_approved_card(meeting, None, pdf_url=self._url("minutes.pdf", meeting.id),
-                                        md_url=self._url("minutes.md", meeting.id))
+        payload = minutes_approved_card(meeting, None, pdf_url=self._url("minutes.pdf", meeting.id))
         return activity(payload, t("minutes.approved_body", None,
                                    date=format_date(meeting.date, None, weekday=True)))
 

@@ -92,7 +92,7 @@ def _plan_row(index: int, proposal: ProposedMeeting, rules: DeadlineRules, local
                   notice=format_date(meeting.notice_date(rules), locale))
     items = [text(heading), text(details, size="Small", isSubtle=True, spacing="None"),
              text(deadlines, size="Small", isSubtle=True, spacing="None")]
-    items += [text(f"⚠️ {t(f'plan.warning.{code}', locale)}", size="Small", color="Warning", spacing="None")
+    items += [text(t(f'plan.warning.{code}', locale), size="Small", color="Warning", spacing="None")
               for code in plan_warnings(proposal.date)]
     items.append({"type": "ColumnSet", "columns": [
         {"type": "Column", "width": "stretch",

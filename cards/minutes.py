@@ -79,7 +79,7 @@ def record_blocks(item: AgendaItem, record: ItemRecord | None, actions: Iterable
         lines += [t("minutes.protocol_line", locale, text=shorten(entry, limit)) for entry in record.protocol_entries]
         blocks.append(text("\n\n".join(lines)))
         if item.kind is ItemKind.ANY_OTHER and record.outcome is Outcome.DECIDED:
-            blocks.append(text("⚠️ " + t(ANY_OTHER_DECISION, locale), size="Small", color="Warning"))
+            blocks.append(text(t(ANY_OTHER_DECISION, locale), size="Small", color="Warning"))
     actions = list(actions)
     if actions:
         lines = [f"- {action_line(a, locale)}" for a in actions]
@@ -128,7 +128,7 @@ def _person_choices(members: list[Member], present: Collection[str], default: Me
 
 def minutes_card(view: MinutesView, members: list[Member], locale: str | None, message: str | None = None,
                  warnings: Iterable[str] = (), error: str | None = None, pdf_url: str | None = None,
-                 md_url: str | None = None, can_approve: bool = False, *,
+                 can_approve: bool = False, *,
                  focus: Collection[int] | None = None, docx_url: str | None = None,
                  archive_url: str | None = None) -> dict:
     """'Referat – {date}': attendance, then per item what is recorded and forms to write it and add follow-up.
@@ -138,7 +138,7 @@ def minutes_card(view: MinutesView, members: list[Member], locale: str | None, m
     """
     warnings = tuple(warnings)
     build = lambda level, extra=frozenset(): _minutes_card(  # noqa: E731
-        view, members, locale, message, warnings, error, pdf_url, md_url, can_approve, level, focus, extra, docx_url,
+        view, members, locale, message, warnings, error, pdf_url, can_approve, level, focus, extra, docx_url,
         archive_url)
     payload = within_budget(build, FORM_LEVELS)
     if card_size(payload) <= CARD_BUDGET:
@@ -155,14 +155,14 @@ def minutes_card(view: MinutesView, members: list[Member], locale: str | None, m
 
 
 def _minutes_card(view: MinutesView, members: list[Member], locale: str | None, message: str | None,
-                  warnings: tuple[str, ...], error: str | None, pdf_url: str | None, md_url: str | None,
+                  warnings: tuple[str, ...], error: str | None, pdf_url: str | None,
                   can_approve: bool, level: FormLevel, focus: Collection[int] | None,
                   also_recorded: frozenset[int] = frozenset(), docx_url: str | None = None,
                   archive_url: str | None = None) -> dict:
     meeting = view.agenda.meeting
     body = heading_blocks(t("minutes.title", locale, date=format_date(meeting.date, locale, weekday=True)),
                           message, error)
-    body += [notice("⚠️ " + t(key, locale), color="Attention") for key in warnings]
+    body += [notice(t(key, locale), color="Attention") for key in warnings]
     names = {m.aad_object_id: m.name for m in members}
     locked = meeting.minutes_locked
     if locked:
@@ -211,7 +211,7 @@ def _minutes_card(view: MinutesView, members: list[Member], locale: str | None, 
         actions.append(execute(t("minutes.publish", locale), MINUTES_PUBLISH, data, validate=False))
         if can_approve:
             actions.append(execute(t("minutes.approve", locale), MINUTES_APPROVE, data, validate=False))
-    actions += _download_actions(locale, pdf_url, md_url, docx_url)
+    actions += _download_actions(locale, pdf_url, docx_url)
     if locked and archive_url:
         actions.append({"type": "Action.OpenUrl", "title": t("records.archive", locale), "url": archive_url})
     return card(body, actions)
@@ -281,14 +281,12 @@ def _discussion_label(item: AgendaItem) -> str:
     return "records.any_other_points" if item.kind is ItemKind.ANY_OTHER else "records.discussion_label"
 
 
-def _download_actions(locale: str | None, pdf_url: str | None, md_url: str | None,
-                      docx_url: str | None = None) -> list[dict]:
+def _download_actions(locale: str | None, pdf_url: str | None, docx_url: str | None = None) -> list[dict]:
+    """Word and PDF: Markdown stays an archive/API format, secretaries are offered the document formats."""
     actions = [{"type": "Action.OpenUrl", "title": t("records.minutes_docx", locale), "url": docx_url}] if docx_url \
         else []
     if pdf_url:
         actions.append({"type": "Action.OpenUrl", "title": t("minutes.pdf", locale), "url": pdf_url})
-    if md_url:
-        actions.append({"type": "Action.OpenUrl", "title": t("minutes.md", locale), "url": md_url})
     return actions
 
 
@@ -296,12 +294,12 @@ def _download_actions(locale: str | None, pdf_url: str | None, md_url: str | Non
 
 
 def minutes_draft_card(view: MinutesView, locale: str | None = None, pdf_url: str | None = None,
-                       md_url: str | None = None, *, names: dict[str, str] | None = None) -> dict:
+                       *, names: dict[str, str] | None = None) -> dict:
     """'Utkast til referat – {date}' for the channel; `names` (AAD id → name) lists attendance by name."""
-    return within_budget(lambda limit: _draft_card(view, locale, pdf_url, md_url, names, limit), TEXT_LIMITS)
+    return within_budget(lambda limit: _draft_card(view, locale, pdf_url, names, limit), TEXT_LIMITS)
 
 
-def _draft_card(view: MinutesView, locale: str | None, pdf_url: str | None, md_url: str | None,
+def _draft_card(view: MinutesView, locale: str | None, pdf_url: str | None,
                 names: dict[str, str] | None, limit: int) -> dict:
     meeting = view.agenda.meeting
     body = [title(t("minutes.draft_title", locale, date=format_date(meeting.date, locale, weekday=True))),
@@ -326,14 +324,13 @@ def _draft_card(view: MinutesView, locale: str | None, pdf_url: str | None, md_u
             text("\n".join(f"- {line}" for line in vote_result_lines(view.votes, locale)))]})
     if shortened:
         body.append(text(t("minutes.full_text", locale), size="Small", isSubtle=True))
-    return card(body, _download_actions(locale, pdf_url, md_url))
+    return card(body, _download_actions(locale, pdf_url))
 
 
-def minutes_approved_card(meeting: Meeting, locale: str | None = None, pdf_url: str | None = None,
-                          md_url: str | None = None) -> dict:
+def minutes_approved_card(meeting: Meeting, locale: str | None = None, pdf_url: str | None = None) -> dict:
     body = [title(t("minutes.approved_title", locale)),
             text(t("minutes.approved_body", locale, date=format_date(meeting.date, locale, weekday=True)))]
     if meeting.minutes_approved_at is not None:
         body.append(text(t("minutes.approved_on", locale, date=format_date(local_date(meeting.minutes_approved_at),
                                                                              locale)), isSubtle=True, size="Small"))
-    return card(body, _download_actions(locale, pdf_url, md_url))
+    return card(body, _download_actions(locale, pdf_url))

@@ -6,12 +6,25 @@ from cards.case_messages import activity
 from cards.common import card, notice, text, title
 from cards.texts import t
 from cards.texts.format import format_date
+from council.pask import reason_code
 
 
 class CardPaskMessages:
-    def sync_failed(self, source: str, reason: str, locale: str | None) -> dict:
-        message = t("pask.sync_failed", locale, source=t(f"pask.source.{source}", locale), reason=reason)
+    def sync_failed(self, source: str, code: str, locale: str | None) -> dict:
+        message = t("pask.sync_failed", locale, source=t(f"pask.source.{source}", locale),
+                    reason=t(f"pask.reason.{code}", locale))
         return activity(card([title(t("pask.title", locale)), text(message)]), message)
+
+
+def sync_summary(results: dict[str, str], locale: str | None) -> str:
+    """PaskService.sync's answer ('ok: 21' or 'timeout: …' per source) as the leader reads it."""
+    parts = []
+    for source, result in results.items():
+        count = result.removeprefix("ok:").strip()
+        outcome = (t("pask.sync_count", locale, count=int(count)) if result.startswith("ok:") and count.isdigit()
+                   else t(f"pask.reason.{reason_code(result)}", locale))
+        parts.append(f"{t(f'pask.source.{source}', locale)}: {outcome}")
+    return ", ".join(parts)
 
 
 def pask_card(status: list[dict], configured: list[str], locale: str | None, message: str | None = None) -> dict:
@@ -22,7 +35,8 @@ def pask_card(status: list[dict], configured: list[str], locale: str | None, mes
     for row in status:
         source = t(f"pask.source.{row['source']}", locale)
         if row.get("last_error"):
-            body.append(text(t("pask.status_error", locale, source=source, reason=row["last_error"]),
+            reason = t(f"pask.reason.{reason_code(row['last_error'])}", locale)
+            body.append(text(t("pask.status_error", locale, source=source, reason=reason),
                              color="Attention"))
         if row.get("last_success_at"):
             body.append(text(t("pask.status_line", locale, source=source, count=row.get("count", 0),

@@ -8,13 +8,13 @@ from cards.actions import ATTENDANCE_ABSENT, ATTENDANCE_PRESENT, OUTBOX_UNDELIVE
 from cards.case_messages import activity
 from cards.common import card, notice, text, title
 from cards.labels import meeting_label
-from cards.texts import t
-from cards.texts.format import format_date, format_time
+from cards.texts import language, t
+from cards.texts.format import EN_WEEKDAYS, NB_WEEKDAYS, format_date, format_time
 from cards.undelivered import undelivered_line
 from council.cases import Case
 from council.meetings import Meeting
 from council.minutes import ActionItem
-from council.reminders import UNITS, Digest, ReminderSettings, Rule
+from council.reminders import UNITS, Digest, ReminderSettings, Rule, Unit
 
 
 def _message(body: str, heading: str | None = None) -> dict:
@@ -59,7 +59,7 @@ class CardReminderMessages:
                            days=age_days))
 
     def digest(self, digest: Digest, locale: str | None) -> dict:
-        heading = t("reminders.digest_title", locale, week=digest.week)
+        heading = t("reminders.digest_title", locale, week=digest.today.isocalendar().week)
         body = [title(heading)]
         if digest.open_cases:
             body.append(text(t("reminders.digest_queue", locale, count=digest.open_cases,
@@ -108,15 +108,24 @@ def reminder_settings_card(settings: ReminderSettings, locale: str | None, messa
         label = t(f"reminders.rule.{rule.value}", locale)
         body.append({"type": "Input.Toggle", "id": f"enabled_{rule.value}", "title": label, "label": label,
                      "valueOn": "true", "valueOff": "false", "value": "true" if s.enabled else "false"})
-        columns = [{"type": "Column", "width": "stretch", "items": [
-            {"type": "Input.Number", "id": f"offset_{rule.value}", "value": s.offset,
-             "label": t(f"reminders.unit.{UNITS[rule].value}", locale), "min": 0, "isRequired": True}]}]
+        columns = [{"type": "Column", "width": "stretch", "items": [_offset_input(rule, s.offset, locale)]}]
         if rule is not Rule.VOTE_CLOSING:
             columns.append({"type": "Column", "width": "stretch", "items": [
                 {"type": "Input.Time", "id": f"at_{rule.value}", "value": s.at.strftime("%H:%M"),
                  "label": t("reminders.at_label", locale), "isRequired": True}]})
         body.append({"type": "ColumnSet", "columns": columns})
     return card(body, [execute(t("reminders.save", locale), REMINDERS_SAVE)])
+
+
+def _offset_input(rule: Rule, offset: int, locale: str | None) -> dict:
+    """A number, or for the weekly digest a choice of weekday (mandag … fredag; the value stays 0–4)."""
+    label = t(f"reminders.unit.{UNITS[rule].value}", locale)
+    if UNITS[rule] is Unit.WEEKDAY:
+        names = EN_WEEKDAYS if language(locale) == "en" else NB_WEEKDAYS
+        return {"type": "Input.ChoiceSet", "id": f"offset_{rule.value}", "value": str(offset), "label": label,
+                "isRequired": True, "choices": [{"title": names[d], "value": str(d)} for d in range(5)]}
+    return {"type": "Input.Number", "id": f"offset_{rule.value}", "value": offset, "label": label, "min": 0,
+            "isRequired": True}
 
 
 def settings_changes(data: dict) -> dict:

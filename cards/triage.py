@@ -5,7 +5,7 @@ from datetime import date
 
 from cards.actions import CASE_DLG_OUTCOME, CASE_TRIAGE, CASE_VIEW, CaseRef, CaseTriage, execute
 from cards.common import card, notice, text, title
-from cards.labels import case_type_label, meeting_label, status_label
+from cards.labels import case_type_inline, case_type_label, meeting_label, status_label
 from cards.texts import t
 from cards.texts.format import format_date
 from council.submission import FIRST_AVAILABLE
@@ -63,7 +63,7 @@ def _state_details(case: Case, options: dict, locale: str | None) -> list[dict]:
         meeting = next((m for m in options["meetings"] if m.id == case.meeting_id), None)
         where = meeting_label(meeting, locale) if meeting else t("submit.first_available_inline", locale)
         details.append(text(t("triage.on_agenda", locale, meeting=where,
-                              type=case_type_label(case.final_type or case.requested_type, locale))))
+                              type=case_type_inline(case.final_type or case.requested_type, locale))))
     if case.escalation:
         details.append(text(t("triage.escalated", locale, date=format_date(case.escalation.on, locale),
                               reference=case.escalation.reference)))
@@ -131,7 +131,7 @@ def queue_card(cases: list[Case], today: date, flag_days: int, locale: str | Non
     if not cases:
         body.append(text(t("queue.empty", locale)))
     for case in cases[:limit]:
-        flag = "⚠️ " if case.flagged(today, flag_days) else ""
+        flag = f"[{t('queue.flag', locale)}] " if case.flagged(today, flag_days) else ""
         line = t("queue.line", locale, unit=case.unit, days=case.age_days(today),
                  status=status_label(case.status, locale))
         if case.deferrals:

@@ -108,8 +108,8 @@ class Case:
 
     @property
     def reference(self) -> str:
-        """'Innmelding 26-014': two-digit year and the year's sequence number."""
-        return f"Innmelding {self.year % 100:02d}-{self.number:03d}"
+        """'Innmelding 014/26': the year's sequence number and the two-digit year."""
+        return f"Innmelding {self.number:03d}/{self.year % 100:02d}"
 
     def age_days(self, today: date) -> int:
         return (today - self.submitted_at.date()).days

@@ -83,15 +83,27 @@ def is_network_meeting(rules: PaskFilter, *, title: str, all_day: bool = False, 
     return any(needle in folded for needle in needles)
 
 
+REASON_CODES = ("timeout", "unreachable", "not_found", "unreadable", "too_large", "http_error", "invalid", "sign_in",
+                "denied")
+
+
+def reason_code(stored: str | None) -> str:
+    """The code in front of a stored failure ("timeout: the PASK calendar did not arrive …")."""
+    code = (stored or "").split(":", 1)[0].strip()
+    return code if code in REASON_CODES else "unreadable"
+
+
 class CalendarUnavailable(DomainError):
     """The PASK calendar could not be read. `reason` is short and safe to show: it never carries the
-    calendar's contents, credentials or a secret URL."""
+    calendar's contents, credentials or a secret URL. `reason` is English, for the log and operators; `code`
+    (one of REASON_CODES) picks the Norwegian text the leader reads."""
 
     key = "error.calendar_unavailable"
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, code: str = "unreadable") -> None:
         super().__init__(None, reason=reason)
         self.reason = reason
+        self.code = code if code in REASON_CODES else "unreadable"
         self.args = (reason,)
 
     def __str__(self) -> str:

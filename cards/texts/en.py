@@ -56,7 +56,7 @@ TEXTS = {
     "roles.save": "Save roles",
     "roles.sync": "Fetch members from the team",
     "roles.saved": "Roles saved for {name}: {roles}.",
-    "roles.synced": "Fetched {count} people from the team.",
+    "roles.synced": "Fetched {count:person|people} from the team.",
     "roles.sync_needs_team": "The member list can only be fetched once I am added to the council's team.",
     "roles.unknown_person": "Person not found. Fetch members from the team and try again.",
     "roles.unit_required": "A member must represent a unit. Choose a unit.",

@@ -13,7 +13,7 @@ TEXTS = {
                                   "date.",
     "meetings.date_required": "Choose a date.",
     "meetings.time_required": "Choose a time.",
-    "meetings.plan_saved": "{count} meetings added to the meeting plan.",
+    "meetings.plan_saved": "{count:meeting|meetings} added to the meeting plan.",
     "agenda.not_movable": "This item cannot be moved. Standing items and Any other business have fixed places.",
     "agenda.minutes_invalid": "The time must be a whole number of minutes between 0 and 480.",
     "agenda.title_required": "Enter a title for the standing item.",
@@ -77,7 +77,7 @@ TEXTS = {
     "plan.intro": "The proposal follows the PASK calendar. Change a date or time where needed, and untick meetings "
                   "that should not be held. Deadlines are counted from the meeting date and move with it.",
     "plan.empty": "The PASK calendar has no meetings in {year}, and I found no dates to propose. Type "
-                  "**synk pask** to read the PASK calendar again, or add meetings one by one with **nytt møte**.",
+                  "**hent PASK** to read the PASK calendar again, or add meetings one by one with **nytt møte**.",
     "plan.meeting": "Meeting {number}",
     "plan.include": "Include",
     "plan.pask": "PASK meeting {date}",
@@ -149,7 +149,7 @@ TEXTS = {
     "agenda.published": "The notice was sent {date}. Changes are announced as «Updated notice».",
     "agenda.not_published": "The notice is sent automatically on {date}.",
     "agenda.pdf": "Download agenda (PDF)",
-    "agenda.links_more": "… and {count} more links.",
+    "agenda.links_more": "… and {count:link|links} more.",
     "agenda.empty": "The agenda is empty.",
     # --- Notice ---------------------------------------------------------------------------------------------------
     "invite.title": "Notice of council meeting",
@@ -220,7 +220,6 @@ TEXTS = {
     "minutes.publish": "Publish draft minutes",
     "minutes.approve": "Approve minutes (by circulation)",
     "minutes.pdf": "Download minutes (PDF)",
-    "minutes.md": "Download minutes (Markdown)",
     "minutes.approved_on": "Minutes approved {date}",
     "minutes.draft_title": "Draft minutes – {date}",
     "minutes.draft_intro": "The draft is approved at the next meeting or by circulation. Tell the secretary if "
@@ -232,12 +231,12 @@ TEXTS = {
     "minutes.full_text": "The full text is in the minutes (PDF).",
     "minutes.open_follow_up": "Follow-up list (open items)",
     "minutes.next_meeting": "Next meeting: {date}",
-    "outcome.vedtatt": "Decision",
+    "outcome.vedtatt": "Decided",
     "outcome.tatt_til_orientering": "Noted",
     "outcome.drøftet": "Discussed",
     # --- Follow-up list -------------------------------------------------------------------------------------------
     "followup.title": "Follow-up list",
-    "followup.empty": "No open follow-up items. 🎉",
+    "followup.empty": "No open follow-up items.",
     "followup.owner": "Responsible",
     "followup.due": "Due",
     "followup.status": "Status",

@@ -3,7 +3,7 @@
 TEXTS = {
     "pask.title": "The PASK calendar",
     "pask.sync_failed": "I could not read the PASK calendar from {source} ({reason}). The meeting plan uses the "
-                        "last good copy. Type **synk pask** to try again.",
+                        "last good copy. Type **hent PASK** to try again.",
     "pask.source.ics": "the calendar file",
     "pask.source.graph": "the Outlook calendar (Microsoft Graph)",
     "pask.source.manual": "the dates you typed in",
@@ -15,6 +15,16 @@ TEXTS = {
     "pask.manual_save": "Save PASK dates",
     "pask.status_line": "{source}: last read {when} ({count} meetings)",
     "pask.status_error": "{source}: last attempt failed – {reason}",
-    "cmd.pask": "**synk pask** – read the PASK calendar again, or type in PASK dates",
+    "cmd.pask": "**hent PASK** – read the PASK calendar again, or type in PASK dates",
+    "pask.sync_count": "{count:meeting|meetings}",
+    "pask.reason.timeout": "the calendar did not answer in time",
+    "pask.reason.unreachable": "the calendar could not be reached",
+    "pask.reason.not_found": "the calendar or mailbox was not found",
+    "pask.reason.unreadable": "the calendar could not be read",
+    "pask.reason.too_large": "the calendar file is too large",
+    "pask.reason.http_error": "the calendar answered with an error",
+    "pask.reason.invalid": "the calendar held something that could not be understood",
+    "pask.reason.sign_in": "signing in to the Microsoft account failed",
+    "pask.reason.denied": "the bot has no access to the calendar; IT must grant it",
     "pask.sync_now": "Read the PASK calendar now",
 }

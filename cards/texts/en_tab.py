@@ -43,7 +43,7 @@ TEXTS = {
     "tab.cases.apply": "Show",
     "tab.cases.reset": "Reset",
     "tab.cases.per_page": "Per page",
-    "tab.cases.count": "{total} cases",
+    "tab.cases.count": "{total:case|cases}",
     "tab.cases.none": "No cases match the filter.",
     "tab.cases.number": "Number",
     "tab.cases.title": "Title",
@@ -77,7 +77,7 @@ TEXTS = {
     "tab.audit.accept": "Put on an agenda",
     "tab.audit.defer": "Deferred",
     "tab.audit.reject": "Rejected",
-    "tab.audit.duplicate": "Marked as duplicate",
+    "tab.audit.duplicate": "Merged with another case",
     "tab.audit.ask_info": "More information requested",
     "tab.audit.escalate": "Escalated to DLG",
     "tab.audit.answer": "Submitter answered",
@@ -131,7 +131,7 @@ TEXTS = {
     "eval.lead.61_90": "61–90 days",
     "eval.lead.91_180": "91–180 days",
     "eval.lead.181": "Over 180 days",
-    "eval.lead.summary": "{count} cases handled in the period: median {median} days, 90th percentile {p90} days from "
+    "eval.lead.summary": "{count:case|cases} handled in the period: median {median:day|days}, 90th percentile {p90:day|days} from "
                          "submission to handling.",
     "eval.lead.none": "No cases were concluded in the period.",
     "eval.escalations.decided": "DLG outcome received",

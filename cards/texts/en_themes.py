@@ -9,7 +9,7 @@ TEXTS = {
     "themes.when": "When",
     "themes.where": "Where",
     "themes.teams_link": "Join the Teams meeting",
-    "themes.place_none": "Place to be announced",
+    "themes.place_none": "Not settled yet",
     "themes.answer.kommer": "Attending",
     "themes.answer.kommer_ikke": "Not attending",
     "themes.answer.usikker": "Unsure",

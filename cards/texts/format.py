@@ -32,3 +32,8 @@ def format_datetime(moment: datetime, tz: ZoneInfo, locale: str | None = None) -
     """An aware instant shown in council time."""
     local = moment.astimezone(tz)
     return f"{format_date(local.date(), locale)} {format_time(local, locale)}"
+
+
+def plural(count: object, one: str, other: str) -> str:
+    """'1 dag', '2 dager', '0 dager': the noun agrees with the count (also when the count comes as text)."""
+    return f"{count} {one if str(count).strip() in ('1', '-1') else other}"

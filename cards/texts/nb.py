@@ -58,7 +58,7 @@ TEXTS = {
     "roles.save": "Lagre roller",
     "roles.sync": "Hent medlemmer fra teamet",
     "roles.saved": "Rollene til {name} er lagret: {roles}.",
-    "roles.synced": "Hentet {count} personer fra teamet.",
+    "roles.synced": "Hentet {count:person|personer} fra teamet.",
     "roles.sync_needs_team": "Medlemslisten kan bare hentes når jeg er lagt til i rådets team.",
     "roles.unknown_person": "Fant ikke personen. Hent medlemmer fra teamet og prøv igjen.",
     "roles.unit_required": "Et medlem må representere en enhet. Velg enhet.",

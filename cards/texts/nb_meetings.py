@@ -12,7 +12,7 @@ TEXTS = {
     "meetings.not_a_working_day": "Datoen er ikke en arbeidsdag (helg eller helligdag). Velg en annen dato.",
     "meetings.date_required": "Velg en dato.",
     "meetings.time_required": "Velg et klokkeslett.",
-    "meetings.plan_saved": "{count} møter er lagt inn i møteplanen.",
+    "meetings.plan_saved": "{count:møte|møter} er lagt inn i møteplanen.",
     "agenda.not_movable": "Denne saken kan ikke flyttes. Faste saker og Eventuelt har fast plass.",
     "agenda.minutes_invalid": "Tiden må være et helt antall minutter mellom 0 og 480.",
     "agenda.title_required": "Skriv en tittel på den faste saken.",
@@ -34,7 +34,7 @@ TEXTS = {
     "followup.not_found": "Fant ikke oppfølgingspunktet.",
     "followup.not_yours": "Bare den ansvarlige, leder eller sekretær kan endre status på dette punktet.",
     "meetings.date_invalid": "Datoen må skrives som en dato (velg i kalenderen).",
-    "meetings.time_invalid": "Klokkeslettet må skrives som TT:MM, f.eks. 09:00.",
+    "meetings.time_invalid": "Klokkeslettet må skrives som TT.MM, f.eks. 09.00.",
     "meetings.added": "Møtet er lagt til.",
     "meetings.moved": "Møtet er flyttet. Fristene følger den nye datoen.",
     "meetings.cancelled": "Møtet er avlyst.",
@@ -73,9 +73,9 @@ TEXTS = {
     "plan.title": "Møteplan {year}",
     "plan.intro": "Forslaget følger PASK-kalenderen. Endre dato eller tid der det trengs, og fjern haken ved "
                   "møter som ikke skal med. Fristene regnes fra møtedatoen og flytter seg med den.",
-    "plan.empty": "PASK-kalenderen har ingen møter i {year}, og jeg fant ingen datoer å foreslå. Skriv "
-                  "**synk pask** for å hente PASK-kalenderen på nytt, eller legg til møter ett og ett med "
-                  "**nytt møte**.",
+    "plan.empty": "PASK-kalenderen har ingen møter i {year}, og jeg fant ingen datoer å foreslå. Skriv **hent "
+                   "PASK** for å hente PASK-kalenderen på nytt, eller legg til møter ett og ett med **nytt "
+                   "møte**.",
     "plan.meeting": "Møte {number}",
     "plan.include": "Ta med",
     "plan.pask": "PASK-møte {date}",
@@ -144,7 +144,7 @@ TEXTS = {
     "agenda.published": "Innkallingen ble sendt {date}. Endringer kunngjøres som «Oppdatert innkalling».",
     "agenda.not_published": "Innkallingen sendes automatisk {date}.",
     "agenda.pdf": "Last ned saksliste (PDF)",
-    "agenda.links_more": "… og {count} lenker til.",
+    "agenda.links_more": "… og {count:lenke|lenker} til.",
     "agenda.empty": "Sakslisten er tom.",
     # --- Innkalling -----------------------------------------------------------------------------------------------
     "invite.title": "Innkalling til møte i Kontorfaglig råd",
@@ -214,7 +214,6 @@ TEXTS = {
     "minutes.publish": "Publiser utkast til referat",
     "minutes.approve": "Godkjenn referat (sirkulasjon)",
     "minutes.pdf": "Last ned referat (PDF)",
-    "minutes.md": "Last ned referat (Markdown)",
     "minutes.approved_on": "Referat godkjent {date}",
     "minutes.draft_title": "Utkast til referat – {date}",
     "minutes.draft_intro": "Utkastet godkjennes på neste møte eller på sirkulasjon. Gi beskjed til sekretæren om "
@@ -226,16 +225,16 @@ TEXTS = {
     "minutes.full_text": "Hele teksten står i referatet (PDF).",
     "minutes.open_follow_up": "Oppfølgingsliste (åpne punkter)",
     "minutes.next_meeting": "Neste møte: {date}",
-    "outcome.vedtatt": "Vedtak",
+    "outcome.vedtatt": "Vedtatt",
     "outcome.tatt_til_orientering": "Tatt til orientering",
     "outcome.drøftet": "Drøftet",
     # --- Oppfølgingsliste -----------------------------------------------------------------------------------------
     "followup.title": "Oppfølgingsliste",
-    "followup.empty": "Ingen åpne oppfølgingspunkter. 🎉",
+    "followup.empty": "Ingen åpne oppfølgingspunkter.",
     "followup.owner": "Ansvarlig",
     "followup.due": "Frist",
     "followup.status": "Status",
-    "followup.overdue": "forfalt",
+    "followup.overdue": "over fristen",
     "followup.change": "Endre status",
     "followup.new_status": "Ny status",
     "followup.save": "Lagre status",

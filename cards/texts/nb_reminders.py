@@ -11,10 +11,11 @@ TEXTS = {
     "reminders.minutes_awaiting_approval": "Referatet fra møtet {meeting} venter på godkjenning.",
     "reminders.action_due": "Oppfølgingspunktet «{what}» har frist {due}.",
     "reminders.action_overdue": "Fristen for oppfølgingspunktet «{what}» gikk ut {due}.",
-    "reminders.case_waiting": "{reference} «{title}» har ventet i {days} dager.",
+    "reminders.case_waiting": "{reference} «{title}» har ventet i {days:dag|dager}.",
     # --- the weekly digest --------------------------------------------------------------------------------------
-    "reminders.digest_title": "Ukeoversikt ({week})",
-    "reminders.digest_queue": "Saker som venter: {count}. Eldste: {oldest} dager, snitt: {average} dager.",
+    "reminders.digest_title": "Ukeoversikt uke {week}",
+    "reminders.digest_queue": "Saker som venter: {count}. Eldste: {oldest:dag|dager}, snitt: "
+                               "{average:dag|dager}.",
     "reminders.digest_queue_empty": "Ingen saker venter.",
     "reminders.digest_deadlines": "Frister de neste to ukene",
     "reminders.digest_no_deadlines": "Ingen frister de neste to ukene.",
@@ -31,16 +32,17 @@ TEXTS = {
                                 "aldri mellom kl. 01.00 og 03.59.",
     "reminders.rule.submission_deadline": "Innmeldingsfrist nærmer seg (kanal)",
     "reminders.rule.notice_published": "Innkalling publisert (kanal)",
-    "reminders.rule.meeting_tomorrow": "Møte i morgen (kanal, og 1:1 til dem som ikke har meldt oppmøte)",
-    "reminders.rule.vote_closing": "Avstemning lukkes (1:1 til dem som ikke har stemt)",
+    "reminders.rule.meeting_tomorrow": "Møte i morgen (kanal, og personlig melding til dem som ikke har meldt "
+                                        "oppmøte)",
+    "reminders.rule.vote_closing": "Avstemning avsluttes (personlig melding til dem som ikke har stemt)",
     "reminders.rule.minutes_awaiting_approval": "Referat venter på godkjenning (kanal)",
-    "reminders.rule.action_item_due": "Frist for oppfølgingspunkt (1:1 til ansvarlig)",
+    "reminders.rule.action_item_due": "Frist for oppfølgingspunkt (personlig melding til ansvarlig)",
     "reminders.rule.case_waiting": "Sak har ventet lenge (leder)",
     "reminders.rule.weekly_digest": "Ukeoversikt (leder)",
-    "reminders.unit.working_days": "Antall virkedager",
+    "reminders.unit.working_days": "Antall arbeidsdager",
     "reminders.unit.days": "Antall dager",
     "reminders.unit.hours": "Timer før fristen",
-    "reminders.unit.weekday": "Ukedag (0 = mandag, 4 = fredag)",
+    "reminders.unit.weekday": "Ukedag",
     "reminders.at_label": "Klokkeslett",
     "reminders.save": "Lagre",
     "reminders.saved": "Påminnelsene er lagret.",
@@ -54,9 +56,9 @@ TEXTS = {
     "reminders.digest_undelivered": "Meldinger som kanskje ikke kom fram: {count}",
     "reminders.digest_undelivered_open": "Vis usendte meldinger",
     "undelivered.title": "Usendte meldinger",
-    "undelivered.intro": "{count} melding(er) var på vei ut da boten stoppet, og vi vet ikke om de kom fram. De "
-                         "sendes ikke på nytt av seg selv, for mottakeren kan allerede ha fått dem. Sjekk med "
-                         "mottakeren, og send på nytt eller marker som håndtert.",
+    "undelivered.intro": "Noen meldinger ({count}) var på vei ut da boten stoppet, og vi vet ikke om de kom "
+                          "fram. De sendes ikke på nytt av seg selv, for mottakeren kan allerede ha fått dem. "
+                          "Sjekk med mottakeren, og send på nytt eller marker som håndtert.",
     "undelivered.more": "Viser de {shown} eldste av {total}.",
     "undelivered.none": "Ingen meldinger venter på en avgjørelse. Alt annet er levert eller står i kø.",
     "undelivered.line": "{when} til {to}: «{what}»",

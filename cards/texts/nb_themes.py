@@ -9,7 +9,7 @@ TEXTS = {
     "themes.when": "Når",
     "themes.where": "Hvor",
     "themes.teams_link": "Bli med i Teams-møtet",
-    "themes.place_none": "Sted kommer",
+    "themes.place_none": "Ikke avklart ennå",
     "themes.answer.kommer": "Kommer",
     "themes.answer.kommer_ikke": "Kommer ikke",
     "themes.answer.usikker": "Usikker",
@@ -64,8 +64,8 @@ TEXTS = {
     "themes.suggest_send_anyway": "Send likevel",
     "themes.suggestions_so_far": "Forslag så langt",
     "themes.suggestion_saved": "Takk! Forslaget er lagret.",
-    "themes.pii_warning": "Teksten ser ut til å inneholde et fødselsnummer eller D-nummer. Fjern det, eller send "
-                          "likevel hvis det ikke er et personnummer.",
+    "themes.pii_warning": "Teksten ser ut til å inneholde et fødselsnummer eller D-nummer. Fjern det, eller "
+                           "send likevel hvis det ikke er et fødselsnummer.",
     "themes.summary_form_title": "Oppsummering: {topic}",
     "themes.summary_label": "Oppsummering til nettverket",
     "themes.summary_send": "Send til nettverket",

@@ -19,11 +19,12 @@ MANUAL = "manual"
 
 
 class PaskMessages(Protocol):
-    def sync_failed(self, source: str, reason: str, locale: str | None) -> dict: ...
+    def sync_failed(self, source: str, code: str, locale: str | None) -> dict: ...
 
 
 def parse_manual_dates(text: str) -> list[tuple[date, time, time]]:
-    """Lines like '12.01.2027 10:00-12:00' (or '12.01.2027' for 10:00–12:00) typed by the leader."""
+    """Lines like '12.01.2027 kl. 10.00–12.00' or '12.01.2027 10:00-12:00' (or '12.01.2027' for 10–12) typed by
+    the leader."""
     entries = []
     for line in (raw.strip() for raw in text.splitlines()):
         if not line:
@@ -31,7 +32,8 @@ def parse_manual_dates(text: str) -> list[tuple[date, time, time]]:
         day_part, _, time_part = line.partition(" ")
         try:
             day = datetime.strptime(day_part, "%d.%m.%Y").date()
-            start_text, _, end_text = (time_part.strip() or "10:00-12:00").replace("–", "-").partition("-")
+            time_part = time_part.strip().removeprefix("kl.").strip()  # the card's hint: "kl. 10.00–12.00"
+            start_text, _, end_text = (time_part or "10:00-12:00").replace("–", "-").partition("-")
             start = datetime.strptime(start_text.strip().replace(".", ":"), "%H:%M").time()
             end = (datetime.strptime(end_text.strip().replace(".", ":"), "%H:%M").time() if end_text
                    else (datetime.combine(day, start) + timedelta(hours=2)).time())
@@ -57,7 +59,7 @@ class PaskService:
         return sorted(self._sources)
 
     async def sync(self) -> dict[str, str]:
-        """Fetch this year and next from every configured source; returns source -> 'ok: N' or the reason."""
+        """Fetch this year and next from every configured source; returns source -> 'ok: N' or 'code: reason'."""
         today = self._clock.now().astimezone(self._tz).date()
         first, last = date(today.year, 1, 1), date(today.year + 1, 12, 31)
         results = {}
@@ -65,7 +67,7 @@ class PaskService:
             try:
                 meetings = await source.meetings(first, last)
             except CalendarUnavailable as error:
-                results[name] = await self._failed(name, error.reason)
+                results[name] = await self._failed(name, error)
                 continue
             async with self._uow() as uow:
                 await uow.pask.replace(name, meetings)
@@ -74,17 +76,18 @@ class PaskService:
             results[name] = f"ok: {len(meetings)}"
         return results
 
-    async def _failed(self, name: str, reason: str) -> str:
+    async def _failed(self, name: str, error: CalendarUnavailable) -> str:
+        reason = error.reason
         log.warning("PASK source %s failed: %s", name, reason)
         now = self._clock.now()
         async with self._uow() as uow:
-            await uow.pask.record_sync(name, now, reason[:300], None)
+            await uow.pask.record_sync(name, now, f"{error.code}: {reason}"[:300], None)
             for leader in await uow.members.with_role(Role.LEADER):
                 await queue(uow, self._clock, key=f"pask:{name}:failed:{now.date().isoformat()}:{leader.aad_object_id}",
                             operation=Operation.SEND_PERSONAL, target=leader.aad_object_id,
-                            activity=self._messages.sync_failed(name, reason, leader.locale))
+                            activity=self._messages.sync_failed(name, error.code, leader.locale))
             await uow.commit()
-        return reason
+        return f"{error.code}: {reason}"
 
     async def set_manual(self, actor: Member, text: str) -> int:
         """The leader's typed-in PASK dates replace the previous typed-in list."""

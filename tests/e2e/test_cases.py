@@ -45,10 +45,10 @@ async def test_a_submission_from_a_personal_chat_reaches_the_channel_for_triage(
     key = form["actions"][0]["data"]["submission_key"]
 
     receipt = await _submit(bot, key=key)
-    assert "Innmelding 26-001" in texts_in(receipt) and "Innmeldt – venter på behandling" in texts_in(receipt)
+    assert "Innmelding 001/26" in texts_in(receipt) and "Innmeldt – venter på behandling" in texts_in(receipt)
     await bot.deliver()
     [triage] = _triage_cards(bot)
-    assert "Innmelding 26-001 – Felles rutine for fristbrudd" in texts_in(triage)
+    assert "Innmelding 001/26 – Felles rutine for fristbrudd" in texts_in(triage)
     assert "Sett på saksliste" in texts_in(triage)
 
 
@@ -76,18 +76,18 @@ async def test_the_patient_id_guard_warns_on_a_national_id_and_never_stores_it_u
     number = make_id("010190")
     warning = await _submit(bot, description=f"Gjelder pasient {number} som fikk feil frist.")
     text = texts_in(warning)
-    assert "Mulig personnummer" in text and "«Beskrivelse»" in text and number not in text
+    assert "Mulig fødselsnummer" in text and "«Beskrivelse»" in text and number not in text
     assert number not in caplog.text
     async with bot.container.uow() as uow:
         assert await uow.cases.by_submitter(EMMA.aad) == []
     buttons = [a["title"] for a in warning["actions"]]
-    assert buttons == ["Rediger", "Dette er ikke et personnummer – send likevel"]
+    assert buttons == ["Rediger", "Dette er ikke et fødselsnummer – send likevel"]
     edit = warning["actions"][0]["data"]
     status, body = await bot.post(execute(bot.service_url, EMMA, "case.edit", edit))
     assert "Meld inn sak" in texts_in(card_of(body))
     anyway = warning["actions"][1]["data"]
     status, body = await bot.post(execute(bot.service_url, EMMA, "case.submit", anyway))
-    assert "Innmelding 26-001" in texts_in(card_of(body))
+    assert "Innmelding 001/26" in texts_in(card_of(body))
     assert (await _case(bot)).pii_override is True
 
 
@@ -113,7 +113,7 @@ async def test_triage_from_the_channel_card_tells_the_submitter_at_every_change(
 
     _, body = await bot.post(execute(bot.service_url, EMMA, "case.answer", {
         "case_id": str(case.id), "answer": "Kirurgi og medisin."}))
-    assert "Svaret ditt på Innmelding 26-001 er sendt" in texts_in(card_of(body))
+    assert "Svaret ditt på Innmelding 001/26 er sendt" in texts_in(card_of(body))
     await bot.deliver()
     updated = [r for r in bot.connector.requests if r.kind == "update"][-1]
     assert "Svar fra innmelder: Kirurgi og medisin." in texts_in(updated.body)
@@ -122,10 +122,10 @@ async def test_triage_from_the_channel_card_tells_the_submitter_at_every_change(
     _, body = await bot.post(execute(bot.service_url, KARI, "case.triage", {
         "case_id": str(case.id), "version": str(case.version), "decision": "accept", "meeting_id": "",
         "final_type": "drofting"}, channel=True))
-    assert "Satt på saksliste for første ledige møte som Drøftingssak (ingen vedtak)" in texts_in(card_of(body))
+    assert "Satt på saksliste for første ledige møte som drøftingssak (ingen vedtak)" in texts_in(card_of(body))
     await bot.deliver()
     notices = [texts_in(sent_card(a)) for a in bot.connector.sent(EMMA_CHAT)]
-    assert any("satt på sakslisten for første ledige møte som Drøftingssak" in n for n in notices)
+    assert any("satt på sakslisten for første ledige møte som drøftingssak" in n for n in notices)
     async with bot.container.uow() as uow:
         actions = [e.action for e in await uow.audit.for_entity("case", str(case.id))]
     assert actions == ["submit", "ask_info", "answer", "accept"]
@@ -177,10 +177,10 @@ async def test_escalation_to_dlg_and_its_outcome_reach_the_submitter_and_the_cha
     assert "Behandlet i DLG" in texts_in(card_of(body))
     await bot.deliver()
     notices = "\n".join(texts_in(sent_card(a)) for a in bot.connector.sent(EMMA_CHAT))
-    assert "løftet til direktørens ledergruppe (DLG) 30. november 2026, referanse 2026/01234" in notices
+    assert "fremmet for direktørens ledergruppe (DLG) 30. november 2026, referanse 2026/01234" in notices
     assert "DLG har behandlet saken din. Utfall: DLG vedtok felles rutine fra 1. januar." in notices
     channel = "\n".join(a.get("summary", "") for a in bot.connector.sent(TEAM_ID))
-    assert "DLG har behandlet Innmelding 26-001" in channel
+    assert "DLG har behandlet Innmelding 001/26" in channel
 
 
 async def test_the_submitter_sees_their_cases_and_can_withdraw_until_triaged(bot):
@@ -189,10 +189,10 @@ async def test_the_submitter_sees_their_cases_and_can_withdraw_until_triaged(bot
     await _submit(bot, key="b", title="Opplæring i DIPS")
     await bot.post(message(bot.service_url, EMMA, "mine saker"))
     mine = texts_in(sent_card(bot.connector.sent(EMMA_CHAT)[-1]))
-    assert "**Innmelding 26-001**" in mine and "**Innmelding 26-002** – Opplæring i DIPS" in mine
+    assert "**Innmelding 001/26**" in mine and "**Innmelding 002/26** – Opplæring i DIPS" in mine
     first = await _case(bot, 1)
     _, body = await bot.post(execute(bot.service_url, EMMA, "case.withdraw", {"case_id": str(first.id)}))
-    assert "Innmelding 26-001 er trukket." in texts_in(card_of(body))
+    assert "Innmelding 001/26 er trukket." in texts_in(card_of(body))
     second = await _case(bot, 2)
     await bot.post(execute(bot.service_url, KARI, "case.triage", {
         "case_id": str(second.id), "version": str(second.version), "decision": "accept"}))
@@ -215,7 +215,7 @@ async def test_the_queue_lists_open_cases_oldest_first_and_flags_deferred_twice(
     await bot.post(message(bot.service_url, KARI, "sakskø"))
     queue = texts_in(sent_card(bot.connector.sent(personal_conversation(KARI)["id"])[-1]))
     assert queue.index("Eldst") < queue.index("Nyest")
-    assert "⚠️ **Innmelding 26-001**" in queue and "utsatt 2 ganger" in queue
+    assert "[Se på] **Innmelding 001/26**" in queue and "utsatt 2 ganger" in queue
     await bot.post(message(bot.service_url, EMMA, "sakskø"))
     assert bot.connector.sent(EMMA_CHAT)[-1]["text"] == "Bare leder og sekretær kan gjøre dette."
 
@@ -238,7 +238,7 @@ async def test_the_message_extension_prefills_the_form_from_a_message_and_submit
         "commandId": "meldInnSak", "commandContext": "message",
         "data": {**FORM, **submit["data"], "description": "Ventelister & fristbrudd"}})
     status, body = await bot.post(action)
-    assert status == 200 and "Innmelding 26-001" in body["task"]["value"]
+    assert status == 200 and "Innmelding 001/26" in body["task"]["value"]
 
 
 async def test_the_form_offers_meetings_still_open_with_their_deadline_and_refuses_a_closed_one(bot):

@@ -55,7 +55,7 @@ async def _council(bot) -> None:
 
 async def test_a_year_planned_from_pask_runs_through_notice_absence_minutes_and_approval(bot):
     await _council(bot)
-    await bot.post(message(bot.service_url, KARI, "synk pask"))
+    await bot.post(message(bot.service_url, KARI, "hent PASK"))
     synced = texts_in(sent_card(bot.connector.sent(personal_conversation(KARI)["id"])[-1]))
     assert "21" in synced
 
@@ -214,7 +214,7 @@ async def test_an_action_item_owner_updates_its_status_and_others_cannot(bot):
     assert await bot.container.minutes.follow_up() == []
 
 
-async def test_the_plan_downloads_as_ics_and_the_minutes_as_markdown(bot):
+async def test_the_plan_downloads_as_ics_and_the_minutes_card_offers_no_markdown(bot):
     meeting_id = await _meeting(bot)
     await bot.post(message(bot.service_url, KARI, "møteplan"))
     plan = sent_card(bot.connector.sent(personal_conversation(KARI)["id"])[-1])
@@ -224,12 +224,12 @@ async def test_the_plan_downloads_as_ics_and_the_minutes_as_markdown(bot):
         ics = (await response.read()).decode()
     assert "BEGIN:VEVENT" in ics and "DTSTART;TZID=Europe/Oslo:20270112T090000" in ics
     _, body = await bot.post(execute(bot.service_url, SIGRID, "minutes.show", {"meeting_id": str(meeting_id)}))
-    url = next(a["url"] for a in _all_actions(card_of(body)) if a["type"] == "Action.OpenUrl" and "minutes.md" in
-               a["url"])
+    downloads = [a for a in _all_actions(card_of(body)) if a["type"] == "Action.OpenUrl"]
+    assert not any("minutes.md" in a["url"] or "Markdown" in a["title"] for a in downloads)
+    url = next(a["url"] for a in downloads if "minutes.pdf" in a["url"])
     parts = urlsplit(url)
     async with bot._session.get(f"{bot.url}{parts.path}?{parts.query}") as response:
-        markdown = (await response.read()).decode()
-    assert "Kontorfaglig råd" in markdown and "Godkjenning av innkalling og saksliste" in markdown
+        assert response.status == 200 and (await response.read()).startswith(b"%PDF")
     async with bot._session.get(f"{bot.url}{parts.path}?{parts.query}x") as response:
         assert response.status == 403
 

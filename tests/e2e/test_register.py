@@ -33,7 +33,8 @@ async def test_the_register_filters_by_unit_and_exports_csv_that_excel_reads(bot
     await _two_cases(bot)
     _, body = await bot.post(execute(bot.service_url, KARI, "case.register", {"unit": "Klinikk for kirurgi"}))
     card = card_of(body)
-    assert "1 saker" in texts_in(card) and "Opplæring" in texts_in(card) and "Fristbrudd" not in texts_in(card)
+    assert "1 sak\n" in texts_in(card) + "\n" and "1 saker" not in texts_in(card)
+    assert "Opplæring" in texts_in(card) and "Fristbrudd" not in texts_in(card)
 
     _, body = await bot.post(execute(bot.service_url, KARI, "case.register", {"year": "2026"}))
     status, data, content_type = await _download(bot, _link(card_of(body)))
@@ -41,7 +42,7 @@ async def test_the_register_filters_by_unit_and_exports_csv_that_excel_reads(bot
     assert data.startswith(b"\xef\xbb\xbf")  # the BOM that makes Excel read UTF-8
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["Referanse", "Tittel", "Beskrivelse"]
-    assert {r[0] for r in rows[1:]} == {"Innmelding 26-001", "Innmelding 26-002"}
+    assert {r[0] for r in rows[1:]} == {"Innmelding 001/26", "Innmelding 002/26"}
     assert "Fristbrudd på øyeavdelingen" in {r[1] for r in rows[1:]}
 
 

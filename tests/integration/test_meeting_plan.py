@@ -21,8 +21,8 @@ KARI = Member("aad-kari", "Kari", roles=frozenset({Role.LEADER}))
 
 
 class _Messages:
-    def sync_failed(self, source, reason, locale):
-        return {"type": "message", "text": f"{source}: {reason}"}
+    def sync_failed(self, source, code, locale):
+        return {"type": "message", "text": f"{source}: {code}"}
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ def a_case(status: CaseStatus = CaseStatus.SUBMITTED, **fields) -> Case:
 
 
 def test_the_reference_has_two_digit_year_and_three_digit_number():
-    assert a_case().reference == "Innmelding 26-014"
+    assert a_case().reference == "Innmelding 014/26"
 
 
 def test_accepting_sets_the_meeting_and_keeps_the_requested_type_unless_changed():

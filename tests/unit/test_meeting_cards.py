@@ -192,14 +192,13 @@ CARDS = {
     "deputy": lambda: deputy_invitation_card(agenda_view(), "Ola Hansen", "nb-NO"),
     "minutes_15_big_roster": lambda: minutes_card(minutes_view(10, text_length=400), roster(25), "nb-NO",
                                                   warnings=[ANY_OTHER_DECISION], pdf_url="https://x/m.pdf",
-                                                  md_url="https://x/m.md", can_approve=True),
+                                                  can_approve=True),
     "paper": lambda: paper_card(agenda_view(), agenda_view().items[3], "nb-NO", error="Feil"),
     "minutes_en": lambda: minutes_card(minutes_view(), MEMBERS, "en-US", message="Saved"),
     "minutes_locked": lambda: minutes_card(minutes_view(minutes_status="godkjent",
                                                         minutes_approved_at=datetime(2027, 2, 9, 12, tzinfo=UTC)),
                                            MEMBERS, "nb-NO"),
-    "minutes_draft_15": lambda: minutes_draft_card(minutes_view(10, text_length=1500), None, "https://x/m.pdf",
-                                                   "https://x/m.md"),
+    "minutes_draft_15": lambda: minutes_draft_card(minutes_view(10, text_length=1500), None, "https://x/m.pdf"),
     "minutes_approved": lambda: minutes_approved_card(meeting(minutes_status="godkjent",
                                                               minutes_approved_at=datetime(2027, 2, 9, tzinfo=UTC))),
     "follow_up_owner": lambda: follow_up_card(FOLLOW_UP, TODAY, "nb-NO", OLA),
@@ -282,7 +281,7 @@ def test_plan_card_has_a_row_of_inputs_per_proposal_and_the_documented_save():
 def test_an_empty_plan_says_how_to_fix_it():
     text = all_text(plan_card(2027, [], RULES, "nb-NO"))
 
-    assert "ingen møter i 2027" in text and "synk pask" in text and "nytt møte" in text
+    assert "ingen møter i 2027" in text and "hent PASK" in text and "nytt møte" in text
 
 
 @pytest.mark.parametrize("code", ["no_pask_this_month", "moved_past_holiday:Langfredag", "moved_past_soft_day:24.12",
@@ -385,6 +384,16 @@ def test_notice_card_numbers_the_items_and_offers_apologies():
     assert "Meld forfall" in text and "Jeg kommer" in text and "Last ned innkalling (PDF)" in text
     absent = next(a for a in executes(payload) if a["verb"] == ATTENDANCE_ABSENT)
     assert absent["data"] == {"meeting_id": "1"}
+
+
+def test_the_innmelding_reference_is_printed_under_its_sak_on_notice_and_agenda():
+    view = agenda_view(1)
+    notice = [e["text"] for e in elements(notice_card(view, RULES, "nb-NO")) if "text" in e]
+    agenda = [e["text"] for e in elements(agenda_card(view, [], RULES, "nb-NO", editable=False)) if "text" in e]
+
+    for texts in (notice, agenda):
+        heading = next(i for i, x in enumerate(texts) if "Sak 04/27" in str(x))
+        assert texts[heading + 1].startswith("Innmelding 100/26 · ")
 
 
 def test_notice_update_lists_each_change_in_norwegian():
@@ -526,9 +535,9 @@ def test_follow_up_card_flags_overdue_items_and_lets_only_the_owner_or_organiser
     leader_view = follow_up_card(FOLLOW_UP, TODAY, "nb-NO", KARI)
     other_view = follow_up_card(FOLLOW_UP, TODAY, "nb-NO", INGRID)
 
-    assert "1. desember 2026 – forfalt" in all_text(owner_view)
-    assert "20. januar 2027 – forfalt" not in all_text(owner_view)
-    overdue = next(e for e in elements(owner_view) if "forfalt" in str(e.get("text", "")))
+    assert "1. desember 2026 – over fristen" in all_text(owner_view)
+    assert "20. januar 2027 – over fristen" not in all_text(owner_view)
+    overdue = next(e for e in elements(owner_view) if "over fristen" in str(e.get("text", "")))
     assert overdue["color"] == "Attention"
     assert input_ids(owner_view) == {"status_7"}
     assert input_ids(leader_view) == {"status_7", "status_8"}

@@ -220,14 +220,14 @@ def test_the_digest_has_queue_age_the_next_two_weeks_and_overdue_action_items():
     assert [a.what for a in digest.overdue] == ["Late"]
     activity = CardReminderMessages().digest(digest, None)
     shown = str(activity)
-    assert "Ukeoversikt (2026-W14)" in shown and "Saker som venter: 2" in shown and "«Late» (Medlem 1)" in shown
+    assert "Ukeoversikt uke 14" in shown and "Saker som venter: 2" in shown and "«Late» (Medlem 1)" in shown
     assert "innmeldingsfrist" in shown and "«Soon»" in shown
 
 
 # --- cards and texts -----------------------------------------------------------------------------------------------
 
 
-def test_the_settings_card_has_a_toggle_and_a_number_per_rule_and_saves_with_its_verb():
+def test_the_settings_card_has_a_toggle_and_a_number_or_weekday_choice_per_rule_and_saves_with_its_verb():
     settings = ReminderSettings().changed({"case_waiting": {"enabled": False}})
     built = reminder_settings_card(settings, "en-US", message="Saved")
     inputs = {}
@@ -245,7 +245,11 @@ def test_the_settings_card_has_a_toggle_and_a_number_per_rule_and_saves_with_its
     walk(built)
     for rule in Rule:
         assert inputs[f"enabled_{rule.value}"]["type"] == "Input.Toggle"
-        assert inputs[f"offset_{rule.value}"]["type"] == "Input.Number"
+        expected = "Input.ChoiceSet" if rule is Rule.WEEKLY_DIGEST else "Input.Number"
+        assert inputs[f"offset_{rule.value}"]["type"] == expected
+    weekdays = inputs["offset_weekly_digest"]["choices"]
+    assert [c["title"] for c in weekdays] == ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+    assert [c["value"] for c in weekdays] == ["0", "1", "2", "3", "4"]
     assert inputs["enabled_case_waiting"]["value"] == "false" and inputs["offset_action_item_due"]["value"] == 3
     assert "at_vote_closing" not in inputs and inputs["at_weekly_digest"]["value"] == "08:00"
     assert built["actions"][0]["verb"] == REMINDERS_SAVE
@@ -288,3 +292,21 @@ def case(number: int = 1, *, status: CaseStatus = CaseStatus.SUBMITTED,
     return Case(id=number, year=2026, number=number, title=f"Sak {number}", description="", unit="Klinikk",
                 requested_type=CaseType.ORIENTERING, submitted_by="m1", submitted_by_name="Medlem 1",
                 submitted_at=submitted, submission_key=f"k{number}", status=status)
+
+
+def test_the_digest_weekday_is_chosen_by_name_in_norwegian():
+    built = reminder_settings_card(ReminderSettings(), "nb-NO")
+    found = [n for n in _nodes(built) if n.get("id") == "offset_weekly_digest"]
+
+    assert [c["title"] for c in found[0]["choices"]] == ["mandag", "tirsdag", "onsdag", "torsdag", "fredag"]
+    assert found[0]["label"] == "Ukedag"
+
+
+def _nodes(node):
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _nodes(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _nodes(value)

@@ -55,7 +55,7 @@ def test_t_fills_params():
 
 
 def test_t_without_params_leaves_placeholders_untouched():
-    assert t("roles.synced") == "Hentet {count} personer fra teamet."
+    assert t("roles.synced") == "Hentet {count:person|personer} fra teamet."
 
 
 def test_param_values_are_not_formatted_again():

@@ -320,7 +320,7 @@ def test_cancelled_vote_says_so_without_buttons_or_refresh():
     payload = shared_vote_card(cancelled_view(), TEAMS_IDS)
 
     assert "actions" not in payload and "refresh" not in payload
-    assert "Avstemningen er avlyst" in texts(payload)
+    assert "Avstemningen er trukket" in texts(payload)
     assert "Begrunnelse: Feil forslag lagt ut." in texts(payload)
 
 
@@ -461,7 +461,7 @@ def test_manage_actions_of_an_open_vote_close_extend_and_cancel():
     assert extend["title"] == "Forleng fristen" and extend["card"]["actions"][0]["verb"] == VOTE_EXTEND
     assert {e["id"] for e in of_type(extend, "Input.")} == {"extend_date", "extend_time"}
     assert next(e for e in of_type(extend, "Input.") if e["id"] == "extend_date")["value"] == "2026-12-16"
-    assert cancel["title"] == "Avlys" and cancel["card"]["actions"][0]["verb"] == VOTE_CANCEL
+    assert cancel["title"] == "Trekk" and cancel["card"]["actions"][0]["verb"] == VOTE_CANCEL
     assert [e["id"] for e in of_type(cancel, "Input.")] == ["cancel_reason"]
 
 
@@ -524,7 +524,7 @@ def test_vote_form_keeps_what_was_sent_after_an_error():
 def test_reminder_names_the_deadline_and_offers_the_buttons():
     payload = reminder_card(vote(), "nb-NO")
 
-    assert ("Avstemningen «Skal rådet vedta høringssvaret om ny forskrift?» stenger tirsdag 15. desember 2026 "
+    assert ("Avstemningen «Skal rådet vedta høringssvaret om ny forskrift?» avsluttes tirsdag 15. desember 2026 "
             "kl. 12.00. Du har ikke stemt ennå.") in texts(payload)
     assert len(casts(payload)) == 4
 
@@ -650,7 +650,7 @@ def test_hearing_form_has_every_field_with_its_label():
         "links": "Lenke til høringsdokumenter", "owner": "Ansvarlig", "draft_text": "Utkast til høringssvar",
         "draft_link": "Lenke til utkast"}
     shown = texts(payload)
-    assert "Standard: 10 virkedager før høringsfristen" in shown
+    assert "Standard: 10 arbeidsdager før høringsfristen" in shown
     assert "pasientopplysninger" in shown
     by_id = {e["id"]: e for e in of_type(payload, "Input.")}
     assert by_id["received"]["type"] == "Input.Date" and by_id["received"]["isRequired"]

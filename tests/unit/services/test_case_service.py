@@ -29,7 +29,7 @@ async def test_submitted_cases_are_numbered_in_sequence_within_the_year(council)
     second = await council.submit("b")
 
     assert (first.case.year, first.case.number, second.case.number) == (2026, 1, 2)
-    assert second.case.reference == "Innmelding 26-002"
+    assert second.case.reference == "Innmelding 002/26"
 
 
 async def test_a_draft_with_missing_fields_gets_field_errors_and_nothing_is_stored(council):
