@@ -14,47 +14,47 @@ from botbuilder.core import ConversationState
 from bot.adapter import build_adapter
 from bot.auth import BotConnectorTokens, SigningKeys
 from bot.cases import CasesFeature
-from bot.hearings import HearingsFeature
 from bot.exports import ROUTES as EXPORT_ROUTES
 from bot.exports import ExportLinks, LinkSigner, export_handlers
 from bot.handler import RaadsbotHandler
+from bot.hearings import HearingsFeature
 from bot.meetings import MeetingsFeature
+from bot.notifier import TeamsNotifier
 from bot.records import RecordsFeature
 from bot.reminders import RemindersFeature
-from bot.undelivered import UndeliveredFeature
-from bot.themes import ThemesFeature
-from bot.votes import VotesFeature
-from bot.notifier import TeamsNotifier
 from bot.routes import messages_route
 from bot.state_store import DatabaseStorage
+from bot.themes import ThemesFeature
+from bot.undelivered import UndeliveredFeature
+from bot.votes import VotesFeature
 from calendars.graph import GraphCalendarWriter, GraphSource
 from calendars.ics import IcsSource
 from cards.case_messages import CardCaseMessages
 from cards.documents import CardRecordRenderer
-from cards.texts import t
 from cards.meeting_messages import CardMeetingMessages, standing_titles
 from cards.pask_messages import CardPaskMessages
 from cards.reminders import CardReminderMessages
+from cards.texts import t
 from cards.themes import CardThemeMessages
 from cards.vote_messages import CardVoteMessages
-from council.hearings import HearingRules
 from council.clock import Clock, SystemClock
+from council.hearings import HearingRules
 from council.outbox import SharedWindow, Status
 from council.owners import owner_alive, process_owner
 from council.pask import PaskFilter
-from council.services.agenda import AgendaService
 from council.services.activities import ActivityLog
+from council.services.agenda import AgendaService
 from council.services.cases import CaseService
 from council.services.conversations import ConversationService
 from council.services.hearings import HearingService
-from council.services.housekeeping import HousekeepingService
-from council.services.members import MemberService
-from council.services.meetings import MeetingService
-from council.services.minutes import MinutesService
 from council.services.hearings_letter import HearingLetterService
-from council.services.records import RecordService
+from council.services.housekeeping import HousekeepingService
+from council.services.meetings import MeetingService
+from council.services.members import MemberService
+from council.services.minutes import MinutesService
 from council.services.outbox import OutboxService
 from council.services.pask import PaskService
+from council.services.records import RecordService
 from council.services.registers import RegisterService
 from council.services.reminders import ReminderService
 from council.services.seats import SeatService
@@ -67,7 +67,8 @@ from scheduler.jobs import CALENDAR_JOB, OUTBOX_JOB, REMINDERS_JOB, VOTES_JOB, b
 from storage.db import ensure_sqlite_folder, make_engine, migrate, ping
 from storage.pacing import shared_budget
 from storage.uow import unit_of_work_factory
-from web.routes import TAB, mount as mount_tab
+from web.routes import TAB
+from web.routes import mount as mount_tab
 from web.tab import build_tab
 
 log = logging.getLogger("radsbot")
@@ -329,7 +330,7 @@ def main() -> None:
     try:
         settings = Settings.from_env(os.environ)
     except SettingsError as error:
-        print(f"Rådsbot cannot start: {error}", file=sys.stderr)
+        sys.stderr.write(f"Rådsbot cannot start: {error}\n")
         sys.exit(2)
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)

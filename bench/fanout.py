@@ -41,11 +41,12 @@ import signal
 import sys
 import tempfile
 import time
-from bench.databases import bench_database
 from bisect import bisect_left
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
+
+from bench.databases import bench_database
 
 ROOT = Path(__file__).resolve().parents[1]
 POSTGRES_BENCH_DB = "radsbot_bench"

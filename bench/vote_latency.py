@@ -51,10 +51,11 @@ import statistics
 import sys
 import tempfile
 import time
-from bench.databases import bench_database
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from bench.databases import bench_database
 
 POSTGRES_BENCH_DB = "radsbot_bench_votes"
 ROOT = Path(__file__).resolve().parents[1]

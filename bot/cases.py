@@ -7,8 +7,13 @@ import uuid
 from datetime import date
 
 from botbuilder.core import CardFactory, TurnContext
-from botbuilder.schema.teams import (MessagingExtensionAction, MessagingExtensionActionResponse,
-                                     TaskModuleContinueResponse, TaskModuleMessageResponse, TaskModuleTaskInfo)
+from botbuilder.schema.teams import (
+    MessagingExtensionAction,
+    MessagingExtensionActionResponse,
+    TaskModuleContinueResponse,
+    TaskModuleMessageResponse,
+    TaskModuleTaskInfo,
+)
 
 from bot.actions import ActionContext, ActionRegistry
 from bot.exports import ExportLinks, filters_from

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import replace
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from botbuilder.core import BotAdapter, ConversationState, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
@@ -15,14 +15,14 @@ from botbuilder.schema.teams import TeamInfo, TeamsChannelAccount
 from bot.actions import ActionContext, ActionRegistry
 from bot.cases import CasesFeature
 from bot.hearings import HearingsFeature
-from bot.records import RecordsFeature
-from bot.meetings import MeetingsFeature
-from bot.reminders import RemindersFeature
-from bot.themes import ThemesFeature
-from bot.votes import VotesFeature
 from bot.identity import person_of, reference_of
+from bot.meetings import MeetingsFeature
+from bot.records import RecordsFeature
+from bot.reminders import RemindersFeature
 from bot.roles import RolesFeature
+from bot.themes import ThemesFeature
 from bot.turns import ACTOR_KEY, card_activity, card_command, card_invoke_response, command_text, with_home_link
+from bot.votes import VotesFeature
 from cards.actions import HELP_SHOW, VOTE_CAST, VOTE_REFRESH
 from cards.common import error_card
 from cards.home import destinations, home_card

@@ -67,7 +67,7 @@ class MeetingsFeature:
     # --- the plan -------------------------------------------------------------------------------
     async def meetings_view(self, actor: Member, locale: str | None, **extra) -> dict:
         return meetings_card(await self._meetings.upcoming(), self._meetings.rules, locale, actor.is_organiser,
-                             ics_url=self._links.plan_ics(), **extra)
+                             ics_url=self._links.plan_ics(), this_year=self._meetings.today().year, **extra)
 
     async def list_action(self, ctx: ActionContext) -> dict:
         return await self.meetings_view(ctx.actor, ctx.locale)

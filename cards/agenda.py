@@ -9,8 +9,19 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from cards.actions import (AGENDA_ADD_STANDING, AGENDA_MOVE, AGENDA_SET, AGENDA_TO_MEETING, ATTENDANCE_ABSENT,
-                           ATTENDANCE_PRESENT, NOTICE_PUBLISH, ItemMove, ItemRef, MeetingRef, execute)
+from cards.actions import (
+    AGENDA_ADD_STANDING,
+    AGENDA_MOVE,
+    AGENDA_SET,
+    AGENDA_TO_MEETING,
+    ATTENDANCE_ABSENT,
+    ATTENDANCE_PRESENT,
+    NOTICE_PUBLISH,
+    ItemMove,
+    ItemRef,
+    MeetingRef,
+    execute,
+)
 from cards.case_papers import paper_blocks, paper_button
 from cards.common import card, text, title
 from cards.elements import action_set, choice_input, heading_blocks, shorten, show_card, text_input, within_budget

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -23,6 +23,8 @@ COLUMNS = ("case.reference", "submit.title", "submit.description", "submit.unit"
            "triage.final_type", "case.status", "case.submitted", "case.submitted_by", "submit.urgent",
            "export.deferrals", "triage.reason", "triage.escalated_on", "triage.escalation_reference",
            "triage.dlg_outcome_text")
+
+_EARLIEST = datetime.min.replace(tzinfo=UTC)  # sorts ballots without a time first
 
 
 def cases_csv(cases: list[Case], tz: ZoneInfo, locale: str | None = None) -> bytes:
@@ -98,7 +100,7 @@ def vote_result_csv(export: VoteExport, tz: ZoneInfo = OSLO, locale: str | None 
         row(t("votes.csv.history", locale))
         row(t("votes.csv.time", locale), t("votes.csv.name", locale), t("votes.csv.choice", locale),
             t("votes.csv.comment", locale))
-        for line in sorted(export.history, key=lambda h: (h.cast_at is None, h.cast_at or datetime.min, h.name)):
+        for line in sorted(export.history, key=lambda h: (h.cast_at is None, h.cast_at or _EARLIEST, h.name)):
             row(_stamp(line.cast_at, tz), line.name, choice_label(line.choice, locale) if line.choice else "",
                 line.comment)
     return "\ufeff".encode() + out.getvalue().encode("utf-8")
@@ -124,7 +126,7 @@ def vote_result_document(export: VoteExport, tz: ZoneInfo = OSLO) -> PdfMeeting:
         items.append(PdfItem("", t("votes.who_voted_what", NB), "",
                              extra=tuple(voter_line(line, NB, MAX_COMMENT) for line in export.ballots)))
         if export.history:
-            history = sorted(export.history, key=lambda h: (h.cast_at is None, h.cast_at or datetime.min, h.name))
+            history = sorted(export.history, key=lambda h: (h.cast_at is None, h.cast_at or _EARLIEST, h.name))
             items.append(PdfItem("", t("votes.csv.history", NB), "", extra=tuple(
                 f"{_stamp(h.cast_at, tz)} {voter_line(h, NB, MAX_COMMENT)}" for h in history)))
     return PdfMeeting(

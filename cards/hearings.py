@@ -6,16 +6,33 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from cards.actions import (HEARING_AGENDA, HEARING_FORM, HEARING_LIST, HEARING_SAVE, HEARING_STATUS, VOTE_FORM,
-                           HearingList, HearingRef, MaybeHearing, execute)
-from cards.elements import (action_set, choice_input, date_input, heading_blocks, shorten, show_card, text_input,
-                            within_budget)
+from cards.actions import (
+    HEARING_AGENDA,
+    HEARING_FORM,
+    HEARING_LIST,
+    HEARING_SAVE,
+    HEARING_STATUS,
+    VOTE_FORM,
+    HearingList,
+    HearingRef,
+    MaybeHearing,
+    execute,
+)
 from cards.common import card, notice, privacy_notice, text
+from cards.elements import (
+    action_set,
+    choice_input,
+    date_input,
+    heading_blocks,
+    shorten,
+    show_card,
+    text_input,
+    within_budget,
+)
 from cards.hearing_letter import letter_button
 from cards.texts import t
 from cards.texts.format import format_date
-from council.hearings import (MAX_DRAFT, MAX_SHORT, MAX_TITLE, TRANSITIONS, VOTABLE, Hearing, HearingRules,
-                              HearingStatus)
+from council.hearings import MAX_DRAFT, MAX_SHORT, MAX_TITLE, TRANSITIONS, VOTABLE, Hearing, HearingRules, HearingStatus
 from council.meetings import Meeting, MeetingStatus
 from council.members import Member
 from council.services.hearings_letter import LETTER_STATUSES

@@ -5,8 +5,16 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from cards.actions import AGENDA_SHOW, MEETING_LIST, MeetingRef, execute
-from cards.agenda import (STANDING_KEYS, deadline_facts, deputy_invitation_card, meeting_facts, meeting_when,
-                          notice_card, notice_update_card, time_range)
+from cards.agenda import (
+    STANDING_KEYS,
+    deadline_facts,
+    deputy_invitation_card,
+    meeting_facts,
+    meeting_when,
+    notice_card,
+    notice_update_card,
+    time_range,
+)
 from cards.case_messages import activity
 from cards.common import card, text, title
 from cards.meetings import action_assigned_card

@@ -8,13 +8,40 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from cards.actions import (AGENDA_SHOW, FOLLOWUP_SHOW, FOLLOWUP_STATUS, MEETING_ADD, MEETING_CANCEL, MEETING_MOVE,
-                           MEETING_PLAN, MEETING_PLAN_SAVE, ActionRef, MeetingRef, PlanYear, execute)
-from cards.agenda import (agenda_card, deadline_facts, deputy_invitation_card, local_date, meeting_facts, notice_card,
-                          notice_update_card)
-from cards.elements import (action_set, choice_input, columns, date_input, heading_blocks, show_card, text_input,
-                            time_input)
+from cards.actions import (
+    AGENDA_SHOW,
+    FOLLOWUP_SHOW,
+    FOLLOWUP_STATUS,
+    MEETING_ADD,
+    MEETING_CANCEL,
+    MEETING_MOVE,
+    MEETING_PLAN,
+    MEETING_PLAN_SAVE,
+    ActionRef,
+    MeetingRef,
+    PlanYear,
+    execute,
+)
+from cards.agenda import (
+    agenda_card,
+    deadline_facts,
+    deputy_invitation_card,
+    local_date,
+    meeting_facts,
+    notice_card,
+    notice_update_card,
+)
 from cards.common import card, text, title
+from cards.elements import (
+    action_set,
+    choice_input,
+    columns,
+    date_input,
+    heading_blocks,
+    show_card,
+    text_input,
+    time_input,
+)
 from cards.minutes import minutes_approved_card, minutes_card, minutes_draft_card
 from cards.texts import language, t
 from cards.texts.format import EN_MONTHS, NB_MONTHS, format_date
@@ -113,10 +140,11 @@ def _plan_row(index: int, proposal: ProposedMeeting, rules: DeadlineRules, local
 
 def meetings_card(meetings: list[Meeting], rules: DeadlineRules, locale: str | None, is_organiser: bool,
                   message: str | None = None, error: str | None = None, ics_url: str | None = None, *,
-                  plan_year: int | None = None) -> dict:
+                  plan_year: int | None = None, this_year: int | None = None) -> dict:
     """Upcoming meetings with time, place and the three deadlines; organisers can move, cancel and add.
 
-    `plan_year` is the year the 'Foreslå møteplan' button proposes (default: the year after the last meeting).
+    `plan_year` is the year the 'Foreslå møteplan' button proposes (default: the year after the last meeting, or
+    after `this_year` when none is planned; without either, no button).
     """
     body = heading_blocks(t("meetings.title", locale), message, error)
     if not meetings:
@@ -133,9 +161,11 @@ def meetings_card(meetings: list[Meeting], rules: DeadlineRules, locale: str | N
                     time_input("end", t("meeting.end", locale), time(11, 0), locale)),
             text_input("place", t("meeting.place_or_link", locale), max_length=500),
         ], execute(t("meetings.add_save", locale), MEETING_ADD)))
-        next_year = plan_year or (max(m.date.year for m in meetings) if meetings else date.today().year) + 1
-        actions.append(execute(t("plan.propose", locale, year=next_year), MEETING_PLAN, PlanYear(next_year),
-                               validate=False))
+        last_year = max(m.date.year for m in meetings) if meetings else this_year
+        next_year = plan_year or (last_year + 1 if last_year else None)
+        if next_year:
+            actions.append(execute(t("plan.propose", locale, year=next_year), MEETING_PLAN, PlanYear(next_year),
+                                   validate=False))
     if ics_url:
         actions.append({"type": "Action.OpenUrl", "title": t("meetings.ics", locale), "url": ics_url})
     return card(body, actions)

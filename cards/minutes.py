@@ -4,12 +4,31 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
-from cards.actions import (MINUTES_ACTION, MINUTES_APPROVE, MINUTES_ATTENDANCE, MINUTES_PUBLISH, MINUTES_RECORD,
-                           ItemRef, MeetingRef, execute)
+from cards.actions import (
+    MINUTES_ACTION,
+    MINUTES_APPROVE,
+    MINUTES_ATTENDANCE,
+    MINUTES_PUBLISH,
+    MINUTES_RECORD,
+    ItemRef,
+    MeetingRef,
+    execute,
+)
 from cards.agenda import item_heading, item_kind_label, local_date, meeting_when
-from cards.elements import (CARD_BUDGET, action_set, card_size, choice_input, date_input, heading_blocks, people_picker,
-                            shorten, show_card, text_input, within_budget)
 from cards.common import card, notice, text, title
+from cards.elements import (
+    CARD_BUDGET,
+    action_set,
+    card_size,
+    choice_input,
+    date_input,
+    heading_blocks,
+    people_picker,
+    shorten,
+    show_card,
+    text_input,
+    within_budget,
+)
 from cards.records import approval_card_text, seat_lines
 from cards.texts import t
 from cards.texts.format import format_date

@@ -7,13 +7,32 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from cards.actions import (THEMES_ATTENDANCE, THEMES_CANCEL, THEMES_PLAN, THEMES_PROPOSE, THEMES_RSVP, THEMES_SHOW,
-                           THEMES_SUGGEST, THEMES_SUMMARY, ThemeRef, ThemeRsvp, execute)
+from cards.actions import (
+    THEMES_ATTENDANCE,
+    THEMES_CANCEL,
+    THEMES_PLAN,
+    THEMES_PROPOSE,
+    THEMES_RSVP,
+    THEMES_SHOW,
+    THEMES_SUGGEST,
+    THEMES_SUMMARY,
+    ThemeRef,
+    ThemeRsvp,
+    execute,
+)
 from cards.agenda import time_range
-from cards.elements import (action_set, choice_input, columns, date_input, heading_blocks, shorten, text_input,
-                            time_input)
 from cards.case_messages import activity
 from cards.common import card, notice, privacy_notice, text, title
+from cards.elements import (
+    action_set,
+    choice_input,
+    columns,
+    date_input,
+    heading_blocks,
+    shorten,
+    text_input,
+    time_input,
+)
 from cards.texts import t
 from cards.texts.format import format_date
 from council.themes import AttendanceLine, Rsvp, ThemeMeeting, ThemeRules, ThemeStatus, TopicSuggestion

@@ -8,8 +8,8 @@ from cards.common import card, notice, text, title
 from cards.labels import case_type_inline, case_type_label, meeting_label, status_label
 from cards.texts import t
 from cards.texts.format import format_date
-from council.submission import FIRST_AVAILABLE
 from council.cases import TRANSITIONS, TRIAGEABLE, Case, CaseStatus, CaseType, Triage
+from council.submission import FIRST_AVAILABLE
 
 DESCRIPTION_SHOWN = 1500  # keep cards well under Teams' size limit; the full text is in the register
 

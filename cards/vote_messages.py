@@ -9,8 +9,16 @@ from zoneinfo import ZoneInfo
 
 from cards.case_messages import activity
 from cards.texts import t
-from cards.votes import (OSLO, deadline_text, extended_card, outcome_label, reminder_card, result_post_card,
-                         shared_vote_card, turnout_line)
+from cards.votes import (
+    OSLO,
+    deadline_text,
+    extended_card,
+    outcome_label,
+    reminder_card,
+    result_post_card,
+    shared_vote_card,
+    turnout_line,
+)
 from council.services.votes import VoteView
 from council.votes import Outcome, Tally, Vote, VoterLine, VoteStatus
 

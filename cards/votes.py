@@ -16,16 +16,37 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from cards.actions import (VOTE_CANCEL, VOTE_CAST, VOTE_CLOSE, VOTE_EXPORT, VOTE_EXTEND, VOTE_OPEN, VOTE_REFRESH,
-                           execute)
-from cards.elements import (action_set, choice_input, columns, date_input, heading_blocks, shorten, show_card,
-                            text_input, time_input, within_budget)
+from cards.actions import VOTE_CANCEL, VOTE_CAST, VOTE_CLOSE, VOTE_EXPORT, VOTE_EXTEND, VOTE_OPEN, VOTE_REFRESH, execute
 from cards.common import card, notice, privacy_notice, text, title
+from cards.elements import (
+    action_set,
+    choice_input,
+    columns,
+    date_input,
+    heading_blocks,
+    shorten,
+    show_card,
+    text_input,
+    time_input,
+    within_budget,
+)
 from cards.texts import t
 from cards.texts.format import format_date, format_time
 from council.hearings import Hearing
-from council.votes import (MAX_COMMENT, MAX_PROPOSAL, MAX_QUESTION, MAX_REASON, Choice, Majority, Outcome, Quorum,
-                           Tally, Vote, VoterLine, VoteStatus)
+from council.votes import (
+    MAX_COMMENT,
+    MAX_PROPOSAL,
+    MAX_QUESTION,
+    MAX_REASON,
+    Choice,
+    Majority,
+    Outcome,
+    Quorum,
+    Tally,
+    Vote,
+    VoterLine,
+    VoteStatus,
+)
 
 if TYPE_CHECKING:
     from council.services.votes import MyBallot, VoteView

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import Enum
 
-
 Day = date  # for annotations inside classes whose field `date` hides the type
 
 

@@ -9,7 +9,6 @@ from council.outbox import Operation, OutboxMessage, Status
 from storage.tables import outbox
 from storage.upsert import insert_new
 
-
 CLAIM_LOCK = 0x7261647362_01  # pg_advisory_xact_lock key for outbox claims ("radsb" + 1)
 
 

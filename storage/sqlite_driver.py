@@ -16,8 +16,11 @@ from collections import deque
 from typing import Any
 
 import aiosqlite
-from sqlalchemy.dialects.sqlite.aiosqlite import (AsyncAdapt_aiosqlite_connection, AsyncAdapt_aiosqlite_cursor,
-                                                  AsyncAdapt_aiosqlite_dbapi)
+from sqlalchemy.dialects.sqlite.aiosqlite import (
+    AsyncAdapt_aiosqlite_connection,
+    AsyncAdapt_aiosqlite_cursor,
+    AsyncAdapt_aiosqlite_dbapi,
+)
 
 
 def _statement(connection: sqlite3.Connection, operation: str, parameters: Any, many: bool) -> tuple:

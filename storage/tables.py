@@ -3,8 +3,25 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import (ARRAY, JSON, BigInteger, Boolean, Column, Date, DateTime, Float, Index, Integer, LargeBinary,
-                        MetaData, String, Table, Text, Time, UniqueConstraint)
+from sqlalchemy import (
+    ARRAY,
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    Time,
+    UniqueConstraint,
+)
 from sqlalchemy.types import TypeDecorator
 
 

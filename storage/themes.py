@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (Boolean, Column, Date, Integer, String, Table, Text, Time, insert, select, update)
+from sqlalchemy import Boolean, Column, Date, Integer, String, Table, Text, Time, insert, select, update
 
 from council.themes import Rsvp, ThemeMeeting, ThemeStatus, TopicSuggestion
 from storage.tables import Id, UtcDateTime, metadata

@@ -3,8 +3,26 @@ from __future__ import annotations
 
 import string
 
-from cards.texts import (en, en_cases, en_meetings, en_pask, en_records, en_reminders, en_tab, en_themes, en_votes,
-                         nb, nb_cases, nb_meetings, nb_pask, nb_records, nb_reminders, nb_tab, nb_themes, nb_votes)
+from cards.texts import (
+    en,
+    en_cases,
+    en_meetings,
+    en_pask,
+    en_records,
+    en_reminders,
+    en_tab,
+    en_themes,
+    en_votes,
+    nb,
+    nb_cases,
+    nb_meetings,
+    nb_pask,
+    nb_records,
+    nb_reminders,
+    nb_tab,
+    nb_themes,
+    nb_votes,
+)
 
 # One module pair per feature; a key lives in exactly one module (checked by a test).
 MODULES = {"nb": (nb, nb_cases, nb_meetings, nb_pask, nb_votes, nb_themes, nb_reminders, nb_records, nb_tab),

@@ -131,7 +131,8 @@ TEXTS = {
     "eval.lead.61_90": "61–90 days",
     "eval.lead.91_180": "91–180 days",
     "eval.lead.181": "Over 180 days",
-    "eval.lead.summary": "{count:case|cases} handled in the period: median {median:day|days}, 90th percentile {p90:day|days} from "
+    "eval.lead.summary": "{count:case|cases} handled in the period: median {median:day|days}, "
+                         "90th percentile {p90:day|days} from "
                          "submission to handling.",
     "eval.lead.none": "No cases were concluded in the period.",
     "eval.escalations.decided": "DLG outcome received",

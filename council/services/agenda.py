@@ -5,8 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
 
-from council.agenda import (DEFAULT_NUMBER_FORMAT, AgendaItem, ItemKind, move, numbered, ordered,
-                            planned_minutes)
+from council.agenda import DEFAULT_NUMBER_FORMAT, AgendaItem, ItemKind, move, numbered, ordered, planned_minutes
 from council.audit import AuditEntry
 from council.cases import Case
 from council.clock import Clock

@@ -7,8 +7,19 @@ from dataclasses import dataclass
 from datetime import date
 
 from council.audit import AuditEntry
-from council.cases import (OPEN, Case, CaseFilter, CaseStatus, CaseType, Escalation, Triage, answer_question,
-                           record_dlg_outcome, triage, withdraw)
+from council.cases import (
+    OPEN,
+    Case,
+    CaseFilter,
+    CaseStatus,
+    CaseType,
+    Escalation,
+    Triage,
+    answer_question,
+    record_dlg_outcome,
+    triage,
+    withdraw,
+)
 from council.clock import Clock
 from council.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from council.forms import FormErrors, PiiWarning

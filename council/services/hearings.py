@@ -9,14 +9,23 @@ from council.audit import AuditEntry
 from council.cases import CaseType
 from council.clock import Clock
 from council.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from council.hearings import (Hearing, HearingForm, HearingRules, HearingStatus, default_internal_deadline, move,
-                              set_draft, validate, warnings)
+from council.forms import FormErrors, PiiWarning
+from council.hearings import (
+    Hearing,
+    HearingForm,
+    HearingRules,
+    HearingStatus,
+    default_internal_deadline,
+    move,
+    set_draft,
+    validate,
+    warnings,
+)
+from council.ids import stored_id
 from council.meetings import Meeting, MeetingStatus
 from council.members import Member, Role, require_organiser
 from council.pii import scan_fields
 from council.planning import PlanRules, WorkingCalendar
-from council.forms import FormErrors, PiiWarning
-from council.ids import stored_id
 from council.services.hearings_letter import require_leader_for_sent
 from council.services.ports import UnitOfWork, UnitOfWorkFactory
 from council.submission import parse_links

@@ -13,8 +13,17 @@ from council.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from council.ids import stored_id
 from council.meetings import Meeting
 from council.members import Member, require_organiser
-from council.minutes import (CASE_STATUS, ActionItem, ActionStatus, Attendance, ItemRecord, MinutesStatus,
-                             Outcome, check_action, check_record)
+from council.minutes import (
+    CASE_STATUS,
+    ActionItem,
+    ActionStatus,
+    Attendance,
+    ItemRecord,
+    MinutesStatus,
+    Outcome,
+    check_action,
+    check_record,
+)
 from council.outbox import Operation
 from council.records import GUESTS_MAX, ApprovalRoute, AttendanceSheet, FrozenDocument, attendance_sheet, freeze
 from council.services.agenda import AgendaService, AgendaView

@@ -11,8 +11,16 @@ from datetime import datetime, timedelta
 
 from council.clock import Clock
 from council.conversations import ConversationRef
-from council.outbox import (CONVERSATION_HORIZON, DeliveryError, GiveUp, Operation, OutboxMessage, Pacer, Status,
-                            after_failure)
+from council.outbox import (
+    CONVERSATION_HORIZON,
+    DeliveryError,
+    GiveUp,
+    Operation,
+    OutboxMessage,
+    Pacer,
+    Status,
+    after_failure,
+)
 from council.services.ports import Notifier, RequestBudget, UnitOfWork, UnitOfWorkFactory
 from council.settings import Limits
 

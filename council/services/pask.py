@@ -31,11 +31,11 @@ def parse_manual_dates(text: str) -> list[tuple[date, time, time]]:
             continue
         day_part, _, time_part = line.partition(" ")
         try:
-            day = datetime.strptime(day_part, "%d.%m.%Y").date()
+            day = datetime.strptime(day_part, "%d.%m.%Y").date()  # noqa: DTZ007 (only the date is kept)
             time_part = time_part.strip().removeprefix("kl.").strip()  # the card's hint: "kl. 10.00–12.00"
             start_text, _, end_text = (time_part or "10:00-12:00").replace("–", "-").partition("-")
-            start = datetime.strptime(start_text.strip().replace(".", ":"), "%H:%M").time()
-            end = (datetime.strptime(end_text.strip().replace(".", ":"), "%H:%M").time() if end_text
+            start = datetime.strptime(start_text.strip().replace(".", ":"), "%H:%M").time()  # noqa: DTZ007
+            end = (datetime.strptime(end_text.strip().replace(".", ":"), "%H:%M").time() if end_text  # noqa: DTZ007
                    else (datetime.combine(day, start) + timedelta(hours=2)).time())
         except ValueError:
             raise InvalidInput("pask.manual_invalid", line=line[:40]) from None

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
-from council.ids import stored_id
 from council.agenda import AgendaItem, case_item, ordered
 from council.cases import Case, CaseStatus
+from council.ids import stored_id
 from council.meetings import MeetingStatus
 from council.services.ports import UnitOfWork
 

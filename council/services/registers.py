@@ -4,9 +4,8 @@ Each read is a fixed number of statements whatever the data holds (filtering, so
 the database), so the tab stays as fast with ten years of cases as with ten."""
 from __future__ import annotations
 
-from typing import Protocol
-
 from datetime import date, datetime, time, tzinfo
+from typing import Protocol
 
 from council.audit import AuditEntry
 from council.cases import Case
@@ -14,8 +13,18 @@ from council.clock import Clock
 from council.errors import NotFound
 from council.evaluation import EvaluationData, Figure, Period, figures
 from council.members import Member
-from council.registers import (DECISION_PAGE, CaseFacets, CasePage, CaseQuery, CaseRow, DecisionRow, HearingRow,
-                               HistoryLine, MeetingRow, require_register_access)
+from council.registers import (
+    DECISION_PAGE,
+    CaseFacets,
+    CasePage,
+    CaseQuery,
+    CaseRow,
+    DecisionRow,
+    HearingRow,
+    HistoryLine,
+    MeetingRow,
+    require_register_access,
+)
 from council.services.ports import UnitOfWorkFactory
 
 EXPORT_LIMIT = 10_000

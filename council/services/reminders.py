@@ -24,9 +24,21 @@ from council.members import Member, Role
 from council.minutes import ActionItem
 from council.outbox import Operation, Status
 from council.planning import PlanRules, WorkingCalendar
-from council.reminders import (Digest, Planned, ReminderSettings, Rule, action_reminder_useful, build_digest,
-                               case_reminder_useful, meeting_reminder_useful, must_report_attendance, plan_action,
-                               plan_case, plan_digest, plan_meeting)
+from council.reminders import (
+    Digest,
+    Planned,
+    ReminderSettings,
+    Rule,
+    action_reminder_useful,
+    build_digest,
+    case_reminder_useful,
+    meeting_reminder_useful,
+    must_report_attendance,
+    plan_action,
+    plan_case,
+    plan_digest,
+    plan_meeting,
+)
 from council.services.outbox import queue
 from council.services.ports import ReminderRecord, UnitOfWork, UnitOfWorkFactory
 from council.services.undelivered import undelivered

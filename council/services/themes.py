@@ -9,8 +9,8 @@ Delivery keys (the outbox sends each once):
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Protocol
@@ -18,17 +18,28 @@ from typing import Protocol
 from council.audit import SYSTEM, AuditEntry
 from council.clock import Clock
 from council.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from council.forms import PiiWarning
+from council.ids import stored_id
 from council.meetings import MeetingStatus
 from council.members import Member, Role, require_organiser
 from council.outbox import Operation
 from council.pii import scan_fields
 from council.planning import PlanRules, WorkingCalendar, quiet_weeks
-from council.forms import PiiWarning
-from council.ids import stored_id
 from council.services.outbox import queue
 from council.services.ports import UnitOfWork, UnitOfWorkFactory
-from council.themes import (AttendanceLine, Rsvp, ThemeMeeting, ThemeRules, ThemeStatus, TopicSuggestion,
-                            check_details, is_network, may_suggest, propose_dates, year_warnings)
+from council.themes import (
+    AttendanceLine,
+    Rsvp,
+    ThemeMeeting,
+    ThemeRules,
+    ThemeStatus,
+    TopicSuggestion,
+    check_details,
+    is_network,
+    may_suggest,
+    propose_dates,
+    year_warnings,
+)
 
 log = logging.getLogger(__name__)
 

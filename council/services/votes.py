@@ -29,9 +29,25 @@ from council.services.outbox import queue
 from council.services.ports import UnitOfWork, UnitOfWorkFactory, VoteMessages
 from council.services.vote_batches import CastBatches
 from council.services.vote_cards import MyBallot, VoteCards, VoteExport, VoteView, card_key
-from council.votes import (DEFAULT_OPTIONS, Choice, Majority, Outcome, Quorum, Vote, VoterLine, VoteStatus, cancel,
-                           check_open, close, close_early, entitled_snapshot, extend, may_manage, reminder_due_at,
-                           visible_tally)
+from council.votes import (
+    DEFAULT_OPTIONS,
+    Choice,
+    Majority,
+    Outcome,
+    Quorum,
+    Vote,
+    VoterLine,
+    VoteStatus,
+    cancel,
+    check_open,
+    close,
+    close_early,
+    entitled_snapshot,
+    extend,
+    may_manage,
+    reminder_due_at,
+    visible_tally,
+)
 
 __all__ = ["MyBallot", "VoteExport", "VoteRequest", "VoteService", "VoteView"]  # the views live in vote_cards
 

@@ -8,9 +8,9 @@ import aiohttp
 from aiohttp import web
 
 from app import CONTAINER, Container, create_app
-from tests.fakes.clock import ManualClock
 from council.settings import Settings
-from tests.e2e.teams import EVERYONE, TEAM_ID, KARI
+from tests.e2e.teams import EVERYONE, KARI, TEAM_ID
+from tests.fakes.clock import ManualClock
 from tools.connector import FakeConnector
 
 

@@ -1,8 +1,20 @@
 """Cases end to end: submit, the patient-ID guard, triage from the channel, status notices, views."""
 from __future__ import annotations
 
-from tests.e2e.teams import (EMMA, KARI, OLA, SIGRID, TEAM_ID, card_of, execute, install_in_team, message,
-                             personal_conversation, sent_card, texts_in)
+from tests.e2e.teams import (
+    EMMA,
+    KARI,
+    OLA,
+    SIGRID,
+    TEAM_ID,
+    card_of,
+    execute,
+    install_in_team,
+    message,
+    personal_conversation,
+    sent_card,
+    texts_in,
+)
 from tests.unit.test_pii import make_id
 
 EMMA_CHAT = personal_conversation(EMMA)["id"]

@@ -6,8 +6,23 @@ import pytest
 from cards.actions import CASE_FORM, CASE_MINE, HELP_SHOW
 from cards.texts import t
 from tests.cards_walk import actions
-from tests.e2e.teams import (EMMA, INGRID, KARI, LISE, OLA, SIGRID, TEAM_ID, card_of, execute, install_in_team,
-                             install_personal, message, personal_conversation, sent_card, texts_in)
+from tests.e2e.teams import (
+    EMMA,
+    INGRID,
+    KARI,
+    LISE,
+    OLA,
+    SIGRID,
+    TEAM_ID,
+    card_of,
+    execute,
+    install_in_team,
+    install_personal,
+    message,
+    personal_conversation,
+    sent_card,
+    texts_in,
+)
 
 
 async def test_installing_in_a_team_posts_a_welcome_card_and_reads_the_roster(bot):

@@ -15,8 +15,22 @@ import aiohttp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.e2e.teams import (BOT_ID, EMMA, EVERYONE, KARI, TEAM_ID, TENANT, card_of, execute, install_in_team,
-                             install_personal, message, personal_conversation, sent_card, texts_in)
+from tests.e2e.teams import (
+    BOT_ID,
+    EMMA,
+    EVERYONE,
+    KARI,
+    TEAM_ID,
+    TENANT,
+    card_of,
+    execute,
+    install_in_team,
+    install_personal,
+    message,
+    personal_conversation,
+    sent_card,
+    texts_in,
+)
 
 SEED = 1234
 CASES = 300

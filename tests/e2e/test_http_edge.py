@@ -15,9 +15,8 @@ from bot.adapter import bot_configuration
 from bot.auth import BotConnectorTokens, SigningKeys
 from bot.routes import messages_route
 from tests.e2e.harness import start_bot
+from tests.e2e.teams import EMMA, KARI, TENANT, card_of, execute, message, personal_conversation, sent_card, texts_in
 from tests.fakes.openid import FakeOpenId
-from tests.e2e.teams import EMMA, KARI, TENANT, card_of, execute, message, personal_conversation, sent_card, \
-    texts_in
 
 APP_ID = "3f0c2a9e-6b1d-4c55-9e27-8d4b1a7c0f13"
 OTHER_TENANT = "other-tenant"

@@ -12,9 +12,23 @@ from pypdf import PdfReader
 
 from app import _meetings_sweep
 from tests.e2e.harness import start_bot
+from tests.e2e.teams import (
+    EMMA,
+    KARI,
+    LISE,
+    OLA,
+    SIGRID,
+    TEAM_ID,
+    card_of,
+    execute,
+    install_in_team,
+    message,
+    nodes,
+    personal_conversation,
+    sent_card,
+    texts_in,
+)
 from tests.sample_data import PASK_ICS as ICS
-from tests.e2e.teams import (EMMA, KARI, LISE, OLA, SIGRID, TEAM_ID, card_of, execute, install_in_team, message,
-                             nodes, personal_conversation, sent_card, texts_in)
 
 OSLO = ZoneInfo("Europe/Oslo")
 

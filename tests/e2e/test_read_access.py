@@ -8,8 +8,20 @@ import pytest
 from council.audience import Audience
 from council.settings import Settings, SettingsError
 from tests.e2e.harness import start_bot
-from tests.e2e.teams import (EMMA, KARI, LISE, OLA, SIGRID, TEAM_ID, User, card_of, execute, install_in_team,
-                             nodes, texts_in)
+from tests.e2e.teams import (
+    EMMA,
+    KARI,
+    LISE,
+    OLA,
+    SIGRID,
+    TEAM_ID,
+    User,
+    card_of,
+    execute,
+    install_in_team,
+    nodes,
+    texts_in,
+)
 
 NILS = User("nils", "Nils Nettverk", "nils.nettverk@siv-demo.no")
 

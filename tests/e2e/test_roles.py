@@ -1,8 +1,18 @@
 """Members and roles: the leader assigns roles from the card or a dialog; checks happen on the server."""
 from __future__ import annotations
 
-from tests.e2e.teams import (EMMA, INGRID, KARI, OLA, card_of, execute, install_in_team, message,
-                             personal_conversation, texts_in)
+from tests.e2e.teams import (
+    EMMA,
+    INGRID,
+    KARI,
+    OLA,
+    card_of,
+    execute,
+    install_in_team,
+    message,
+    personal_conversation,
+    texts_in,
+)
 
 
 async def _council(bot) -> None:

@@ -4,8 +4,19 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from council.reminders import DEFAULTS, Rule
-from tests.e2e.teams import (INGRID, KARI, OLA, SIGRID, TEAM_ID, User, card_of, execute, install_in_team,
-                             sent_card, texts_in)
+from tests.e2e.teams import (
+    INGRID,
+    KARI,
+    OLA,
+    SIGRID,
+    TEAM_ID,
+    User,
+    card_of,
+    execute,
+    install_in_team,
+    sent_card,
+    texts_in,
+)
 
 NILS = User("nils", "Nils Nettverk", "nils.nettverk@siv-demo.no")
 EMMA_LIKE = User("emma", "Emma Innmelder", "emma.innmelder@siv-demo.no")

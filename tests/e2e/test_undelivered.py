@@ -4,9 +4,19 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from council.outbox import Operation, Status
+from tests.e2e.teams import (
+    KARI,
+    OLA,
+    card_of,
+    execute,
+    install_in_team,
+    message,
+    nodes,
+    personal_conversation,
+    sent_card,
+    texts_in,
+)
 from tests.integration.outbox_fixtures import enqueue
-from tests.e2e.teams import (KARI, OLA, card_of, execute, install_in_team, message, nodes, personal_conversation,
-                             sent_card, texts_in)
 
 DEAD_SENDER = "another-host:4242:dead01"  # a process on another host whose lease must run out
 

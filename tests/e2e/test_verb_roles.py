@@ -9,8 +9,20 @@ from sqlalchemy import text
 
 from cards.texts import t
 from storage.tables import metadata
-from tests.e2e.teams import (EMMA, KARI, LISE, OLA, SIGRID, TEAM_ID, User, card_of, execute, install_in_team,
-                             message, texts_in)
+from tests.e2e.teams import (
+    EMMA,
+    KARI,
+    LISE,
+    OLA,
+    SIGRID,
+    TEAM_ID,
+    User,
+    card_of,
+    execute,
+    install_in_team,
+    message,
+    texts_in,
+)
 from tests.e2e.test_cases import FORM
 
 NILS = User("nils", "Nils Nettverk", "nils.nettverk@siv-demo.no")

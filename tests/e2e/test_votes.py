@@ -8,8 +8,20 @@ from datetime import date, datetime, timezone
 from app import VOTES_JOB, _votes_sweep
 from scheduler import kick
 from tests.e2e.harness import start_bot
-from tests.e2e.teams import (EMMA, INGRID, KARI, OLA, SIGRID, TEAM_ID, card_of, execute, install_in_team, nodes,
-                             sent_card, texts_in)
+from tests.e2e.teams import (
+    EMMA,
+    INGRID,
+    KARI,
+    OLA,
+    SIGRID,
+    TEAM_ID,
+    card_of,
+    execute,
+    install_in_team,
+    nodes,
+    sent_card,
+    texts_in,
+)
 
 
 async def _council(bot) -> None:

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from tests.fakes.clock import ManualClock
 from council.conversations import ConversationKind, ConversationRef
 from council.outbox import Operation
 from council.services.outbox import queue
+from tests.fakes.clock import ManualClock
 
 T0 = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
 

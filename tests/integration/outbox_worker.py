@@ -7,9 +7,9 @@ On PostgreSQL the app's budget is shared with the other workers (storage.pacing)
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 import os
 import sys
+from datetime import timedelta
 
 from bot.adapter import build_adapter
 from bot.notifier import TeamsNotifier

@@ -9,10 +9,10 @@ import pytest
 
 from calendars.graph import GraphCalendarWriter
 from council.agenda import ItemKind
-from tests.fakes.clock import ManualClock
 from council.meetings import DeadlineRules
 from council.members import Member, Role
 from council.services.meetings import CALENDAR_SUBJECT, MeetingService
+from tests.fakes.clock import ManualClock
 from tests.fakes.graph import CLIENT_ID, CLIENT_SECRET, MAILBOX, TENANT_ID, FakeGraph
 
 OSLO = ZoneInfo("Europe/Oslo")

@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from calendars.ics import IcsSource
-from tests.fakes.clock import ManualClock
 from council.meetings import DeadlineRules
 from council.members import Member, Role
 from council.pask import PaskFilter
 from council.services.meetings import MeetingService
 from council.services.pask import PaskService, parse_manual_dates
+from tests.fakes.clock import ManualClock
 from tests.sample_data import PASK_ICS as ICS
 
 OSLO = ZoneInfo("Europe/Oslo")

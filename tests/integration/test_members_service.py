@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.fakes.clock import ManualClock
 from council.members import Role
 from council.services.members import MemberService, PersonInfo
+from tests.fakes.clock import ManualClock
 
 UNITS = ("Klinikk for psykisk helse og rus",)
 KARI = PersonInfo("aad-kari", "Kari Leder", "29:kari", "kari@siv.no", "tenant", "nb-NO")

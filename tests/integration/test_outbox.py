@@ -7,11 +7,11 @@ import pytest
 
 from bot.adapter import build_adapter
 from bot.notifier import TeamsNotifier
-from tests.fakes.clock import ManualClock
 from council.members import Member
 from council.outbox import Operation, Status
 from council.services.outbox import OutboxService
 from council.settings import Limits, Settings
+from tests.fakes.clock import ManualClock
 from tests.integration.outbox_fixtures import T0, channel, enqueue, seed
 
 

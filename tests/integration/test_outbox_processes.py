@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from council.outbox import Status
-from tools.connector import FakeConnector, RateLimits
 from tests.integration.outbox_fixtures import seed
+from tools.connector import FakeConnector, RateLimits
 
 ROOT = Path(__file__).resolve().parents[2]
 LEASE_SECONDS = 2.0

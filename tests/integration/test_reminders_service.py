@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import select
 
 from council.cases import Case, CaseType
-from tests.fakes.clock import ManualClock
 from council.conversations import ConversationKind, ConversationRef
 from council.errors import NotAllowed
 from council.meetings import Meeting
@@ -23,6 +22,7 @@ from council.services.reminders import ReminderService
 from storage.db import make_engine
 from storage.tables import outbox
 from storage.uow import unit_of_work_factory
+from tests.fakes.clock import ManualClock
 
 OSLO = ZoneInfo("Europe/Oslo")
 T0 = datetime(2026, 3, 30, 5, 0, tzinfo=UTC)  # Monday 30 March 2026, 07:00 CEST (the day after the DST change)

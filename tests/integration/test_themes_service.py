@@ -14,18 +14,18 @@ from bot.themes import ThemesFeature
 from cards import actions as verbs
 from cards import themes as theme_cards
 from cards.texts import CATALOGUES, en_themes, nb_themes
-from tests.fakes.clock import ManualClock
 from council.errors import Conflict, InvalidInput, NotAllowed
+from council.forms import PiiWarning
 from council.meetings import Meeting
 from council.members import Member, Role
 from council.outbox import Operation
 from council.pask import PaskMeeting
-from council.forms import PiiWarning
 from council.services.themes import ThemeService, invite_key
 from council.themes import Rsvp, ThemeStatus
 from storage.tables import audit_log, metadata, outbox
 from storage.themes import theme_rsvps
 from storage.uow import unit_of_work_factory
+from tests.fakes.clock import ManualClock
 from tests.unit.test_pii import make_id
 
 

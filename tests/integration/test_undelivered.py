@@ -7,13 +7,13 @@ import pytest
 
 from bot.adapter import build_adapter
 from bot.notifier import TeamsNotifier
-from tests.fakes.clock import ManualClock
 from council.errors import Conflict, NotAllowed
 from council.members import Member, Role
 from council.outbox import Operation, RecipientKind, Status
 from council.services.outbox import OutboxService
 from council.services.undelivered import UndeliveredService
 from council.settings import Limits, Settings
+from tests.fakes.clock import ManualClock
 from tests.integration.outbox_fixtures import T0, channel, enqueue
 
 LEADER = Member(aad_object_id="aad-kari", name="Kari", roles=frozenset({Role.LEADER}))

@@ -10,24 +10,32 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import delete, func, select, update
 
-from tests.fakes.clock import ManualClock
 from council.conversations import ConversationKind, ConversationRef
 from council.errors import Conflict, InvalidInput, NotAllowed
+from council.forms import PiiWarning
 from council.hearings import HearingForm, HearingStatus
 from council.meetings import Meeting
 from council.members import Member, Role
 from council.minutes import Attendance
 from council.outbox import Operation
-from council.forms import PiiWarning
 from council.services.hearings import HearingService
 from council.services.votes import VoteRequest, VoteService
 from council.votes import Choice, DeadlinePassed, Majority, Outcome, VoteStatus
 from storage.db import make_engine, migrate
-from storage.tables import (audit_log, conversations, metadata, outbox, vote_ballot_history, vote_secret_ballots,
-                            vote_voters, votes)
+from storage.tables import (
+    audit_log,
+    conversations,
+    metadata,
+    outbox,
+    vote_ballot_history,
+    vote_secret_ballots,
+    vote_voters,
+    votes,
+)
 from storage.uow import unit_of_work_factory
 from storage.votes import SqlVotes
 from tests.databases import POSTGRES_URL, require_postgres, reset_postgres
+from tests.fakes.clock import ManualClock
 from tests.unit.test_pii import make_id
 
 OSLO = ZoneInfo("Europe/Oslo")

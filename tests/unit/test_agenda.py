@@ -6,8 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from council.agenda import (AgendaItem, ItemKind, case_item, default_items, move, numbered, ordered,
-                            planned_minutes)
+from council.agenda import AgendaItem, ItemKind, case_item, default_items, move, numbered, ordered, planned_minutes
 from council.cases import Case, CaseType
 from council.errors import InvalidInput
 

@@ -1,17 +1,13 @@
 """Adaptive Cards: valid for Teams (1.5, size, labelled and unique inputs) and right for the user's roles."""
 from __future__ import annotations
 
-from tests.cards_walk import actions, elements, inputs
-
-import cards.actions as card_actions
-from cards.actions import CASE_FORM, CASE_MINE, CASE_QUEUE
-
 import json
 import uuid
 
 import pytest
 
-from cards.actions import HELP_SHOW, ROLES_ASSIGN, ROLES_SHOW, ROLES_SYNC
+import cards.actions as card_actions
+from cards.actions import CASE_FORM, CASE_MINE, CASE_QUEUE, HELP_SHOW, ROLES_ASSIGN, ROLES_SHOW, ROLES_SYNC
 from cards.common import SCHEMA, card, error_card, message_card, notice, privacy_notice
 from cards.home import back_home, home_card
 from cards.members import roles_card, roles_label
@@ -19,6 +15,7 @@ from cards.texts import t
 from cards.welcome import greeting, welcome_card
 from council.members import Member, Role
 from council.settings import DEFAULT_UNITS
+from tests.cards_walk import actions, elements, inputs
 
 TEAMS_MAX_BYTES = 28 * 1024
 KNOWN_VERBS = {v for k, v in vars(card_actions).items() if k.isupper() and isinstance(v, str)}

@@ -6,8 +6,20 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from council.cases import (OPEN, TRANSITIONS, Case, CaseStatus, CaseType, Escalation, Triage, answer_question,
-                           conclude, record_dlg_outcome, triage, withdraw)
+from council.cases import (
+    OPEN,
+    TRANSITIONS,
+    Case,
+    CaseStatus,
+    CaseType,
+    Escalation,
+    Triage,
+    answer_question,
+    conclude,
+    record_dlg_outcome,
+    triage,
+    withdraw,
+)
 from council.errors import Conflict, InvalidInput
 
 AT = datetime(2026, 11, 26, 9, tzinfo=UTC)

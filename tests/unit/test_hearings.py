@@ -7,8 +7,20 @@ from datetime import UTC, date, datetime
 import pytest
 
 from council.errors import Conflict, InvalidInput
-from council.hearings import (FINAL, MAX_DRAFT, TRANSITIONS, Hearing, HearingForm, HearingRules, HearingStatus,
-                              default_internal_deadline, move, set_draft, validate, warnings)
+from council.hearings import (
+    FINAL,
+    MAX_DRAFT,
+    TRANSITIONS,
+    Hearing,
+    HearingForm,
+    HearingRules,
+    HearingStatus,
+    default_internal_deadline,
+    move,
+    set_draft,
+    validate,
+    warnings,
+)
 from council.planning import PlanRules, WorkingCalendar
 
 AT = datetime(2026, 11, 26, 9, tzinfo=UTC)

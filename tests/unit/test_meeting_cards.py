@@ -1,8 +1,6 @@
 """Meeting cards: møteplan, saksliste, innkalling, referat, oppfølgingsliste, their channel messages and documents."""
 from __future__ import annotations
 
-from tests.cards_walk import elements, inputs
-
 import inspect
 import json
 import re
@@ -14,17 +12,25 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import cards.actions as card_actions
-from cards.actions import (AGENDA_MOVE, AGENDA_SET, ATTENDANCE_ABSENT, FOLLOWUP_STATUS, MEETING_PLAN_SAVE,
-                           MINUTES_APPROVE, MINUTES_RECORD, NOTICE_PUBLISH)
+from cards.actions import (
+    AGENDA_MOVE,
+    AGENDA_SET,
+    ATTENDANCE_ABSENT,
+    FOLLOWUP_STATUS,
+    MEETING_PLAN_SAVE,
+    MINUTES_APPROVE,
+    MINUTES_RECORD,
+    NOTICE_PUBLISH,
+)
 from cards.agenda import agenda_card, deputy_invitation_card, notice_card, notice_update_card
 from cards.case_messages import notice_text
 from cards.case_papers import paper_card
-from cards.record_models import minutes_model, notice_model
-from cards.records_md import render_markdown
-from cards.records_pdf import render_pdf
 from cards.meeting_messages import CardMeetingMessages, standing_titles
 from cards.meetings import action_assigned_card, follow_up_card, meetings_card, plan_card, plan_note
 from cards.minutes import minutes_approved_card, minutes_card, minutes_draft_card
+from cards.record_models import minutes_model, notice_model
+from cards.records_md import render_markdown
+from cards.records_pdf import render_pdf
 from cards.texts import CATALOGUES, nb_meetings, t
 from council.agenda import AgendaItem, ItemKind, default_items
 from council.cases import Case, CaseStatus, CaseType
@@ -36,6 +42,7 @@ from council.records import attendance_sheet
 from council.services.agenda import AgendaView
 from council.services.minutes import MinutesView
 from council.services.ports import MeetingMessages
+from tests.cards_walk import elements, inputs
 
 OSLO = ZoneInfo("Europe/Oslo")
 RULES = DeadlineRules()
@@ -182,7 +189,7 @@ CARDS = {
     "meetings_organiser": lambda: meetings_card([meeting(), NEXT, replace(NEXT, id=3, status=MeetingStatus.CANCELLED)],
                                                 RULES, "nb-NO", True, message="Lagret", ics_url="https://x/ics"),
     "meetings_member_en": lambda: meetings_card([meeting(), NEXT], RULES, "en-US", False),
-    "meetings_empty": lambda: meetings_card([], RULES, None, True),
+    "meetings_empty": lambda: meetings_card([], RULES, None, True, this_year=2026),
     "agenda_editable_15": lambda: agenda_card(agenda_view(10, numbered=False, notice_published_at=None), [NEXT],
                                               RULES, "nb-NO", True, pdf_url="https://x/n.pdf"),
     "agenda_published_en": lambda: agenda_card(agenda_view(), [NEXT], RULES, "en-GB", True),

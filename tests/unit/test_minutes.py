@@ -8,8 +8,16 @@ import pytest
 from council.agenda import AgendaItem, ItemKind
 from council.cases import CaseStatus
 from council.errors import InvalidInput
-from council.minutes import (ANY_OTHER_DECISION, CASE_STATUS, ActionItem, ActionStatus, ItemRecord, Outcome,
-                             check_action, check_record)
+from council.minutes import (
+    ANY_OTHER_DECISION,
+    CASE_STATUS,
+    ActionItem,
+    ActionStatus,
+    ItemRecord,
+    Outcome,
+    check_action,
+    check_record,
+)
 
 CASE = AgendaItem(1, 5, 3, ItemKind.CASE, "Mal", case_id=7)
 ANY_OTHER = AgendaItem(2, 5, 4, ItemKind.ANY_OTHER, "Eventuelt")

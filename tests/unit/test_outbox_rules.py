@@ -8,8 +8,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from council.outbox import (AppPacer, ConversationWindow, DeliveryError, GiveUp, Pacer, Retry, SharedWindow,
-                            after_failure)
+from council.outbox import (
+    AppPacer,
+    ConversationWindow,
+    DeliveryError,
+    GiveUp,
+    Pacer,
+    Retry,
+    SharedWindow,
+    after_failure,
+)
 
 MAX = 8
 

@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiohttp import web
 
-from tests.sample_data import PASK_ICS
 from calendars.ics import IcsSource, parse_ics
 from council.errors import InvalidInput
 from council.pask import CalendarUnavailable, ManualSource, PaskFilter, PaskMeeting, is_network_meeting
+from tests.sample_data import PASK_ICS
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -288,7 +288,8 @@ async def test_manual_source_turns_typed_dates_into_meetings_in_council_time():
 
 def test_a_pask_meeting_needs_aware_times():
     with pytest.raises(ValueError):
-        PaskMeeting(start=datetime(2026, 3, 10, 10), end=datetime(2026, 3, 10, 12, tzinfo=OSLO), title="PASK")
+        naive = datetime(2026, 3, 10, 10)  # noqa: DTZ001 (a naive time is what must be refused)
+        PaskMeeting(start=naive, end=datetime(2026, 3, 10, 12, tzinfo=OSLO), title="PASK")
     with pytest.raises(ValueError):
         PaskMeeting(start=datetime(2026, 3, 10, 12, tzinfo=OSLO), end=datetime(2026, 3, 10, 10, tzinfo=OSLO),
                     title="PASK")

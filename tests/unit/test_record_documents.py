@@ -14,8 +14,8 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from cards.docx import render_docx
 from cards.documents import CardRecordRenderer, hearing_files, notice_files
+from cards.docx import render_docx
 from cards.record_models import hearing_letter_model, minutes_model
 
 OSLO = ZoneInfo("Europe/Oslo")

@@ -10,16 +10,30 @@ import pytest
 
 from cards.actions import REMINDERS_SAVE
 from cards.reminders import CardReminderMessages, reminder_settings_card, settings_changes
-from cards.texts import t as rt
 from cards.texts import CATALOGUES, en_reminders, nb_reminders
+from cards.texts import t as rt
 from council.cases import Case, CaseStatus, CaseType
 from council.errors import InvalidInput
 from council.meetings import DeadlineRules, Meeting, MeetingStatus
 from council.minutes import ActionItem, ActionStatus
 from council.planning import PlanRules, WorkingCalendar
-from council.reminders import (DEFAULTS, ReminderSettings, Rule, RuleSettings, action_reminder_useful, build_digest,
-                               case_reminder_useful, meeting_reminder_useful, must_report_attendance, not_quiet,
-                               plan_action, plan_case, plan_digest, plan_meeting, send_instant)
+from council.reminders import (
+    DEFAULTS,
+    ReminderSettings,
+    Rule,
+    RuleSettings,
+    action_reminder_useful,
+    build_digest,
+    case_reminder_useful,
+    meeting_reminder_useful,
+    must_report_attendance,
+    not_quiet,
+    plan_action,
+    plan_case,
+    plan_digest,
+    plan_meeting,
+    send_instant,
+)
 
 OSLO = ZoneInfo("Europe/Oslo")
 CAL = WorkingCalendar(range(2025, 2028), PlanRules())

@@ -9,12 +9,12 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import apscheduler.triggers.cron as cron_module
 import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-import apscheduler.triggers.cron as cron_module
 from scheduler import RecurringJob, build_scheduler, describe, kick
 
 OSLO = ZoneInfo("Europe/Oslo")

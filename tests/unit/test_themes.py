@@ -12,8 +12,17 @@ from cards import themes as cards
 from cards.texts import CATALOGUES, en_themes, nb_themes
 from council.errors import InvalidInput
 from council.planning import PlanRules, quiet_weeks
-from council.themes import (AttendanceLine, Rsvp, ThemeMeeting, ThemeRules, ThemeStatus, TopicSuggestion,
-                            check_details, propose_dates, year_warnings)
+from council.themes import (
+    AttendanceLine,
+    Rsvp,
+    ThemeMeeting,
+    ThemeRules,
+    ThemeStatus,
+    TopicSuggestion,
+    check_details,
+    propose_dates,
+    year_warnings,
+)
 
 RULES = PlanRules()
 NO = holidays.country_holidays("NO", years=[2026, 2027], language="no")

@@ -1,8 +1,6 @@
 """Vote and hearing cards: Teams limits, the refresh block, user-specific views, secrecy, CSV/PDF, the port."""
 from __future__ import annotations
 
-from tests.cards_walk import elements, of_type
-
 import csv
 import inspect
 import io
@@ -15,13 +13,33 @@ import pytest
 from pypdf import PdfReader
 
 import cards.actions as card_actions
-from cards.actions import (HEARING_AGENDA, HEARING_SAVE, HEARING_STATUS, VOTE_CANCEL, VOTE_CAST, VOTE_CLOSE,
-                           VOTE_EXPORT, VOTE_EXTEND, VOTE_FORM, VOTE_OPEN, VOTE_REFRESH)
+from cards.actions import (
+    HEARING_AGENDA,
+    HEARING_SAVE,
+    HEARING_STATUS,
+    VOTE_CANCEL,
+    VOTE_CAST,
+    VOTE_CLOSE,
+    VOTE_EXPORT,
+    VOTE_EXTEND,
+    VOTE_FORM,
+    VOTE_OPEN,
+    VOTE_REFRESH,
+)
+from cards.exports import vote_result_csv, vote_result_document, vote_result_pdf
 from cards.hearings import hearing_form_card, hearings_card
 from cards.vote_messages import CardVoteMessages
-from cards.exports import vote_result_csv, vote_result_document, vote_result_pdf
-from cards.votes import (extended_card, manage_actions, my_vote_card, not_entitled_card, reminder_card,
-                         result_post_card, shared_vote_card, vote_admin_card, vote_form_card)
+from cards.votes import (
+    extended_card,
+    manage_actions,
+    my_vote_card,
+    not_entitled_card,
+    reminder_card,
+    result_post_card,
+    shared_vote_card,
+    vote_admin_card,
+    vote_form_card,
+)
 from council.hearings import Hearing, HearingStatus
 from council.meetings import Meeting
 from council.members import Member, Role
@@ -29,6 +47,7 @@ from council.services.hearings import HearingLine
 from council.services.ports import VoteMessages
 from council.services.votes import MyBallot, VoteExport, VoteView
 from council.votes import Choice, Majority, Outcome, Quorum, Tally, Vote, VoterLine, VoteStatus
+from tests.cards_walk import elements, of_type
 
 OSLO = ZoneInfo("Europe/Oslo")
 TEAMS_MAX_BYTES = 28 * 1024

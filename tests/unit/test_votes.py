@@ -7,13 +7,43 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from council.errors import Conflict, InvalidInput, NotAllowed
-from council.hearings import (Hearing, HearingForm, HearingRules, HearingStatus, default_internal_deadline, move,
-                              set_draft, validate, warnings)
+from council.hearings import (
+    Hearing,
+    HearingForm,
+    HearingRules,
+    HearingStatus,
+    default_internal_deadline,
+    move,
+    set_draft,
+    validate,
+    warnings,
+)
 from council.members import Member, Role
 from council.planning import PlanRules, WorkingCalendar
-from council.votes import (Choice, DeadlinePassed, Majority, Outcome, Quorum, Tally, Vote, VoteStatus,
-                           ballot_token, cancel, check_cast, check_open, close, close_early, entitled_snapshot, extend,
-                           has_quorum, may_manage, reminder_due_at, result, tally_groups, visible_tally)
+from council.votes import (
+    Choice,
+    DeadlinePassed,
+    Majority,
+    Outcome,
+    Quorum,
+    Tally,
+    Vote,
+    VoteStatus,
+    ballot_token,
+    cancel,
+    check_cast,
+    check_open,
+    close,
+    close_early,
+    entitled_snapshot,
+    extend,
+    has_quorum,
+    may_manage,
+    reminder_due_at,
+    result,
+    tally_groups,
+    visible_tally,
+)
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 DEADLINE = NOW + timedelta(days=3)

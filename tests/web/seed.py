@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import date, time
 
+from council.cases import Triage
 from council.members import Role
 from council.services.cases import TriageRequest
 from council.services.members import PersonInfo
-from council.cases import Triage
 from council.submission import Draft
 from tests.e2e.teams import EMMA, EVERYONE, INGRID, KARI, LISE, OLA, SIGRID, TENANT
 

@@ -7,7 +7,6 @@ Create Date: 2026-12-04
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = "0011_tab"
 down_revision = "0010_records"
 branch_labels = None

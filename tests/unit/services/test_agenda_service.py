@@ -1,7 +1,7 @@
 """AgendaService on the fake unit of work: the saksliste, the notice, changes announced once, attendance."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -40,8 +40,8 @@ async def test_an_accepted_case_is_placed_before_any_other_business(council):
 
 
 async def test_a_case_for_the_first_available_meeting_lands_on_the_first_without_a_notice(council):
-    first = await council.meeting(datetime(2027, 1, 14).date())
-    second = await council.meeting(datetime(2027, 2, 11).date())
+    first = await council.meeting(date(2027, 1, 14))
+    second = await council.meeting(date(2027, 2, 11))
     await council.agenda.publish_notice(LEADER, first.id)
 
     case = await accept(council, "a", "Felles mal", None)
@@ -67,8 +67,8 @@ async def test_publishing_the_notice_numbers_the_items_and_posts_it_to_the_chann
 
 
 async def test_item_numbers_continue_from_one_meeting_to_the_next_in_the_same_year(council):
-    first = await council.meeting(datetime(2027, 1, 14).date())
-    second = await council.meeting(datetime(2027, 2, 11).date())
+    first = await council.meeting(date(2027, 1, 14))
+    second = await council.meeting(date(2027, 2, 11))
     await council.agenda.publish_notice(LEADER, first.id)
 
     view = await council.agenda.publish_notice(SECRETARY, second.id)
@@ -129,8 +129,8 @@ async def test_minutes_for_an_item_outside_zero_to_eight_hours_are_refused(counc
 
 
 async def test_a_case_moves_to_another_meeting_and_loses_its_number(council):
-    first = await council.meeting(datetime(2027, 1, 14).date())
-    second = await council.meeting(datetime(2027, 2, 11).date())
+    first = await council.meeting(date(2027, 1, 14))
+    second = await council.meeting(date(2027, 2, 11))
     case = await accept(council, "a", "Felles mal", first.id)
     item = next(i for i in (await council.agenda.view(first.id)).items if i.case_id == case.id)
 
