@@ -43,13 +43,13 @@ async def test_a_case_goes_from_the_submitters_form_to_the_leaders_agenda_in_the
     assert "«Beslutningssak»" in await said(chat, "/fill sakstype=beslutningssak")
 
     sent = await said(chat, "/press Send inn")
-    assert "# Takk! Saken er meldt inn" in sent and "Referanse: Innmelding 26-001" in sent
-    assert "── Kontorfaglig råd → #Generelt\n  # Innmelding 26-001 – Felles rutine for fristbrudd" in sent
+    assert "# Takk! Saken er meldt inn" in sent and "Referanse: Innmelding 001/26" in sent
+    assert "── Kontorfaglig råd → #Generelt\n  # Innmelding 001/26 – Felles rutine for fristbrudd" in sent
     assert "[1] Sett på saksliste ▸" in sent
 
     switched = await said(chat, "/as kari")
     assert "You are now Kari Nordmann (leder)" in switched
-    assert "The last card, in #Generelt, is «Innmelding 26-001 – Felles rutine for fristbrudd»" in switched
+    assert "The last card, in #Generelt, is «Innmelding 001/26 – Felles rutine for fristbrudd»" in switched
 
     opened = await said(chat, "/press «Sett på saksliste»")
     assert "▾ Sett på saksliste" in opened and "▸ Sakstype: «Beslutningssak»" in opened
@@ -57,8 +57,8 @@ async def test_a_case_goes_from_the_submitters_form_to_the_leaders_agenda_in_the
 
     saved = await said(chat, "/press Lagre")
     assert "── ↻ the card is replaced in #Generelt" in saved and "Lagret: Satt på saksliste." in saved
-    assert "── Kontorfaglig råd → Emma Innmelder (personal chat)\n  # Innmelding 26-001" in saved
-    assert "Saken din er satt på sakslisten for første ledige møte som Beslutningssak." in saved
+    assert "── Kontorfaglig råd → Emma Innmelder (personal chat)\n  # Innmelding 001/26" in saved
+    assert "Saken din er satt på sakslisten for første ledige møte som beslutningssak." in saved
 
 
 async def test_a_card_in_someone_elses_personal_chat_cannot_be_pressed(chat):

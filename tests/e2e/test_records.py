@@ -96,8 +96,9 @@ async def test_an_approved_referat_downloads_byte_identical_a_month_later(bot):
     _, body = await bot.post(execute(bot.service_url, KARI, "minutes.approve", {"meeting_id": str(january)}))
     approved = card_of(body)
     assert "Godkjent ved sirkulasjon den 19. januar 2027 kl. 13.00" in texts_in(approved)
-    pdf, markdown = link(approved, "minutes.pdf"), link(approved, "minutes.md")
-    first_pdf, first_md = await download(bot, pdf), await download(bot, markdown)
+    first_pdf = await download(bot, link(approved, "minutes.pdf"))
+    first_docx = await download(bot, link(approved, "minutes.docx"))
+    first_md = await bot.container.minutes.document(january, "minutes.md")  # the archive/API format
     assert f"SHA-256 (PDF): {hashlib.sha256(first_pdf).hexdigest()}" in texts_in(approved)
 
     # a month later: new action items in February, a changed member list, the old one closed
@@ -108,11 +109,11 @@ async def test_an_approved_referat_downloads_byte_identical_a_month_later(bot):
     await bot.post(execute(bot.service_url, KARI, "roles.assign", {"person": OLA.aad, "roles": "member",
                                                                    "unit": "Psykisk helsevern"}))
 
-    assert await download(bot, pdf) == first_pdf
-    assert await download(bot, markdown) == first_md
+    card = await minutes_card(bot, january)  # links on a card last minutes: open it again for fresh ones
+    assert await download(bot, link(card, "minutes.pdf")) == first_pdf
+    assert await download(bot, link(card, "minutes.docx")) == first_docx
+    assert await bot.container.minutes.document(january, "minutes.md") == first_md
     assert "Nytt punkt i februar" not in pdf_text(first_pdf)
-    card = await minutes_card(bot, january)
-    assert await download(bot, link(card, "minutes.pdf")) == first_pdf  # a fresh link, the same bytes
     with zipfile.ZipFile(io.BytesIO(await download(bot, link(card, "arkiv.zip")))) as package:
         assert package.read("referat-2027-01-19.pdf") == first_pdf
         metadata = json.loads(package.read("metadata.json"))

@@ -61,10 +61,10 @@ async def test_search_matches_title_description_and_case_number(tab_bot, council
     _, html, _ = await client.get("/tab/saker?q=fristbrudd")
     assert "3 saker" in html
     _, html, _ = await client.get("/tab/saker?q=Beskrivelse%204")
-    assert "1 saker" in html and "henvisninger nr 4" in html
+    assert "1 sak" in html and "1 saker" not in html and "henvisninger nr 4" in html
     number = council[1][2].number
     _, html, _ = await client.get(f"/tab/saker?q=26-{number:03d}")
-    assert "1 saker" in html and "henvisninger nr 2" in html
+    assert "1 sak" in html and "1 saker" not in html and "henvisninger nr 2" in html
 
 
 async def test_filters_narrow_the_register_by_unit_type_status_and_meeting(tab_bot, council, visitor):

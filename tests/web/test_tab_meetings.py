@@ -7,7 +7,7 @@ import pytest
 
 from bench.synthetic import fill
 from council.pask import PaskMeeting
-from tests.e2e.teams import EMMA, OLA
+from tests.e2e.teams import EMMA, KARI, OLA
 
 
 @pytest.fixture
@@ -28,8 +28,15 @@ async def test_a_member_sees_the_year_plan_with_pask_and_each_sakslist(tab_bot, 
     march = html.split('<th scope="row">Mars</th>')[1].split("</tr>")[0]
     assert "PASK nettverksmøte" in march and "10. mars 2026" in march
     assert html.count('<section class="figure meeting"') >= 10
-    assert "Sak 01/26" in html and "Referat (PDF)" in html and "/exports/moter/" in html
-    assert "Avlyst" in html
+    assert "Sak 01/26" in html and "Avlyst" in html
+    assert "Referat (PDF)" not in html  # the minutes are downloaded by the leader and the secretary
+
+
+async def test_the_leader_gets_each_meetings_minutes_as_a_personal_link(tab_bot, history, visitor):
+    client = await visitor(KARI.aad)
+    status, html, _ = await client.get("/tab/moter?year=2026")
+    assert status == 200
+    assert "Referat (PDF)" in html and "/exports/moter/" in html and f"by={KARI.aad}" in html
 
 
 async def test_the_tab_for_next_year_shows_the_seeded_meeting_without_agenda(tab_bot, history, visitor):
