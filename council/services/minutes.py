@@ -187,6 +187,10 @@ class MinutesService:
             raise Conflict("cases.already_handled", status=case.status.value)
         await uow.audit.add(AuditEntry(actor.aad_object_id, "case", str(case.id), "escalate_decision",
                                        self._clock.now(), case.snapshot(), updated.snapshot()))
+        submitter = await uow.members.get(updated.submitted_by)
+        await queue(uow, self._clock, key=f"case:{case.id}:v{updated.version}:submitter",
+                    operation=Operation.SEND_PERSONAL, target=updated.submitted_by,
+                    activity=self._case_messages.status_notice(updated, None, submitter.locale if submitter else None))
 
     async def add_action(self, actor: Member, item_id: int, what: str, owner_id: str, due: date) -> ActionItem:
         require_organiser(actor)

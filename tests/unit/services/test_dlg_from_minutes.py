@@ -34,6 +34,7 @@ async def test_a_decided_case_fremmet_for_dlg_is_escalated_with_the_meeting_date
     assert stored.status is CaseStatus.ESCALATED
     reference = decision_reference(item.label(), meeting.date)
     assert (stored.escalation.on, stored.escalation.reference) == (meeting.date, reference)
+    assert (await council.queued("status_notice"))[-1].activity["status"] == CaseStatus.ESCALATED.value
     text = str(minutes_model(await council.minutes.view(meeting.id), ZoneInfo("Europe/Oslo")))
     assert "Saken fremmes for DLG via fag- og forskningsdirektøren." in text
 
