@@ -240,7 +240,8 @@ class MeetingsFeature:
         return await self._minutes_change(ctx, item.meeting_id, lambda: self._minutes.record_item(
             ctx.actor, item_id, outcome, str(data.get(f"text_{item_id}") or ""),
             str(data.get(f"dissent_{item_id}") or ""), protocol,
-            None if f"discussion_{item_id}" not in data else str(data.get(f"discussion_{item_id}") or "")))
+            None if f"discussion_{item_id}" not in data else str(data.get(f"discussion_{item_id}") or ""),
+            to_dlg=str(data.get(f"dlg_{item_id}") or "").lower() == "true"))
 
     async def minutes_action(self, ctx: ActionContext) -> dict:
         item_id, data = ctx.payload.item_id, ctx.data

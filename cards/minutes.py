@@ -273,6 +273,11 @@ def _item_forms(item: AgendaItem, record: ItemRecord | None, owners: list[dict] 
                    multiline=True, max_length=None),
         text_input(f"protocol_{iid}", t("minutes.protocol", locale),
                    "\n".join(record.protocol_entries) if record else "", multiline=True, max_length=None)]
+    if item.case_id is not None and item.case_type is CaseType.BESLUTNING:
+        label = t("minutes.dlg_toggle", locale)
+        record_inputs.append({"type": "Input.Toggle", "id": f"dlg_{iid}", "title": label, "label": label,
+                              "valueOn": "true",
+                              "valueOff": "false", "value": "false"})
     save = execute(t("minutes.save", locale), MINUTES_RECORD, ItemRef(item.id))
     if item.kind is ItemKind.APPROVE_NOTICE:
         return [show_card(t("minutes.write", locale), record_inputs, save)]

@@ -18,6 +18,8 @@ from cards.texts import t
 from cards.texts.format import format_date
 from cards.votes import vote_result_lines
 from council.agenda import AgendaItem, ItemKind
+from council.cases import Case
+from council.dlg import decision_reference
 from council.members import Member, Role
 from council.minutes import ANY_OTHER_DECISION, ActionItem, Outcome
 from council.records import any_other_points, default_minute_taker, letter, needs_proposal, submission_label
@@ -179,6 +181,14 @@ def _vote_for(view: MinutesView, item: AgendaItem):
     return next((v for v in view.votes if v.vote.id == hearing.vote_id), None)
 
 
+def _fremmet(view: MinutesView, item: AgendaItem, case: Case | None) -> bool:
+    """Fremmet for DLG from this meeting's decision on this sak (the case's escalation names both)."""
+    escalation = case.escalation if case else None
+    day = view.agenda.meeting.date
+    return escalation is not None and escalation.on == day and escalation.reference == decision_reference(
+        item.label(), day)
+
+
 def _item_section(view: MinutesView, item: AgendaItem) -> Section:
     agenda = view.agenda
     case = agenda.cases.get(item.case_id) if item.case_id is not None else None
@@ -198,6 +208,8 @@ def _item_section(view: MinutesView, item: AgendaItem) -> Section:
         if record.discussion:
             parts.append(Part(t("records.discussion", NB), record.discussion))
         parts.append(Part(t(f"minutes.heading.{record.outcome.value}", NB), record.text))
+        if _fremmet(view, item, case):
+            parts.append(Part("", t("minutes.dlg_line", NB)))
         vote = _vote_for(view, item)
         if vote is not None:
             parts.append(Part(t("records.vote", NB), "\n".join(vote_result_lines((vote,), NB))))

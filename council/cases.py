@@ -190,3 +190,13 @@ def record_dlg_outcome(case: Case, outcome: str, at: datetime) -> Case:
     escalation = replace(case.escalation, outcome=outcome.strip(), outcome_at=at)
     return replace(case, status=CaseStatus.DLG_DECIDED, escalation=escalation, status_changed_at=at,
                    version=case.version + 1)
+
+
+def escalate_decision(case: Case, escalation: Escalation, at: datetime) -> Case:
+    """A decided sak is fremmet for DLG from the minutes; DLG's outcome is then recorded as after triage."""
+    if case.status not in (CaseStatus.DECIDED, CaseStatus.ESCALATED):
+        raise Conflict("cases.not_decided")
+    if case.status is CaseStatus.ESCALATED and case.escalation == escalation:
+        return case
+    return replace(case, status=CaseStatus.ESCALATED, escalation=escalation, status_changed_at=at,
+                   version=case.version + 1)

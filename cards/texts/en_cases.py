@@ -78,6 +78,7 @@ TEXTS = {
     "cases.escalation_needs_reference": "Enter the reference of the matter at DLG.",
     "cases.outcome_required": "Enter DLG's outcome.",
     "cases.not_escalated": "The case has not been put forward to DLG.",
+    "cases.not_decided": "Only a decided case can be put forward to DLG from the minutes.",
     "cases.meeting_unknown": "That meeting no longer exists. Choose another.",
     "meetings.in_the_past": "That date has passed. Choose today or later.",
     "meetings.end_before_start": "The end time must be after the start time.",

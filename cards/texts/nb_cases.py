@@ -78,6 +78,7 @@ TEXTS = {
     "cases.escalation_needs_reference": "Skriv referansen for saken til DLG.",
     "cases.outcome_required": "Skriv utfallet fra DLG.",
     "cases.not_escalated": "Saken er ikke fremmet for DLG.",
+    "cases.not_decided": "Bare en vedtatt sak kan fremmes for DLG fra referatet.",
     "cases.meeting_unknown": "Møtet finnes ikke lenger. Velg et annet.",
     "meetings.in_the_past": "Datoen har vært. Velg en dato fra i dag og fremover.",
     "meetings.end_before_start": "Sluttiden må være etter starttiden.",

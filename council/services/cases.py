@@ -26,6 +26,7 @@ from council.forms import FormErrors, PiiWarning
 from council.ids import stored_id
 from council.members import Member, Role, require_organiser
 from council.outbox import Operation
+from council.services.dlg import add_dlg_feedback
 from council.services.meetings import MeetingService
 from council.services.outbox import queue
 from council.services.placement import place_waiting_cases
@@ -156,6 +157,7 @@ class CaseService:
             case = await self._load(uow, case_id)
             updated = record_dlg_outcome(case, outcome, self._clock.now())
             await self._store(uow, actor, case, updated, "dlg_outcome")
+            await add_dlg_feedback(uow, updated, self._clock.now())
             channel = await uow.conversations.council_channel()
             if channel is not None:
                 await queue(uow, self._clock, key=f"case:{case.id}:dlg:channel", operation=Operation.SEND,

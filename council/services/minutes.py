@@ -7,8 +7,9 @@ from datetime import date, timedelta
 
 from council.agenda import ItemKind
 from council.audit import AuditEntry
-from council.cases import conclude
+from council.cases import CaseStatus, Escalation, conclude, escalate_decision
 from council.clock import Clock
+from council.dlg import decision_reference
 from council.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from council.ids import stored_id
 from council.meetings import Meeting
@@ -121,8 +122,10 @@ class MinutesService:
         return self.renderer
 
     async def record_item(self, actor: Member, item_id: int, outcome: Outcome, text: str, dissent: str = "",
-                          protocol_entries: tuple[str, ...] = (), discussion: str | None = None) -> list[str]:
-        """Store an item's outcome; a case moves with it (and its submitter is told). Returns warnings."""
+                          protocol_entries: tuple[str, ...] = (), discussion: str | None = None,
+                          to_dlg: bool = False) -> list[str]:
+        """Store an item's outcome; a case moves with it (and its submitter is told), and a decided case may be
+        fremmet for DLG (`to_dlg`). Returns warnings."""
         require_organiser(actor)
         async with self._uow() as uow:
             item = await uow.agenda.get(item_id)
@@ -136,8 +139,13 @@ class MinutesService:
                                 tuple(p.strip() for p in protocol_entries if p.strip()), discussion.strip())
             warnings = check_record(item, record)
             await uow.agenda.save_record(record)
+            if to_dlg and (item.case_id is None or outcome is not Outcome.DECIDED):
+                raise InvalidInput("minutes.dlg_needs_decided_case")
             if item.case_id is not None:
                 await self._conclude_case(uow, actor, item.case_id, outcome)
+            if to_dlg and item.case_id is not None:
+                reference = decision_reference(item.label(self._agenda.number_format), meeting.date)
+                await self._escalate_case(uow, actor, item.case_id, Escalation(meeting.date, reference))
             if item.kind is ItemKind.APPROVE_MINUTES and outcome is Outcome.DECIDED:
                 previous = await uow.meetings.previous(meeting)
                 if previous is not None and previous.minutes_status == MinutesStatus.DRAFT.value:
@@ -154,6 +162,8 @@ class MinutesService:
         case = await uow.cases.get(case_id)
         if case is None:
             raise NotFound("cases.not_found")
+        if case.status in (CaseStatus.ESCALATED, CaseStatus.DLG_DECIDED) and outcome is Outcome.DECIDED:
+            return  # fremmet for DLG from this decision: saving the form again keeps that
         updated = conclude(case, CASE_STATUS[outcome], self._clock.now())
         if updated is case:
             return
@@ -161,6 +171,22 @@ class MinutesService:
             raise Conflict("cases.already_handled", status=case.status.value)
         await uow.audit.add(AuditEntry(actor.aad_object_id, "case", str(case.id), "concluded", self._clock.now(),
                                        case.snapshot(), updated.snapshot()))
+        submitter = await uow.members.get(updated.submitted_by)
+        await queue(uow, self._clock, key=f"case:{case.id}:v{updated.version}:submitter",
+                    operation=Operation.SEND_PERSONAL, target=updated.submitted_by,
+                    activity=self._case_messages.status_notice(updated, None, submitter.locale if submitter else None))
+
+    async def _escalate_case(self, uow: UnitOfWork, actor: Member, case_id: int, escalation: Escalation) -> None:
+        case = await uow.cases.get(case_id)
+        if case is None:
+            raise NotFound("cases.not_found")
+        updated = escalate_decision(case, escalation, self._clock.now())
+        if updated is case:
+            return
+        if not await uow.cases.save(updated, case.version):
+            raise Conflict("cases.already_handled", status=case.status.value)
+        await uow.audit.add(AuditEntry(actor.aad_object_id, "case", str(case.id), "escalate_decision",
+                                       self._clock.now(), case.snapshot(), updated.snapshot()))
         submitter = await uow.members.get(updated.submitted_by)
         await queue(uow, self._clock, key=f"case:{case.id}:v{updated.version}:submitter",
                     operation=Operation.SEND_PERSONAL, target=updated.submitted_by,
