@@ -37,11 +37,11 @@ import uuid
 from collections import Counter
 from pathlib import Path
 
+from bench.child import ChildClient
 from bench.databases import bench_database
 from bench.vote_latency import percentile
 
 POSTGRES_BENCH_DB = "radsbot_bench_turns"
-ROOT = Path(__file__).resolve().parents[1]
 REQUEST_TIMEOUT = 30.0
 COMMANDS = ("sakskø", "mine saker", "hjelp")  # by user index modulo 3; «sakskø» goes to leaders
 TARGETS = {"p99": 2.0, "throughput": 0.5}
@@ -110,34 +110,14 @@ async def run_plan(session, url: str, plan: list[list[dict]]) -> dict:
     return {"latencies": latencies, "wall": time.perf_counter() - started, "problems": problems}
 
 
-class Client:
-    """The load generator in a child process (2 cores: one for the servers' event loop, one for the client)."""
+class Client(ChildClient):
+    """The load generator in a child process (bench/child.py)."""
 
     def __init__(self, connections: int) -> None:
-        self.connections = connections
-        self._process = None
-
-    async def start(self) -> None:
-        self._process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bench.turns", "--client", str(self.connections), cwd=ROOT,
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=64 * 1024 * 1024)
+        super().__init__("bench.turns", connections)
 
     async def run(self, url: str, plan: list[list[dict]]) -> dict:
-        self._process.stdin.write(json.dumps({"url": url, "plan": plan}).encode() + b"\n")
-        await self._process.stdin.drain()
-        line = await self._process.stdout.readline()
-        if not line:
-            raise RuntimeError("the load generator process died")
-        return json.loads(line)
-
-    async def close(self) -> None:
-        if self._process is not None and self._process.returncode is None:
-            self._process.stdin.close()
-            try:
-                await asyncio.wait_for(self._process.wait(), 5)
-            except TimeoutError:
-                self._process.kill()
-                await self._process.wait()
+        return await self.ask({"url": url, "plan": plan})
 
 
 async def _client_process(connections: int) -> None:

@@ -55,10 +55,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.child import ChildClient
 from bench.databases import bench_database
 
 POSTGRES_BENCH_DB = "radsbot_bench_votes"
-ROOT = Path(__file__).resolve().parents[1]
 DEADLINE_SECONDS = 110.0  # the whole run must stay under two minutes
 REQUEST_TIMEOUT = 30.0
 WARMUP = 5
@@ -255,44 +255,31 @@ async def run_plan(session, url: str, plan: list[list[dict]], concurrent: bool, 
 
 
 class Client:
-    """The load generator: in this process, or (default) in a child process so that it does not take the
-    servers' CPU: 2 cores, one for the servers' event loop, one for the client's."""
+    """The load generator: in this process, or (default) in a child process (bench/child.py) so that it does
+    not take the servers' CPU."""
 
     def __init__(self, in_process: bool, connections: int) -> None:
         self.in_process = in_process
         self.connections = connections
         self._session = None
-        self._process = None
+        self._child = None if in_process else ChildClient("bench.vote_latency", connections)
 
     async def start(self) -> None:
-        if self.in_process:
+        if self._child is None:
             self._session = _session(self.connections)
             return
-        self._process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bench.vote_latency", "--client", str(self.connections), cwd=ROOT,
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=64 * 1024 * 1024)
+        await self._child.start()
 
     async def run(self, url: str, plan: list[list[dict]], concurrent: bool, for_app: bool) -> dict:
-        if self.in_process:
+        if self._child is None:
             return await run_plan(self._session, url, plan, concurrent, for_app)
-        command = {"url": url, "plan": plan, "concurrent": concurrent, "for_app": for_app}
-        self._process.stdin.write(json.dumps(command).encode() + b"\n")
-        await self._process.stdin.drain()
-        line = await self._process.stdout.readline()
-        if not line:
-            raise RuntimeError("the load generator process died")
-        return json.loads(line)
+        return await self._child.ask({"url": url, "plan": plan, "concurrent": concurrent, "for_app": for_app})
 
     async def close(self) -> None:
         if self._session is not None:
             await self._session.close()
-        if self._process is not None and self._process.returncode is None:
-            self._process.stdin.close()
-            try:
-                await asyncio.wait_for(self._process.wait(), 5)
-            except TimeoutError:
-                self._process.kill()
-                await self._process.wait()
+        if self._child is not None:
+            await self._child.close()
 
 
 def _session(connections: int):
