@@ -1,10 +1,17 @@
-"""Integration fixtures: a migrated database and a fake connector."""
+"""Integration fixtures: a migrated database, a fake connector, and a clock and outbox service for the outbox
+tests."""
 from __future__ import annotations
 
 import pytest
 
+from bot.adapter import build_adapter
+from bot.notifier import TeamsNotifier
+from council.services.outbox import OutboxService
+from council.settings import Limits, Settings
 from storage.db import make_engine, migrate
 from storage.uow import unit_of_work_factory
+from tests.fakes.clock import ManualClock
+from tests.integration.outbox_fixtures import T0
 from tools.connector import FakeConnector
 
 
@@ -27,3 +34,15 @@ async def connector():
     await fake.start()
     yield fake
     await fake.stop()
+
+
+@pytest.fixture
+def clock():
+    return ManualClock(T0)
+
+
+@pytest.fixture
+def outbox(uow, clock):
+    service = OutboxService(uow, clock, Limits(per_app_per_second=500), owner="test")
+    service.notifier = TeamsNotifier(build_adapter(Settings()), "")
+    return service

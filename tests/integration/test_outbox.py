@@ -3,28 +3,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from bot.adapter import build_adapter
 from bot.notifier import TeamsNotifier
 from council.members import Member
 from council.outbox import Operation, Status
 from council.services.outbox import OutboxService
 from council.settings import Limits, Settings
-from tests.fakes.clock import ManualClock
 from tests.integration.outbox_fixtures import T0, channel, enqueue, seed
-
-
-@pytest.fixture
-def clock():
-    return ManualClock(T0)
-
-
-@pytest.fixture
-def outbox(uow, clock):
-    service = OutboxService(uow, clock, Limits(per_app_per_second=500), owner="test")
-    service.notifier = TeamsNotifier(build_adapter(Settings()), "")
-    return service
 
 
 async def _message(uow, key):

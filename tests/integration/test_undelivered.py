@@ -5,31 +5,14 @@ from datetime import timedelta
 
 import pytest
 
-from bot.adapter import build_adapter
-from bot.notifier import TeamsNotifier
 from council.errors import Conflict, NotAllowed
 from council.members import Member, Role
 from council.outbox import Operation, RecipientKind, Status
-from council.services.outbox import OutboxService
 from council.services.undelivered import UndeliveredService
-from council.settings import Limits, Settings
-from tests.fakes.clock import ManualClock
-from tests.integration.outbox_fixtures import T0, channel, enqueue
+from tests.integration.outbox_fixtures import channel, enqueue
 
 LEADER = Member(aad_object_id="aad-kari", name="Kari", roles=frozenset({Role.LEADER}))
 MEMBER = Member(aad_object_id="aad-ola", name="Ola", roles=frozenset({Role.MEMBER}))
-
-
-@pytest.fixture
-def clock():
-    return ManualClock(T0)
-
-
-@pytest.fixture
-def outbox(uow, clock):
-    service = OutboxService(uow, clock, Limits(per_app_per_second=500), owner="test")
-    service.notifier = TeamsNotifier(build_adapter(Settings()), "")
-    return service
 
 
 async def _crash_while_sending(uow, clock, outbox, key: str) -> int:
