@@ -2,6 +2,7 @@
 served by our own aiohttp routes."""
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import logging
@@ -127,7 +128,8 @@ def export_handlers(signer: LinkSigner, *, members, cases, meetings, agenda, min
         if found is None:
             return web.Response(status=403, text=t("error.organiser_only"), charset="utf-8")
         log.info("case register exported: %d rows", len(found))
-        return _file(cases_csv(found, tz), "text/csv", f"saksregister-{filters.year or 'alle'}.csv")
+        body = await asyncio.to_thread(cases_csv, found, tz)
+        return _file(body, "text/csv", f"saksregister-{filters.year or 'alle'}.csv")
 
     async def document(request: web.Request) -> web.Response:
         kind, raw_id = request.match_info["kind"], request.match_info["meeting_id"]
@@ -149,11 +151,14 @@ def export_handlers(signer: LinkSigner, *, members, cases, meetings, agenda, min
         return _file(body, DOCUMENTS[kind], f"{name}-{raw_id}.{kind.split('.')[1]}")
 
     async def _document(kind: str, meeting_id: int) -> bytes:
+        """Rendering takes up to seconds of CPU: it runs on a worker thread, so Teams is still answered."""
         if kind.startswith("notice."):
-            return notice_files(await records.notice(meeting_id), tz)[kind]
+            notice = await records.notice(meeting_id)
+            return (await asyncio.to_thread(notice_files, notice, tz, frozenset({kind})))[kind]
         if kind == "arkiv.zip":
             view, frozen = await minutes.archive_parts(meeting_id)
-            return archive_package(view, frozen, await records.notice(meeting_id), tz, *archive_codes)
+            notice = await records.notice(meeting_id)
+            return await asyncio.to_thread(archive_package, view, frozen, notice, tz, *archive_codes)
         return await minutes.document(meeting_id, kind)  # approved minutes: the bytes frozen at approval
 
     async def plan(request: web.Request) -> web.Response:
@@ -171,7 +176,8 @@ def export_handlers(signer: LinkSigner, *, members, cases, meetings, agenda, min
             export = await votes.export(actor, int(raw_id))
         except DomainError as error:
             return web.Response(status=403, text=t(error.key), charset="utf-8")
-        body = vote_result_csv(export, tz) if kind == "result.csv" else vote_result_pdf(export, tz)
+        render = vote_result_csv if kind == "result.csv" else vote_result_pdf
+        body = await asyncio.to_thread(render, export, tz)
         return _file(body, VOTE_DOCUMENTS[kind], f"avstemning-{raw_id}.{kind.split('.')[1]}")
 
     async def hearing_letter(request: web.Request) -> web.Response:
@@ -182,10 +188,11 @@ def export_handlers(signer: LinkSigner, *, members, cases, meetings, agenda, min
         if actor is None:
             return _refused()
         try:
-            body = hearing_files(await letters.letter(actor, int(raw_id)), tz)[kind]
+            letter = await letters.letter(actor, int(raw_id))
         except DomainError as error:
             return web.Response(status=404 if error.key == "hearings.not_found" else 403, text=t(error.key),
                                 charset="utf-8")
+        body = (await asyncio.to_thread(hearing_files, letter, tz, frozenset({kind})))[kind]
         return _file(body, LETTER_DOCUMENTS[kind], f"horingssvar-{raw_id}.{kind.split('.')[1]}")
 
     return {"register": register, "plan": plan, "document": document, "vote": vote_result, "letter": hearing_letter}

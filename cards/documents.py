@@ -18,14 +18,18 @@ if TYPE_CHECKING:
     from council.services.records import NoticeView
 
 
-def notice_files(view: NoticeView, tz: ZoneInfo) -> dict[str, bytes]:
-    model = notice_model(view, tz)
-    return {"notice.pdf": render_pdf(model), "notice.docx": render_docx(model)}
+def notice_files(view: NoticeView, tz: ZoneInfo, kinds: frozenset[str] | None = None) -> dict[str, bytes]:
+    """The innkalling as PDF/A and Word (or only `kinds`: a download renders the one format asked for)."""
+    return _rendered(notice_model(view, tz), "notice", kinds)
 
 
-def hearing_files(view: HearingLetterView, tz: ZoneInfo) -> dict[str, bytes]:
-    model = hearing_letter_model(view, tz)
-    return {"horingssvar.pdf": render_pdf(model), "horingssvar.docx": render_docx(model)}
+def hearing_files(view: HearingLetterView, tz: ZoneInfo, kinds: frozenset[str] | None = None) -> dict[str, bytes]:
+    return _rendered(hearing_letter_model(view, tz), "horingssvar", kinds)
+
+
+def _rendered(model, prefix: str, kinds: frozenset[str] | None) -> dict[str, bytes]:
+    renderers = {f"{prefix}.pdf": render_pdf, f"{prefix}.docx": render_docx}
+    return {kind: render(model) for kind, render in renderers.items() if kinds is None or kind in kinds}
 
 
 def archive_package(view: MinutesView, frozen: dict[str, FrozenDocument], notice: NoticeView, tz: ZoneInfo,

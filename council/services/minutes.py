@@ -1,6 +1,7 @@
 """Minutes and follow-up: record outcomes and action items, post the draft, approve and lock."""
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -93,7 +94,7 @@ class MinutesService:
                 frozen = await uow.records.get(meeting_id, kind)
                 if frozen is not None:
                     return frozen.body
-        rendered = self._require_renderer().minutes(await self.view(meeting_id), frozenset({kind}))
+        rendered = await self._render(await self.view(meeting_id), frozenset({kind}))
         if kind not in rendered:
             raise NotFound("meetings.not_found")
         return rendered[kind]
@@ -110,16 +111,17 @@ class MinutesService:
                       if (doc := await uow.records.get(meeting_id, kind)) is not None}
             view = await self._view(uow, meeting_id)
         if set(frozen) != {"minutes.pdf", "minutes.docx"}:  # approved before documents were frozen
-            rendered = self._require_renderer().minutes(view, frozenset({"minutes.pdf", "minutes.docx"}))
+            rendered = await self._render(view, frozenset({"minutes.pdf", "minutes.docx"}))
             approved_at = meeting.minutes_approved_at or self._clock.now()
             frozen = {kind: frozen.get(kind) or freeze(kind, rendered[kind], approved_at)
                       for kind in ("minutes.pdf", "minutes.docx")}
         return view, frozen
 
-    def _require_renderer(self) -> RecordRenderer:
+    async def _render(self, view: MinutesView, kinds: frozenset[str] | None = None) -> dict[str, bytes]:
+        """Seconds of CPU for a PDF/A: on a worker thread, so the event loop goes on answering Teams meanwhile."""
         if self.renderer is None:
             raise RuntimeError("MinutesService needs a renderer for documents")
-        return self.renderer
+        return await asyncio.to_thread(self.renderer.minutes, view, kinds)
 
     async def record_item(self, actor: Member, item_id: int, outcome: Outcome, text: str, dissent: str = "",
                           protocol_entries: tuple[str, ...] = (), discussion: str | None = None,
@@ -279,7 +281,7 @@ class MinutesService:
                            minutes_approved_via=route.value, minutes_approved_in=item_label)
         await uow.meetings.save(approved)
         meeting_id = stored_id(meeting.id)
-        rendered = self._require_renderer().minutes(await self._view(uow, meeting_id))
+        rendered = await self._render(await self._view(uow, meeting_id))
         for kind, body in sorted(rendered.items()):
             await uow.records.store(meeting_id, freeze(kind, body, now))
         await uow.audit.add(AuditEntry(actor.aad_object_id, "minutes", str(meeting.id), "approve", now, None,

@@ -2,9 +2,11 @@
 named, and the notice carries no submission deadline."""
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import json
+import threading
 import zipfile
 from datetime import date, datetime
 from urllib.parse import urlsplit
@@ -169,6 +171,38 @@ async def test_the_notice_no_longer_prints_the_submission_deadline(bot):
 
     assert "Innkalling" in text and "Godkjenning av innkalling og saksliste" in text
     assert "Frist for innmelding" not in text and "innmelding av saker" not in text
+
+
+async def test_the_server_answers_while_a_document_is_rendered(bot, monkeypatch):
+    """A PDF/A takes up to seconds of CPU: it is rendered on a worker thread, so /healthz (and Teams) are answered
+    meanwhile. The renderer here can only finish once /healthz has answered; on the event loop it would wait
+    its whole timeout and fail."""
+    import bot.exports as exports
+
+    healthz_answered = threading.Event()
+    render = exports.notice_files
+
+    def waiting_render(*args, **kwargs):
+        if not healthz_answered.wait(timeout=5):
+            raise AssertionError("/healthz was not answered while the notice was rendered")
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(exports, "notice_files", waiting_render)
+    await council(bot)
+    bot.clock.set(datetime(2027, 1, 5, 13, 0, tzinfo=OSLO))
+    meeting_id = await add_meeting(bot, "2027-01-19")
+    _, body = await bot.post(execute(bot.service_url, KARI, "notice.publish", {"meeting_id": str(meeting_id)}))
+
+    async def healthz() -> int:
+        await asyncio.sleep(0.05)
+        async with bot._session.get(f"{bot.url}/healthz") as response:
+            healthz_answered.set()
+            return response.status
+
+    document, status = await asyncio.gather(download(bot, link(card_of(body), "notice.pdf")), healthz())
+
+    assert status == 200
+    assert "Innkalling" in pdf_text(document)
 
 
 async def submit_case(bot, title: str, case_type: str, meeting_id: int) -> int:

@@ -1,6 +1,8 @@
 """MinutesService on the fake unit of work: outcomes, the draft, approval that locks, action items."""
 from __future__ import annotations
 
+import asyncio
+import threading
 from datetime import date
 
 import pytest
@@ -161,3 +163,34 @@ async def test_attendance_recorded_by_the_secretary_counts_present_over_absent(c
     attendance = (await council.minutes.view(meeting.id)).agenda.attendance
     assert {who: status.value for who, (status, _) in attendance.items()} == {
         MEMBER.aad_object_id: "til_stede", LEADER.aad_object_id: "forfall"}
+
+
+class LoopWaitingRenderer:
+    """A renderer that can only finish if the event loop runs while it works: it waits for a flag the loop
+    sets. Rendering on the loop itself (as the service once did) would wait the whole timeout and fail."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.loop_ran = threading.Event()
+
+    def minutes(self, view, kinds=None):
+        if not self.loop_ran.wait(timeout=5):
+            raise AssertionError("the event loop stood still while the referat was rendered")
+        return self.inner.minutes(view, kinds)
+
+
+async def test_the_referat_is_rendered_off_the_event_loop_at_approval_and_download(council):
+    meeting, _, view = await meeting_with_case(council)
+    await council.minutes.record_item(SECRETARY, item_of(view, ItemKind.CASE).id, Outcome.NOTED, "Tatt til orientering")
+    renderer = council.minutes.renderer = LoopWaitingRenderer(council.minutes.renderer)
+
+    async def tick() -> None:
+        await asyncio.sleep(0.01)
+        renderer.loop_ran.set()
+
+    draft, _ = await asyncio.gather(council.minutes.document(meeting.id, "minutes.pdf"), tick())
+    renderer.loop_ran.clear()
+    approved, _ = await asyncio.gather(council.minutes.approve(LEADER, meeting.id), tick())
+
+    assert b"Tatt til orientering" in draft
+    assert approved.minutes_locked
