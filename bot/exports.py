@@ -136,12 +136,9 @@ def export_handlers(signer: LinkSigner, *, members, cases, meetings, agenda, min
         params = signer.verify(request.path, request.query) if kind in DOCUMENTS and raw_id.isdigit() else None
         if params is None:
             return _refused()
-        if "by" in params:  # a personal link: the person must still be allowed to read it
-            actor = next((m for m in await members.members() if m.aad_object_id == params["by"]), None)
-            allowed = audience.admits(actor) if kind.startswith("notice.") else actor is not None and actor.is_organiser
-            if not allowed:
-                return web.Response(status=403, text=t("error.not_allowed"), charset="utf-8")
         try:
+            if "by" in params and not await _may_read(params["by"], kind, int(raw_id)):
+                return web.Response(status=403, text=t("error.not_allowed"), charset="utf-8")
             body = await _document(kind, int(raw_id))
         except InvalidInput as error:  # e.g. the archive package of minutes not yet approved
             return web.Response(status=409, text=t(error.key), charset="utf-8")
@@ -149,6 +146,18 @@ def export_handlers(signer: LinkSigner, *, members, cases, meetings, agenda, min
             return web.Response(status=404, text=t("meetings.not_found"), charset="utf-8")
         name = {"notice": "innkalling", "minutes": "referat", "arkiv": "arkivpakke"}[kind.split(".")[0]]
         return _file(body, DOCUMENTS[kind], f"{name}-{raw_id}.{kind.split('.')[1]}")
+
+    async def _may_read(reader_id: str, kind: str, meeting_id: int) -> bool:
+        """A personal link: the reader must still be allowed. The innkalling and an approved referat are for the
+        notice's audience; a draft referat and the archive package for the leader and secretary."""
+        actor = next((m for m in await members.members() if m.aad_object_id == reader_id), None)
+        if actor is not None and actor.is_organiser:
+            return True
+        if kind.startswith("notice."):
+            return audience.admits(actor)
+        if not kind.startswith("minutes.") or not audience.admits(actor):
+            return False
+        return (await meetings.get(meeting_id)).minutes_locked
 
     async def _document(kind: str, meeting_id: int) -> bytes:
         """Rendering takes up to seconds of CPU: it runs on a worker thread, so Teams is still answered."""

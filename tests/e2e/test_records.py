@@ -17,7 +17,20 @@ from pypdf import PdfReader
 
 from council.errors import InvalidInput
 from tests.e2e.harness import start_bot
-from tests.e2e.teams import EMMA, INGRID, KARI, LISE, OLA, SIGRID, card_of, execute, install_in_team, nodes, texts_in
+from tests.e2e.teams import (
+    EMMA,
+    INGRID,
+    KARI,
+    LISE,
+    OLA,
+    SIGRID,
+    User,
+    card_of,
+    execute,
+    install_in_team,
+    nodes,
+    texts_in,
+)
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -171,6 +184,32 @@ async def test_the_notice_no_longer_prints_the_submission_deadline(bot):
 
     assert "Innkalling" in text and "Godkjenning av innkalling og saksliste" in text
     assert "Frist for innmelding" not in text and "innmelding av saker" not in text
+
+
+async def test_a_member_reads_the_approved_referat_but_not_the_draft_through_a_personal_link(bot):
+    from web.routes import TAB
+
+    await council(bot)
+    bot.clock.set(datetime(2027, 1, 12, 13, 0, tzinfo=OSLO))
+    january = await add_meeting(bot, "2027-01-19")
+    bot.clock.set(datetime(2027, 1, 19, 13, 0, tzinfo=OSLO))
+    await write_minutes(bot, january)
+    personal_link = bot._runner.app[TAB].document_link  # what the tab's Møter page gives its reader
+
+    async def status(reader, kind: str) -> int:
+        url = urlsplit(personal_link(kind, january, reader.aad))
+        async with bot._session.get(f"{bot.url}{url.path}?{url.query}") as response:
+            await response.read()
+            return response.status
+
+    assert await status(OLA, "minutes.pdf") == 403  # a draft is for the leader and the secretary
+    assert await status(SIGRID, "minutes.pdf") == 200
+    await bot.post(execute(bot.service_url, KARI, "minutes.approve", {"meeting_id": str(january)}))
+
+    assert await status(OLA, "minutes.pdf") == 200
+    assert await status(OLA, "arkiv.zip") == 403
+    assert await status(EMMA, "minutes.pdf") == 200  # the leadership network is in the notice's audience
+    assert await status(User("per", "Per Utenfor", "per@siv-demo.no"), "minutes.pdf") == 403
 
 
 async def test_the_server_answers_while_a_document_is_rendered(bot, monkeypatch):
