@@ -5,8 +5,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
+from config import SettingsError, settings_from_env
 from council.audience import Audience
-from council.settings import Settings, SettingsError
 from tests.e2e.harness import start_bot
 from tests.e2e.teams import (
     EMMA,
@@ -102,8 +102,8 @@ async def test_a_notice_link_lasts_minutes_not_months(bot):
 
 
 def test_agenda_audience_is_read_from_the_environment_and_a_wrong_group_stops_the_start():
-    assert Settings.from_env({}).agenda_audience == Audience(frozenset({"council", "deputies", "network"}))
-    assert Settings.from_env({"AGENDA_AUDIENCE": "council, everyone"}).agenda_audience.groups == \
+    assert settings_from_env({}).agenda_audience == Audience(frozenset({"council", "deputies", "network"}))
+    assert settings_from_env({"AGENDA_AUDIENCE": "council, everyone"}).agenda_audience.groups == \
         {"council", "everyone"}
     with pytest.raises(SettingsError, match="AGENDA_AUDIENCE"):
-        Settings.from_env({"AGENDA_AUDIENCE": "council,visitors"})
+        settings_from_env({"AGENDA_AUDIENCE": "council,visitors"})
