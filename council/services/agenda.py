@@ -1,9 +1,10 @@
 """Agenda, notice and attendance: build the saksliste, publish the innkalling, announce changes once."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
+from typing import TypeVar
 
 from council.agenda import DEFAULT_NUMBER_FORMAT, AgendaItem, ItemKind, move, numbered, ordered, planned_minutes
 from council.audit import AuditEntry
@@ -20,6 +21,8 @@ from council.services.meetings import MeetingService, load_meeting
 from council.services.outbox import queue
 from council.services.placement import place_waiting_cases, shown_with, waiting_cases
 from council.services.ports import MeetingMessages, UnitOfWork, UnitOfWorkFactory
+
+T = TypeVar("T")
 
 CHANGE_QUIET_PERIOD = timedelta(minutes=5)  # edits within this window become one "Oppdatert innkalling"
 NOTICE_HOUR = 7  # notices go out from 07:00 on the notice date (jobs never run 01:00–03:59)
@@ -84,6 +87,14 @@ class AgendaService:
     async def view_in(self, uow: UnitOfWork, meeting_id: int) -> AgendaView:
         """The agenda inside the caller's transaction (the minutes freeze it at approval)."""
         return await self._materialise(uow, meeting_id)
+
+    async def read_placed(self, read: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+        """`read` (papers built on `view_in`) in a transaction that is committed: building the agenda there
+        stores the accepted cases waiting for a place."""
+        async with self._uow() as uow:
+            result = await read(uow)
+            await uow.commit()
+        return result
 
     async def item(self, item_id: int) -> AgendaItem:
         async with self._uow() as uow:
