@@ -9,7 +9,7 @@ from aiohttp import web
 
 from app import CONTAINER, Container, create_app
 from council.settings import Settings
-from tests.e2e.teams import EVERYONE, KARI, TEAM_ID
+from tests.e2e.teams import EVERYONE, KARI, TEAM_ID, User, card_of, execute
 from tests.fakes.clock import ManualClock
 from tools.connector import FakeConnector
 
@@ -76,6 +76,16 @@ class BotUnderTest:
     async def get(self, path: str) -> tuple[int, dict]:
         async with self._session.get(f"{self.url}{path}") as response:
             return response.status, await response.json()
+
+    async def press(self, user: User, verb: str, data: dict, *, channel: bool = False) -> dict:
+        """A card action pressed as Teams sends it; the card the bot answers with (the invoke must succeed)."""
+        status, body = await self.post(execute(self.service_url, user, verb, data, channel=channel))
+        assert status == 200, (verb, status, body)
+        return card_of(body)
+
+    async def member(self, user: User):
+        """The stored member behind a Teams user, to call services as them."""
+        return next(m for m in await self.container.members.members() if m.aad_object_id == user.aad)
 
     async def deliver(self):
         """Run the outbox sweep now (what the scheduler does every few seconds)."""
