@@ -1,6 +1,8 @@
 """The real app served on 127.0.0.1 against the fake Bot Connector; restartable on the same database."""
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import datetime, timezone
 
@@ -98,3 +100,14 @@ async def start_bot(database_url: str, **overrides) -> BotUnderTest:
     for user in EVERYONE:
         connector.add_member(TEAM_ID, user.roster_entry())
     return await BotUnderTest(test_settings(database_url, **overrides), connector).start()
+
+
+@asynccontextmanager
+async def running_bot(database_url: str, **overrides) -> AsyncIterator[BotUnderTest]:
+    """`start_bot`, stopped again (app and fake connector) however the block ends."""
+    harness = await start_bot(database_url, **overrides)
+    try:
+        yield harness
+    finally:
+        await harness.close()
+        await harness.connector.stop()

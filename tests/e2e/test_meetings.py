@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from app import _meetings_sweep
-from tests.e2e.harness import start_bot
+from tests.e2e.harness import running_bot
 from tests.e2e.teams import (
     EMMA,
     KARI,
@@ -35,10 +35,8 @@ OSLO = ZoneInfo("Europe/Oslo")
 
 @pytest.fixture
 async def bot(database_url):
-    harness = await start_bot(database_url, pask_ics=str(ICS))
-    yield harness
-    await harness.close()
-    await harness.connector.stop()
+    async with running_bot(database_url, pask_ics=str(ICS)) as harness:
+        yield harness
 
 
 def _inputs(card: dict) -> dict:

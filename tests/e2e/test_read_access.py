@@ -7,7 +7,7 @@ import pytest
 
 from config import SettingsError, settings_from_env
 from council.audience import Audience
-from tests.e2e.harness import start_bot
+from tests.e2e.harness import running_bot
 from tests.e2e.teams import (
     EMMA,
     KARI,
@@ -55,10 +55,8 @@ async def _download(bot, url: str) -> int:
 
 @pytest.fixture
 async def council_only(database_url):
-    harness = await start_bot(database_url, agenda_audience=Audience.parse("council"))
-    yield harness
-    await harness.close()
-    await harness.connector.stop()
+    async with running_bot(database_url, agenda_audience=Audience.parse("council")) as harness:
+        yield harness
 
 
 async def test_with_the_default_audience_the_council_deputies_and_network_see_the_agenda_and_others_do_not(bot):

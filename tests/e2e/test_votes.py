@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone
 
 from app import VOTES_JOB, _votes_sweep
 from scheduler import kick
-from tests.e2e.harness import start_bot
+from tests.e2e.harness import running_bot
 from tests.e2e.teams import (
     EMMA,
     INGRID,
@@ -167,8 +167,7 @@ async def _until(condition, seconds: float = 10.0) -> None:
 async def test_with_the_scheduler_running_the_card_follows_the_votes_and_the_vote_closes_itself(database_url):
     """The production wiring: a cast wakes the outbox job, which redraws the card and sends the update; at the
     deadline the votes job closes the vote and the result is posted."""
-    bot = await start_bot(database_url, start_scheduler=True)
-    try:
+    async with running_bot(database_url, start_scheduler=True) as bot:
         await _council(bot)
         vote_id = await _open(bot, None, secret=False)
         await _cast(bot, OLA, vote_id, "enig")
@@ -189,6 +188,3 @@ async def test_with_the_scheduler_running_the_card_follows_the_votes_and_the_vot
         await _until(lambda: results() and "Avsluttet" in shown())
         assert len(results()) == 1 and "Vedtatt" in results()[0]["summary"]
         assert "Vedtatt" in shown() and "Slik stemte medlemmene" in shown()  # the channel card shows the result
-    finally:
-        await bot.close()
-        await bot.connector.stop()
