@@ -5,16 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from tests.e2e.teams import KARI, SIGRID
-from tests.e2e.test_records import OSLO, add_meeting, council, download, link, minutes_card, pdf_text, submit_case
+from tests.e2e.test_records import OSLO, download, january_with_a_case, link, minutes_card, pdf_text
 
 
 async def test_a_decision_fremmet_for_dlg_is_in_the_referat_and_dlgs_outcome_returns_to_the_next_agenda(bot):
-    await council(bot)
-    bot.clock.set(datetime(2027, 1, 4, 13, 0, tzinfo=OSLO))
-    january = await add_meeting(bot, "2027-01-19")
-    february = await add_meeting(bot, "2027-02-16")
-    case_id = await submit_case(bot, "Felles mal for fristbrudd", "beslutning", january)
-    await bot.container.agenda.view(january)
+    january, february, case_id = await january_with_a_case(bot)
     await bot.press(KARI, "notice.publish", {"meeting_id": str(january)})
     bot.clock.set(datetime(2027, 1, 19, 13, 0, tzinfo=OSLO))
     item = next(i for i in (await bot.container.agenda.view(january)).items if i.case_id == case_id)

@@ -170,6 +170,18 @@ async def submit_case(bot, title: str, case_type: str, meeting_id: int) -> int:
     return case.id
 
 
+async def january_with_a_case(bot) -> tuple[int, int, int]:
+    """The council, meetings on 19 January and 16 February 2027 (added on 4 January) and Emma's accepted case
+    on January's agenda: (january, february, case id)."""
+    await council(bot)
+    bot.clock.set(datetime(2027, 1, 4, 13, 0, tzinfo=OSLO))
+    january = await add_meeting(bot, "2027-01-19")
+    february = await add_meeting(bot, "2027-02-16")
+    case_id = await submit_case(bot, "Felles mal for fristbrudd", "beslutning", january)
+    await bot.container.agenda.view(january)  # the accepted case takes its place on the agenda
+    return january, february, case_id
+
+
 async def test_the_innkalling_names_recipients_where_apologies_go_and_a_saksframlegg_per_case(bot):
     await council(bot)
     bot.clock.set(datetime(2027, 1, 4, 13, 0, tzinfo=OSLO))

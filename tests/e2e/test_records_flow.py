@@ -8,7 +8,7 @@ from datetime import datetime
 import docx
 
 from tests.e2e.teams import INGRID, KARI, LISE, OLA, SIGRID, execute, texts_in
-from tests.e2e.test_records import OSLO, add_meeting, council, download, link, minutes_card, pdf_text, submit_case
+from tests.e2e.test_records import OSLO, download, january_with_a_case, link, minutes_card, pdf_text
 
 
 def docx_text(body: bytes) -> str:
@@ -35,12 +35,7 @@ async def record(bot, item_id: int, outcome: str, text: str, discussion: str = "
 
 
 async def test_a_meeting_runs_from_notice_to_approved_minutes_with_a_horingssvar(bot):
-    await council(bot)
-    bot.clock.set(datetime(2027, 1, 4, 13, 0, tzinfo=OSLO))
-    january = await add_meeting(bot, "2027-01-19")
-    february = await add_meeting(bot, "2027-02-16")
-    case_id = await submit_case(bot, "Felles mal for fristbrudd", "beslutning", january)
-    await bot.container.agenda.view(january)  # the accepted case takes its place on the agenda
+    january, february, case_id = await january_with_a_case(bot)
     await bot.press(SIGRID, "hearing.save", {
         "title": "Forskrift om pasientadministrative rutiner", "sender": "Helsedirektoratet",
         "their_reference": "26/12345-3", "case_number": "2026/04567", "journal_number": "26/04567-1",
