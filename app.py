@@ -37,6 +37,7 @@ from cards.reminders import CardReminderMessages
 from cards.texts import t
 from cards.themes import CardThemeMessages
 from cards.vote_messages import CardVoteMessages
+from config import SettingsError, settings_from_env
 from council.clock import Clock, SystemClock
 from council.hearings import HearingRules
 from council.outbox import SharedWindow, Status
@@ -61,7 +62,7 @@ from council.services.seats import SeatService
 from council.services.themes import ThemeService
 from council.services.undelivered import UndeliveredService
 from council.services.votes import VoteService
-from council.settings import Settings, SettingsError
+from council.settings import Settings
 from scheduler import build_scheduler, describe, kick
 from scheduler.jobs import CALENDAR_JOB, OUTBOX_JOB, REMINDERS_JOB, VOTES_JOB, bind, catch_up
 from storage.db import ensure_sqlite_folder, make_engine, migrate, ping
@@ -328,7 +329,7 @@ async def _let_running_jobs_finish(app: web.Application) -> None:
 
 def main() -> None:
     try:
-        settings = Settings.from_env(os.environ)
+        settings = settings_from_env(os.environ)
     except SettingsError as error:
         sys.stderr.write(f"Rådsbot cannot start: {error}\n")
         sys.exit(2)

@@ -8,6 +8,24 @@ same stock adapter, the invoke body serialised once."""
 from __future__ import annotations
 
 
+async def serve_echo():
+    """The stock echo bot on a free port of 127.0.0.1: its runner and base URL."""
+    from aiohttp import web
+
+    runner = web.AppRunner(stock_echo_app())  # the same defaults as tests.e2e.harness.BotUnderTest
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    return runner, f"http://127.0.0.1:{runner.addresses[0][1]}"
+
+
+async def stop_servers(client, echo_runner, bot) -> None:
+    """A benchmark's end: the load client first (nothing more is sent), then the echo bot and the app."""
+    await client.close()
+    await echo_runner.cleanup()
+    await bot.close()
+    await bot.connector.stop()
+
+
 def stock_echo_app():
     from aiohttp import web
     from botbuilder.core import ActivityHandler, MessageFactory, TurnContext

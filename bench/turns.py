@@ -146,7 +146,7 @@ def _replies_missing(connector, plan: list[list[dict]], before: Counter) -> list
 
 
 async def _bench(args: argparse.Namespace) -> int:
-    from bench.echo import stock_echo_app
+    from bench.echo import serve_echo, stop_servers
     from tests.e2e.harness import start_bot
 
     logging.getLogger("msrest.serialization").setLevel(logging.ERROR)  # as app.main: noisy about Teams fields
@@ -154,12 +154,7 @@ async def _bench(args: argparse.Namespace) -> int:
     url, where = await bench_database(args.database, POSTGRES_BENCH_DB, workdir)
     users = _users(args.users)
     bot = await start_bot(url)
-    from aiohttp import web
-
-    echo_runner = web.AppRunner(stock_echo_app())
-    await echo_runner.setup()
-    await web.TCPSite(echo_runner, "127.0.0.1", 0).start()
-    echo_url = f"http://127.0.0.1:{echo_runner.addresses[0][1]}/api/messages"
+    echo_runner, echo_url = await serve_echo()
     client = Client(max(100, 2 * args.users))
     samples = {"echo": [], "app": []}
     walls = {"echo": 0.0, "app": 0.0}
@@ -168,7 +163,7 @@ async def _bench(args: argparse.Namespace) -> int:
     try:
         await client.start()
         await _seed(bot, users, args.cases)
-        servers = {"echo": echo_url, "app": f"{bot.url}/api/messages"}
+        servers = {"echo": f"{echo_url}/api/messages", "app": f"{bot.url}/api/messages"}
 
         async def phase(name: str, record: bool) -> None:
             plan = _plan(bot.service_url, users, args.turns)
@@ -195,10 +190,7 @@ async def _bench(args: argparse.Namespace) -> int:
             await phase("echo", record=True)
             await phase("app", record=True)
     finally:
-        await client.close()
-        await echo_runner.cleanup()
-        await bot.close()
-        await bot.connector.stop()
+        await stop_servers(client, echo_runner, bot)
     if profiler:
         profiler.dump_stats(args.profile)
 

@@ -107,21 +107,6 @@ class Server:
 # ------------------------------------------------------------------------------------------------ the echo bot
 
 
-def _echo_app():
-    from bench.echo import stock_echo_app
-
-    return stock_echo_app()
-
-
-async def _serve(app) -> tuple[object, str]:
-    from aiohttp import web
-
-    runner = web.AppRunner(app)  # the same defaults as tests.e2e.harness.BotUnderTest
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    return runner, f"http://127.0.0.1:{runner.addresses[0][1]}"
-
-
 # ------------------------------------------------------------------------------------------------ the council
 
 
@@ -374,6 +359,7 @@ async def _ballots(bot, load: Load) -> dict:
 
 
 async def _bench(args: argparse.Namespace) -> int:
+    from bench.echo import serve_echo, stop_servers
     from tests.e2e.harness import start_bot
 
     logging.getLogger("msrest.serialization").setLevel(logging.ERROR)  # as app.main: noisy about Teams fields
@@ -382,7 +368,7 @@ async def _bench(args: argparse.Namespace) -> int:
     url, where = await bench_database(args.database, POSTGRES_BENCH_DB, workdir)
     voters = _voters(args.voters)
     bot = await start_bot(url)
-    echo_runner, echo_url = await _serve(_echo_app())
+    echo_runner, echo_url = await serve_echo()
     client = Client(args.in_process_client, max(100, 2 * args.voters))
     stop = asyncio.Event()
     outbox_stats = {"sweeps": 0, "delivered": 0, "errors": Counter()}
@@ -434,10 +420,7 @@ async def _bench(args: argparse.Namespace) -> int:
         stop.set()
         if outbox_task is not None:
             outbox_task.cancel()
-        await client.close()
-        await echo_runner.cleanup()
-        await bot.close()
-        await bot.connector.stop()
+        await stop_servers(client, echo_runner, bot)
     if profiler:
         profiler.dump_stats(args.profile)
 

@@ -3,7 +3,7 @@ on a meeting's agenda."""
 from __future__ import annotations
 
 from bot.actions import ActionContext, ActionRegistry, rerender
-from bot.inputs import id_input, optional_date
+from bot.inputs import id_input, one_of, optional_date
 from bot.turns import card_command
 from cards import actions as verbs
 from cards.hearings import hearing_form_card, hearings_card
@@ -89,10 +89,7 @@ class HearingsFeature:
 
     async def hearing_status(self, ctx: ActionContext) -> dict:
         hearing_id, version = ctx.payload.hearing_id, ctx.payload.version
-        try:
-            status = HearingStatus(str(ctx.data.get(f"status_{hearing_id}") or ""))
-        except ValueError:
-            raise InvalidInput("error.invalid_input") from None
+        status = one_of(HearingStatus, ctx.data.get(f"status_{hearing_id}"))
         return await self._hearing_change(ctx, lambda: self._hearings.set_status(
             ctx.actor, hearing_id, version, status,
             decision=str(ctx.data.get(f"decision_{hearing_id}") or "") or None,

@@ -3,9 +3,13 @@ does not parse raises InvalidInput with the text the user sees."""
 from __future__ import annotations
 
 from datetime import date, time
+from enum import Enum
+from typing import TypeVar
 
 from cards.actions import parse_id
 from council.errors import InvalidInput
+
+E = TypeVar("E", bound=Enum)
 
 
 def id_input(data: dict, key: str) -> int:
@@ -40,6 +44,14 @@ def time_or(value: object, default: time) -> time:
         return time.fromisoformat(text[:5])
     except ValueError:
         raise InvalidInput("meetings.time_invalid") from None
+
+
+def one_of(kind: type[E], value: object, error: str = "error.invalid_input") -> E:
+    """A ChoiceSet's or a payload's value as its enum member; any other value is stale or forged."""
+    try:
+        return kind(str(value or ""))
+    except ValueError:
+        raise InvalidInput(error) from None
 
 
 def text_of(data: dict, key: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import time
 
 from bot.actions import ActionContext, ActionRegistry, rerender
-from bot.inputs import id_input, optional_date, required_date, text_of, time_or
+from bot.inputs import id_input, one_of, optional_date, required_date, text_of, time_or
 from bot.turns import card_command
 from cards import actions as verbs
 from cards.case_papers import paper_card
@@ -232,10 +232,7 @@ class MeetingsFeature:
     async def minutes_record(self, ctx: ActionContext) -> dict:
         item_id, data = ctx.payload.item_id, ctx.data
         item = await self._agenda.item(item_id)
-        try:
-            outcome = Outcome(str(data.get(f"outcome_{item_id}") or ""))
-        except ValueError:
-            raise InvalidInput("minutes.outcome_required") from None
+        outcome = one_of(Outcome, data.get(f"outcome_{item_id}"), "minutes.outcome_required")
         protocol = tuple(str(data.get(f"protocol_{item_id}") or "").splitlines())
         return await self._minutes_change(ctx, item.meeting_id, lambda: self._minutes.record_item(
             ctx.actor, item_id, outcome, str(data.get(f"text_{item_id}") or ""),
@@ -281,10 +278,7 @@ class MeetingsFeature:
 
     async def follow_up_status(self, ctx: ActionContext) -> dict:
         action_id = ctx.payload.action_id
-        try:
-            status = ActionStatus(str(ctx.data.get(f"status_{action_id}") or ""))
-        except ValueError:
-            raise InvalidInput("error.invalid_input") from None
+        status = one_of(ActionStatus, ctx.data.get(f"status_{action_id}"))
         await self._minutes.update_action(ctx.actor, action_id, status)
         return await self.follow_up_view(ctx.actor, ctx.locale, message=t("followup.saved", ctx.locale))
 

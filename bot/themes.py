@@ -4,7 +4,7 @@ topic suggestions and the summary."""
 from __future__ import annotations
 
 from bot.actions import ActionContext, ActionRegistry, rerender
-from bot.inputs import optional_date, time_or
+from bot.inputs import one_of, optional_date, time_or
 from bot.turns import card_command
 from cards import themes as cards
 from cards.texts import t
@@ -80,12 +80,7 @@ class ThemesFeature:
 
     async def rsvp(self, ctx: ActionContext) -> dict:
         """The answer to the member's press on their invitation: that card, with their answer."""
-        theme_id = ctx.payload.theme_id
-        try:
-            answer = Rsvp(ctx.payload.answer)
-        except ValueError:
-            raise InvalidInput("error.invalid_input") from None
-        mine = await self._themes.rsvp(ctx.actor, theme_id, answer)
+        mine = await self._themes.rsvp(ctx.actor, ctx.payload.theme_id, one_of(Rsvp, ctx.payload.answer))
         return cards.invitation_card(mine.theme, mine.answer, ctx.locale,
                                      message=t("themes.answer_saved", ctx.locale))
 

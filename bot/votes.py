@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from bot.actions import ActionContext, ActionRegistry, rerender
-from bot.inputs import flag, optional_date, time_or
+from bot.inputs import flag, one_of, optional_date, time_or
 from bot.turns import card_command
 from cards import actions as verbs
 from cards.common import error_card
@@ -76,11 +76,8 @@ class VotesFeature:
         day = optional_date(data.get("deadline_date"))
         if day is None:
             raise InvalidInput("votes.deadline_in_past")
-        try:
-            quorum = Quorum(str(data.get("quorum") or Quorum.MORE_THAN_HALF.value))
-            majority = Majority(str(data.get("majority") or Majority.SIMPLE.value))
-        except ValueError:
-            raise InvalidInput("error.invalid_input") from None
+        quorum = one_of(Quorum, data.get("quorum") or Quorum.MORE_THAN_HALF.value)
+        majority = one_of(Majority, data.get("majority") or Majority.SIMPLE.value)
         at = time_or(data.get("deadline_time"), NOON)
         return VoteRequest(question=str(data.get("question") or "").strip(),
                            deadline=datetime.combine(day, at, tzinfo=self._tz),
@@ -132,10 +129,7 @@ class VotesFeature:
 
     async def cast(self, ctx: ActionContext) -> dict:
         vote_id = ctx.payload.vote_id
-        try:
-            choice = Choice(ctx.payload.choice)
-        except ValueError:
-            raise InvalidInput("votes.invalid_choice") from None
+        choice = one_of(Choice, ctx.payload.choice, "votes.invalid_choice")
         activity = ctx.turn.activity
         key = f"{activity.conversation.id}|{activity.id}" if activity.id else None
         try:

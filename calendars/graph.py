@@ -28,6 +28,7 @@ import functools
 import json
 import ssl
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -37,6 +38,7 @@ import aiohttp
 import msal
 import requests
 
+from calendars.errors import network_errors
 from council.meetings import Meeting
 from council.pask import CalendarUnavailable, PaskFilter, PaskMeeting, is_network_meeting
 
@@ -138,6 +140,10 @@ class _GraphClient:
         return aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self._timeout), trust_env=True,
                                      connector=aiohttp.TCPConnector(ssl=ssl_context))
 
+    def _network_errors(self) -> AbstractContextManager[None]:
+        return network_errors(f"Microsoft Graph did not answer within {self._timeout:g} seconds",
+                              "Microsoft Graph could not be reached")
+
     async def _refuse(self, status: int) -> None:
         if status == 401:
             await self._forget_token()
@@ -198,30 +204,26 @@ class GraphSource(_GraphClient):
                    "Accept": "application/json"}
         events: list[dict[str, Any]] = []
         try:
-            async with self._session_factory() as session:
-                for _ in range(_MAX_PAGES):
-                    async with session.get(url, params=params, headers=headers) as response:
-                        if response.status != 200:
-                            await self._refuse(response.status)
-                        body = await response.json(content_type=None)
-                    page = body.get("value")
-                    if not isinstance(page, list):
-                        raise CalendarUnavailable(
-                            "Microsoft Graph sent an unexpected answer (no 'value')", code="invalid")
-                    events.extend(page)
-                    url, params = body.get("@odata.nextLink"), None
-                    if not url:
-                        return events
-                    if not self._same_origin(url):
-                        raise CalendarUnavailable("Microsoft Graph sent a next page on another host", code="invalid")
+            with self._network_errors():
+                async with self._session_factory() as session:
+                    for _ in range(_MAX_PAGES):
+                        async with session.get(url, params=params, headers=headers) as response:
+                            if response.status != 200:
+                                await self._refuse(response.status)
+                            body = await response.json(content_type=None)
+                        page = body.get("value")
+                        if not isinstance(page, list):
+                            raise CalendarUnavailable(
+                                "Microsoft Graph sent an unexpected answer (no 'value')", code="invalid")
+                        events.extend(page)
+                        url, params = body.get("@odata.nextLink"), None
+                        if not url:
+                            return events
+                        if not self._same_origin(url):
+                            raise CalendarUnavailable("Microsoft Graph sent a next page on another host",
+                                                      code="invalid")
         except CalendarUnavailable:
             raise
-        except TimeoutError:
-            raise CalendarUnavailable(
-                f"Microsoft Graph did not answer within {self._timeout:g} seconds", code="timeout") from None
-        except aiohttp.ClientError as error:
-            raise CalendarUnavailable(
-                f"Microsoft Graph could not be reached ({type(error).__name__})", code="unreachable") from None
         except (ValueError, AttributeError, TypeError) as error:
             raise CalendarUnavailable(
                 f"Microsoft Graph sent an unexpected answer ({type(error).__name__})", code="invalid") from None
@@ -286,16 +288,10 @@ class GraphCalendarWriter(_GraphClient):
     async def _send(self, method: str, url: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
         token = await self._token()
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
-        try:
+        with self._network_errors():
             async with (self._session_factory() as session,
                         session.request(method, url, json=body, headers=headers) as response):
                 return response.status, _json_or_none(await response.read())
-        except TimeoutError:
-            raise CalendarUnavailable(
-                f"Microsoft Graph did not answer within {self._timeout:g} seconds", code="timeout") from None
-        except aiohttp.ClientError as error:
-            raise CalendarUnavailable(
-                f"Microsoft Graph could not be reached ({type(error).__name__})", code="unreachable") from None
 
 
 def _event(meeting: Meeting, tz: tzinfo, subject: str, body_text: str) -> dict[str, Any]:

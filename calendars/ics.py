@@ -22,6 +22,7 @@ import aiohttp
 import icalendar
 import recurring_ical_events
 
+from calendars.errors import network_errors
 from council.pask import CalendarUnavailable, PaskFilter, PaskMeeting, is_network_meeting
 
 Fetch = Callable[[str], Awaitable[bytes]]
@@ -60,21 +61,16 @@ class IcsSource:
 
     async def _load(self) -> bytes:
         try:
-            if self._fetch is not None:
-                data = await self._fetch(self._source)
-            elif self.is_url:
-                data = await _http_get(self._source, self._timeout, self._max_bytes)
-            else:
-                data = await asyncio.to_thread(_read_file, Path(self._source), self._max_bytes)
+            with network_errors(f"the PASK calendar did not arrive within {self._timeout:g} seconds",
+                                "the PASK calendar address could not be reached"):
+                if self._fetch is not None:
+                    data = await self._fetch(self._source)
+                elif self.is_url:
+                    data = await _http_get(self._source, self._timeout, self._max_bytes)
+                else:
+                    data = await asyncio.to_thread(_read_file, Path(self._source), self._max_bytes)
         except CalendarUnavailable:
             raise
-        except TimeoutError:
-            raise CalendarUnavailable(
-                f"the PASK calendar did not arrive within {self._timeout:g} seconds", code="timeout") from None
-        except aiohttp.ClientError as error:
-            raise CalendarUnavailable(
-                f"the PASK calendar address could not be reached ({type(error).__name__})",
-                code="unreachable") from None
         except FileNotFoundError:
             raise CalendarUnavailable("the PASK calendar file does not exist", code="not_found") from None
         except OSError as error:

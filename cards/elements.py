@@ -41,56 +41,38 @@ def action_set(actions: list[dict]) -> dict:
     return {"type": "ActionSet", "actions": actions}
 
 
-def text_input(input_id: str, label: str, value: str = "", *, required: bool = False, multiline: bool = False,
-               error: str | None = None, max_length: int | None = 2000, placeholder: str | None = None) -> dict:
-    """Defaults are left out: the minutes form repeats inputs per item, and cards must stay under 28 KB."""
-    element = {"type": "Input.Text", "id": input_id, "label": label}
+def _input(element: dict, *, required: bool, error: str | None, **optional: object) -> dict:
+    """`element` with the optional properties that are set: defaults are left out, because the minutes form
+    repeats inputs per item and cards must stay under 28 KB. A required input names its error."""
+    element.update((key, value) for key, value in optional.items() if value)
     if required:
         element["isRequired"] = True
-    if multiline:
-        element["isMultiline"] = True
-    if max_length:
-        element["maxLength"] = max_length
-    if value:
-        element["value"] = value
-    if placeholder:
-        element["placeholder"] = placeholder
-    if required:
-        element["errorMessage"] = error or label
+        element["errorMessage"] = error
     return element
+
+
+def text_input(input_id: str, label: str, value: str = "", *, required: bool = False, multiline: bool = False,
+               error: str | None = None, max_length: int | None = 2000, placeholder: str | None = None) -> dict:
+    return _input({"type": "Input.Text", "id": input_id, "label": label}, required=required, error=error or label,
+                  isMultiline=multiline, maxLength=max_length, value=value, placeholder=placeholder)
 
 
 def date_input(input_id: str, label: str, value: date | None, locale: str | None, *, required: bool = True) -> dict:
-    element = {"type": "Input.Date", "id": input_id, "label": label}
-    if required:
-        element["isRequired"] = True
-        element["errorMessage"] = t("meetings.date_required", locale)
-    if value is not None:
-        element["value"] = value.isoformat()
-    return element
+    return _input({"type": "Input.Date", "id": input_id, "label": label}, required=required,
+                  error=t("meetings.date_required", locale), value=value.isoformat() if value is not None else None)
 
 
 def time_input(input_id: str, label: str, value: time | None, locale: str | None) -> dict:
-    element = {"type": "Input.Time", "id": input_id, "label": label, "isRequired": True,
-               "errorMessage": t("meetings.time_required", locale)}
-    if value is not None:
-        element["value"] = f"{value.hour:02d}:{value.minute:02d}"
-    return element
+    return _input({"type": "Input.Time", "id": input_id, "label": label}, required=True,
+                  error=t("meetings.time_required", locale),
+                  value=f"{value.hour:02d}:{value.minute:02d}" if value is not None else None)
 
 
 def choice_input(input_id: str, label: str, choices: list[dict], value: str = "", *, required: bool = False,
                  error: str | None = None, multi: bool = False, style: str = "compact") -> dict:
-    element = {"type": "Input.ChoiceSet", "id": input_id, "label": label, "choices": choices}
-    if style != "compact":
-        element["style"] = style
-    if multi:
-        element["isMultiSelect"] = True
-    if value:
-        element["value"] = value
-    if required:
-        element["isRequired"] = True
-        element["errorMessage"] = error or label
-    return element
+    return _input({"type": "Input.ChoiceSet", "id": input_id, "label": label, "choices": choices},
+                  required=required, error=error or label, style=style if style != "compact" else None,
+                  isMultiSelect=multi, value=value)
 
 
 def people_picker(input_id: str, label: str, *, required: bool = False, error: str | None = None) -> dict:

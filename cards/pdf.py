@@ -289,6 +289,16 @@ class ArchivePdf(FPDF):
         self.body_font()
         self.multi_cell(self.epw - LABEL_WIDTH, LINE, value, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
+    def closing(self, lines: Sequence[str]) -> None:
+        """The closing lines under a rule, on one page; nothing when every line is empty."""
+        closing = [clean(line).strip() for line in lines if line.strip()]
+        if closing:
+            self.ensure_space(6 + LINE * len(closing))
+            self.rule(4)
+            self.body_font()
+            for line in closing:
+                self.paragraph(line)
+
     def rule(self, gap: float = 3.0) -> None:
         self.ln(gap)
         self.set_draw_color(*RULE)
@@ -409,13 +419,7 @@ def _render(meeting: PdfMeeting, kind: str, minutes: bool, heading: str | None =
     for item in meeting.items:
         _draw_item(doc, item, with_schedule=not minutes)
 
-    closing = [clean(line).strip() for line in meeting.footer_lines if line.strip()]
-    if closing:
-        doc.ensure_space(6 + LINE * len(closing))
-        doc.rule(4)
-        doc.body_font()
-        for line in closing:
-            doc.paragraph(line)
+    doc.closing(meeting.footer_lines)
     return bytes(doc.output())
 
 

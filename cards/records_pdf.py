@@ -34,13 +34,7 @@ def render_pdf(document: RecordDocument) -> bytes:
         pdf.paragraph(clean(line).strip())
     for group in document.groups:
         _group(pdf, group, headed=document.letter is None)
-    closing = [clean(line).strip() for line in document.closing if line.strip()]
-    if closing:
-        pdf.ensure_space(6 + LINE * len(closing))
-        pdf.rule(4)
-        pdf.body_font()
-        for line in closing:
-            pdf.paragraph(line)
+    pdf.closing(document.closing)
     if document.letter is not None:
         _signature(pdf, document.letter)
     return bytes(pdf.output())

@@ -11,6 +11,20 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from storage.sqlite_driver import one_trip_dbapi
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+DEFAULT_URL = "sqlite+aiosqlite:///data/radsbot.db"  # the embedded default: one app process, ./data/
+_ASYNC_DRIVERS = (("postgresql://", "postgresql+asyncpg://"), ("postgres://", "postgresql+asyncpg://"),
+                  ("sqlite://", "sqlite+aiosqlite://"))
+
+
+def async_url(url: str) -> str:
+    """The URL with the async driver this app runs on (asyncpg, aiosqlite); ValueError for another database
+    or driver."""
+    for sync, async_ in _ASYNC_DRIVERS:
+        if url.startswith(sync):
+            return async_ + url[len(sync):]
+    if url.startswith(("postgresql+asyncpg://", "sqlite+aiosqlite://")):
+        return url
+    raise ValueError("not a sqlite:// or postgresql:// URL")
 
 
 def make_engine(database_url: str) -> AsyncEngine:

@@ -1,15 +1,17 @@
 """Agenda, notice and attendance: build the saksliste, publish the innkalling, announce changes once."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
+from typing import TypeVar
 
 from council.agenda import DEFAULT_NUMBER_FORMAT, AgendaItem, ItemKind, move, numbered, ordered, planned_minutes
 from council.audit import AuditEntry
 from council.cases import Case
 from council.clock import Clock
 from council.errors import InvalidInput, NotAllowed, NotFound
+from council.ids import stored_id
 from council.meetings import Meeting, MeetingStatus
 from council.members import Member, Role, require_organiser
 from council.minutes import ActionItem, Attendance
@@ -19,6 +21,8 @@ from council.services.meetings import MeetingService, load_meeting
 from council.services.outbox import queue
 from council.services.placement import place_waiting_cases, shown_with, waiting_cases
 from council.services.ports import MeetingMessages, UnitOfWork, UnitOfWorkFactory
+
+T = TypeVar("T")
 
 CHANGE_QUIET_PERIOD = timedelta(minutes=5)  # edits within this window become one "Oppdatert innkalling"
 NOTICE_HOUR = 7  # notices go out from 07:00 on the notice date (jobs never run 01:00–03:59)
@@ -84,6 +88,14 @@ class AgendaService:
         """The agenda inside the caller's transaction (the minutes freeze it at approval)."""
         return await self._materialise(uow, meeting_id)
 
+    async def read_placed(self, read: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+        """`read` (papers built on `view_in`) in a transaction that is committed: building the agenda there
+        stores the accepted cases waiting for a place."""
+        async with self._uow() as uow:
+            result = await read(uow)
+            await uow.commit()
+        return result
+
     async def item(self, item_id: int) -> AgendaItem:
         async with self._uow() as uow:
             return await _item(uow, item_id)
@@ -104,7 +116,8 @@ class AgendaService:
         if not store:
             items = shown_with(items, meeting_id, await waiting_cases(uow, self._meetings.today()))
         items = [replace(i, number_format=self._number_format) for i in items]
-        cases = {i.case_id: await uow.cases.get(i.case_id) for i in items if i.case_id is not None}
+        found = {i.case_id: await uow.cases.get(i.case_id) for i in items if i.case_id is not None}
+        cases = {case_id: case for case_id, case in found.items() if case is not None}
         follow_up = [a for a in await uow.agenda.actions(open_only=True) if a.meeting_id != meeting_id]
         return AgendaView(await load_meeting(uow, meeting_id), items, cases, follow_up,
                           await uow.agenda.attendance(meeting_id),
@@ -160,12 +173,14 @@ class AgendaService:
                                                                          position=len(target_items))]))
             if item.case_id is not None:
                 case = await uow.cases.get(item.case_id)
+                if case is None:
+                    raise NotFound("cases.not_found")
                 await uow.cases.save(replace(case, meeting_id=target_id, version=case.version + 1), case.version)
             for changed in (source, target):
                 await self._mark_changed(uow, changed)
-            await self._audit(uow, actor, source.id, "move_item")
+            await self._audit(uow, actor, item.meeting_id, "move_item")
             await uow.commit()
-        return await self.view(source.id)
+        return await self.view(item.meeting_id)
 
     async def _edit(self, actor: Member, item_id: int,
                     change: Callable[[list[AgendaItem], AgendaItem], list[AgendaItem]]) -> AgendaView:
@@ -173,11 +188,11 @@ class AgendaService:
         async with self._uow() as uow:
             item = await _item(uow, item_id)
             meeting = await load_meeting(uow, item.meeting_id)
-            await self._save_order(uow, ordered(change(await uow.agenda.items(meeting.id), item)))
+            await self._save_order(uow, ordered(change(await uow.agenda.items(item.meeting_id), item)))
             await self._mark_changed(uow, meeting)
-            await self._audit(uow, actor, meeting.id, "edit_agenda")
+            await self._audit(uow, actor, item.meeting_id, "edit_agenda")
             await uow.commit()
-        return await self.view(meeting.id)
+        return await self.view(item.meeting_id)
 
     # --- the notice -----------------------------------------------------------------------------
     async def publish_notice(self, actor: Member | None, meeting_id: int) -> AgendaView:
@@ -218,7 +233,7 @@ class AgendaService:
         published = 0
         for meeting in await self._meetings.upcoming():
             if not meeting.notice_published and meeting.notice_date(self._meetings.rules) <= now.date():
-                await self.publish_notice(None, meeting.id)
+                await self.publish_notice(None, stored_id(meeting.id))
                 published += 1
         return published
 
@@ -229,23 +244,24 @@ class AgendaService:
             if meeting.notice_changed_at is None or self._clock.now() - meeting.notice_changed_at < \
                     CHANGE_QUIET_PERIOD:
                 continue
+            meeting_id = stored_id(meeting.id)
             async with self._uow() as uow:
-                view = await self._materialise(uow, meeting.id)
+                view = await self._materialise(uow, meeting_id)
                 view = replace(view, items=await self._number(uow, view))
-                before = await uow.meetings.snapshot(meeting.id) or {}
+                before = await uow.meetings.snapshot(meeting_id) or {}
                 after = snapshot(view)
                 found = changes(before, after)
                 channel = await uow.conversations.council_channel()
                 if found and channel is not None:
                     stamp = self._clock.now().strftime("%Y%m%dT%H%M%S")
-                    await queue(uow, self._clock, key=f"meeting:{meeting.id}:notice-update:{stamp}",
+                    await queue(uow, self._clock, key=f"meeting:{meeting_id}:notice-update:{stamp}",
                                 operation=Operation.SEND, target=channel.conversation_id,
                                 activity=self._messages.notice_update(view, found))
-                    await queue(uow, self._clock, key=f"meeting:{meeting.id}:notice:v{stamp}",
+                    await queue(uow, self._clock, key=f"meeting:{meeting_id}:notice:v{stamp}",
                                 operation=Operation.UPDATE, target=channel.conversation_id,
-                                activity=self._messages.notice(view), update_of=f"meeting:{meeting.id}:notice")
+                                activity=self._messages.notice(view), update_of=f"meeting:{meeting_id}:notice")
                     announced += 1
-                await uow.meetings.set_snapshot(meeting.id, after)
+                await uow.meetings.set_snapshot(meeting_id, after)
                 await uow.commit()
         if announced:
             self.wake()

@@ -61,10 +61,7 @@ class MinutesService:
         self.wake: Callable[[], None] = lambda: None
 
     async def view(self, meeting_id: int) -> MinutesView:
-        async with self._uow() as uow:
-            view = await self._view(uow, meeting_id)
-            await uow.commit()  # the agenda may have placed accepted cases
-        return view
+        return await self._agenda.read_placed(lambda uow: self._view(uow, meeting_id))
 
     async def _view(self, uow: UnitOfWork, meeting_id: int) -> MinutesView:
         agenda = await self._agenda.view_in(uow, meeting_id)

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from council.clock import Clock
 from council.conversations import ConversationRef
+from council.ids import stored_id
 from council.outbox import (
     CONVERSATION_HORIZON,
     DeliveryError,
@@ -94,10 +95,14 @@ class OutboxService:
             log.warning("outbox: %d message(s) were in flight when the process stopped; not resent", uncertain)
         return requeued, uncertain
 
-    async def deliver_due(self) -> DeliveryReport:
-        """Claim due messages in batches and deliver them until none are due."""
+    def _connected(self) -> Notifier:
         if self.notifier is None:
             raise RuntimeError("OutboxService.notifier is not connected")
+        return self.notifier
+
+    async def deliver_due(self) -> DeliveryReport:
+        """Claim due messages in batches and deliver them until none are due."""
+        self._connected()
         report = DeliveryReport()
         lingered = False
         while True:
@@ -158,25 +163,27 @@ class OutboxService:
                 await self._deliver(message, report)
 
     async def _deliver(self, message: OutboxMessage, report: DeliveryReport) -> None:
+        message_id = stored_id(message.id)
+        notifier = self._connected()
         try:
             ref, activity_id = await self._resolve(message)
             await self._pace(message.target)  # one target is one conversation (keyed so before it is resolved)
             async with self._uow() as uow:
-                if not await uow.outbox.mark_sending(message.id, self._owner):
+                if not await uow.outbox.mark_sending(message_id, self._owner):
                     return  # the lease was lost to another process, which now owns it
                 await uow.commit()
             await self._request_slot(message.target)
             try:
-                if message.operation is Operation.UPDATE:
-                    await self.notifier.update(ref, activity_id, message.activity)
-                    sent_id = activity_id
+                if activity_id is not None:  # an update of the card sent as that activity
+                    await notifier.update(ref, activity_id, message.activity)
+                    sent_id: str | None = activity_id
                 else:
-                    sent_id = await self.notifier.send(ref, message.activity)
+                    sent_id = await notifier.send(ref, message.activity)
             finally:
                 self._pacer.conversation_request_done(message.target, self._monotonic())
         except _Superseded:
             async with self._uow() as uow:
-                await uow.outbox.mark_superseded(message.id)
+                await uow.outbox.mark_superseded(message_id)
                 await uow.commit()
         except _Skip:
             report.deferred += 1
@@ -188,7 +195,7 @@ class OutboxService:
             await self._failed_attempt(message, DeliveryError(0, code="internal"), report)
         else:
             async with self._uow() as uow:
-                await uow.outbox.mark_delivered(message.id, sent_id, ref.conversation_id, self._clock.now())
+                await uow.outbox.mark_delivered(message_id, sent_id, ref.conversation_id, self._clock.now())
                 await uow.commit()
             report.delivered += 1
 
@@ -219,6 +226,7 @@ class OutboxService:
             await self._sleep(delay)
 
     async def _resolve(self, message: OutboxMessage) -> tuple[ConversationRef, str | None]:
+        """The conversation, and the activity to update (None: a new activity is sent)."""
         async with self._uow() as uow:
             if message.operation is Operation.UPDATE:
                 return await self._resolve_update(uow, message)
@@ -236,17 +244,18 @@ class OutboxService:
             raise DeliveryError(404, code="unknown_user")
         await self._pace(f"create:{member.aad_object_id}")
         await self._request_slot()
-        ref = await self.notifier.open_personal(member, via)
+        ref = await self._connected().open_personal(member, via)
         async with self._uow() as uow:
             await uow.conversations.save(ref, self._clock.now())
             await uow.commit()
         return ref, None
 
     async def _resolve_update(self, uow: UnitOfWork, message: OutboxMessage) -> tuple[ConversationRef, str]:
-        original = await uow.outbox.get_by_key(message.update_of or "")
+        update_of = message.update_of or ""
+        original = await uow.outbox.get_by_key(update_of)
         if original is None or original.status in (Status.FAILED, Status.UNCERTAIN):
             raise DeliveryError(404, code="original_not_delivered")
-        if await uow.outbox.newer_update_exists(message.update_of, message.id):
+        if await uow.outbox.newer_update_exists(update_of, stored_id(message.id)):
             raise _Superseded()
         if original.status is not Status.DELIVERED:
             raise _Skip()
@@ -264,7 +273,7 @@ class OutboxService:
             report.failed += 1
             log.warning("outbox: message %s failed permanently (%s)", message.id, decision.reason)
             async with self._uow() as uow:
-                await uow.outbox.mark_failed(message.id, decision.reason)
+                await uow.outbox.mark_failed(stored_id(message.id), decision.reason)
                 await uow.commit()
             return
         report.retried += 1
@@ -273,7 +282,7 @@ class OutboxService:
     async def _reschedule(self, message: OutboxMessage, *, seconds: float, error: str | None,
                           count_attempt: bool = True) -> None:
         async with self._uow() as uow:
-            await uow.outbox.reschedule(message.id, self._clock.now() + timedelta(seconds=seconds), error,
+            await uow.outbox.reschedule(stored_id(message.id), self._clock.now() + timedelta(seconds=seconds), error,
                                         count_attempt)
             await uow.commit()
 

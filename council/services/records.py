@@ -43,10 +43,7 @@ class RecordService:
         self._copy_network = copy_network
 
     async def notice(self, meeting_id: int) -> NoticeView:
-        async with self._uow() as uow:
-            view = await self._notice(uow, meeting_id)
-            await uow.commit()  # the agenda may have placed accepted cases
-        return view
+        return await self._agenda.read_placed(lambda uow: self._notice(uow, meeting_id))
 
     async def _notice(self, uow: UnitOfWork, meeting_id: int) -> NoticeView:
         agenda = await self._agenda.view_in(uow, meeting_id)

@@ -3,12 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.harness import start_bot
+from tests.e2e.harness import running_bot
 
 
 @pytest.fixture
 async def bot(database_url):
-    harness = await start_bot(database_url)
-    yield harness
-    await harness.close()
-    await harness.connector.stop()
+    async with running_bot(database_url) as harness:
+        yield harness

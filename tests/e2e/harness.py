@@ -1,6 +1,8 @@
 """The real app served on 127.0.0.1 against the fake Bot Connector; restartable on the same database."""
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import datetime, timezone
 
@@ -9,7 +11,7 @@ from aiohttp import web
 
 from app import CONTAINER, Container, create_app
 from council.settings import Settings
-from tests.e2e.teams import EVERYONE, KARI, TEAM_ID
+from tests.e2e.teams import EVERYONE, KARI, TEAM_ID, User, card_of, execute
 from tests.fakes.clock import ManualClock
 from tools.connector import FakeConnector
 
@@ -77,6 +79,16 @@ class BotUnderTest:
         async with self._session.get(f"{self.url}{path}") as response:
             return response.status, await response.json()
 
+    async def press(self, user: User, verb: str, data: dict, *, channel: bool = False) -> dict:
+        """A card action pressed as Teams sends it; the card the bot answers with (the invoke must succeed)."""
+        status, body = await self.post(execute(self.service_url, user, verb, data, channel=channel))
+        assert status == 200, (verb, status, body)
+        return card_of(body)
+
+    async def member(self, user: User):
+        """The stored member behind a Teams user, to call services as them."""
+        return next(m for m in await self.container.members.members() if m.aad_object_id == user.aad)
+
     async def deliver(self):
         """Run the outbox sweep now (what the scheduler does every few seconds)."""
         return await self.container.sweep_outbox()
@@ -88,3 +100,14 @@ async def start_bot(database_url: str, **overrides) -> BotUnderTest:
     for user in EVERYONE:
         connector.add_member(TEAM_ID, user.roster_entry())
     return await BotUnderTest(test_settings(database_url, **overrides), connector).start()
+
+
+@asynccontextmanager
+async def running_bot(database_url: str, **overrides) -> AsyncIterator[BotUnderTest]:
+    """`start_bot`, stopped again (app and fake connector) however the block ends."""
+    harness = await start_bot(database_url, **overrides)
+    try:
+        yield harness
+    finally:
+        await harness.close()
+        await harness.connector.stop()

@@ -4,52 +4,26 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import pytest
-
-from tests.e2e.harness import start_bot
-from tests.e2e.teams import KARI, SIGRID, card_of, execute
-from tests.e2e.test_records import OSLO, add_meeting, council, download, link, minutes_card, pdf_text, submit_case
-
-
-@pytest.fixture
-async def bot(database_url):
-    harness = await start_bot(database_url)
-    yield harness
-    await harness.close()
-    await harness.connector.stop()
-
-
-async def post(bot, user, verb: str, data: dict) -> dict:
-    status, body = await bot.post(execute(bot.service_url, user, verb, data))
-    assert status == 200
-    return card_of(body)
-
-
-async def _member(bot, user):
-    return next(m for m in await bot.container.members.members() if m.aad_object_id == user.aad)
+from tests.e2e.teams import KARI, SIGRID
+from tests.e2e.test_records import OSLO, download, january_with_a_case, link, minutes_card, pdf_text
 
 
 async def test_a_decision_fremmet_for_dlg_is_in_the_referat_and_dlgs_outcome_returns_to_the_next_agenda(bot):
-    await council(bot)
-    bot.clock.set(datetime(2027, 1, 4, 13, 0, tzinfo=OSLO))
-    january = await add_meeting(bot, "2027-01-19")
-    february = await add_meeting(bot, "2027-02-16")
-    case_id = await submit_case(bot, "Felles mal for fristbrudd", "beslutning", january)
-    await bot.container.agenda.view(january)
-    await post(bot, KARI, "notice.publish", {"meeting_id": str(january)})
+    january, february, case_id = await january_with_a_case(bot)
+    await bot.press(KARI, "notice.publish", {"meeting_id": str(january)})
     bot.clock.set(datetime(2027, 1, 19, 13, 0, tzinfo=OSLO))
     item = next(i for i in (await bot.container.agenda.view(january)).items if i.case_id == case_id)
 
-    await post(bot, SIGRID, "minutes.record", {"item_id": str(item.id), f"outcome_{item.id}": "vedtatt",
+    await bot.press(SIGRID, "minutes.record", {"item_id": str(item.id), f"outcome_{item.id}": "vedtatt",
                                                f"text_{item.id}": "Rådet vedtar felles mal.",
                                                f"dlg_{item.id}": "true"})
 
     text = " ".join(pdf_text(await download(bot, link(await minutes_card(bot, january), "minutes.pdf"))).split())
     assert "Rådet vedtar felles mal. Saken fremmes for DLG via fag- og forskningsdirektøren." in text
-    case, _ = await bot.container.cases.view(await _member(bot, KARI), case_id)
+    case, _ = await bot.container.cases.view(await bot.member(KARI), case_id)
     assert (case.status.value, case.escalation.on.isoformat()) == ("loftet_til_dlg", "2027-01-19")
 
-    await post(bot, KARI, "case.dlg_outcome", {"case_id": str(case_id), "outcome": "DLG innfører malen."})
+    await bot.press(KARI, "case.dlg_outcome", {"case_id": str(case_id), "outcome": "DLG innfører malen."})
 
     feedback = [i for i in (await bot.container.agenda.view(february)).items if i.title == "Tilbakemeldinger fra DLG"]
     assert [i.kind.value for i in feedback] == ["standing"]

@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from bot.adapter import bot_configuration
 from bot.auth import BotConnectorTokens, SigningKeys
 from bot.routes import messages_route
-from tests.e2e.harness import start_bot
+from tests.e2e.harness import running_bot
 from tests.e2e.teams import EMMA, KARI, TENANT, card_of, execute, message, personal_conversation, sent_card, texts_in
 from tests.fakes.openid import FakeOpenId
 
@@ -28,11 +28,6 @@ HMAC_SECRET = "some-secret-that-nobody-at-microsoft-ever-saw"
 def _no_outbound(bot) -> None:
     """The request was refused before the bot did anything: no call to the connector at all."""
     assert bot.connector.requests == [], [(r.method, r.path) for r in bot.connector.requests]
-
-
-async def _stop(harness) -> None:
-    await harness.close()
-    await harness.connector.stop()
 
 
 def _in_tenant(activity: dict, tenant: str | None) -> dict:
@@ -346,11 +341,10 @@ async def secured_bot(database_url, rsa_key):
     This separates "the signature is wrong" from "the keys could not be fetched" (which answers 503)."""
     keys = await FakeOpenId().start()
     keys.publish("trusted", rsa_key)
-    harness = await start_bot(database_url, app_id=APP_ID, app_password="secret", app_tenant_id=TENANT,
-                              openid_metadata_url=keys.metadata_url)
-    assert not harness.settings.anonymous
-    yield harness
-    await _stop(harness)
+    async with running_bot(database_url, app_id=APP_ID, app_password="secret", app_tenant_id=TENANT,
+                           openid_metadata_url=keys.metadata_url) as harness:
+        assert not harness.settings.anonymous
+        yield harness
     await keys.stop()
 
 
@@ -468,9 +462,8 @@ async def test_a_valid_token_from_a_foreign_tenant_answers_403(secured_bot, trus
 
 @pytest.fixture
 async def fenced_bot(database_url):
-    harness = await start_bot(database_url, allowed_tenant_ids=frozenset({OTHER_TENANT}))
-    yield harness
-    await _stop(harness)
+    async with running_bot(database_url, allowed_tenant_ids=frozenset({OTHER_TENANT})) as harness:
+        yield harness
 
 
 @pytest.mark.parametrize("tenant", [TENANT, None, ""], ids=["foreign-tenant", "no-tenant", "empty-tenant"])
@@ -525,14 +518,11 @@ async def test_the_allowed_tenant_may_come_only_in_channel_data(fenced_bot):
 
 async def test_anonymous_mode_says_once_at_start_that_tenants_are_not_authenticated(database_url, caplog):
     caplog.set_level("WARNING", logger="bot.routes")
-    harness = await start_bot(database_url)
-    try:
+    async with running_bot(database_url) as harness:
         lines = [r.getMessage() for r in caplog.records if "not authenticated" in r.getMessage()]
         assert len(lines) == 1 and "anonymous local mode" in lines[0]
         await harness.post(message(harness.service_url, EMMA, "hjelp"))
         assert len([r for r in caplog.records if "not authenticated" in r.getMessage()]) == 1
-    finally:
-        await _stop(harness)
 
 
 def test_with_an_app_id_nothing_is_said_about_unauthenticated_tenants(caplog):

@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from app import _meetings_sweep
-from tests.e2e.harness import start_bot
+from tests.e2e.harness import running_bot
 from tests.e2e.teams import (
     EMMA,
     KARI,
@@ -35,10 +35,8 @@ OSLO = ZoneInfo("Europe/Oslo")
 
 @pytest.fixture
 async def bot(database_url):
-    harness = await start_bot(database_url, pask_ics=str(ICS))
-    yield harness
-    await harness.close()
-    await harness.connector.stop()
+    async with running_bot(database_url, pask_ics=str(ICS)) as harness:
+        yield harness
 
 
 def _inputs(card: dict) -> dict:
@@ -140,7 +138,7 @@ async def test_a_year_planned_from_pask_runs_through_notice_absence_minutes_and_
     feb_view = await bot.container.minutes.view(february.id)
     approve = next(i for i in feb_view.agenda.items if i.kind.value == "approve_minutes")
     bot.clock.set(datetime.combine(february.date, datetime.min.time(), OSLO).replace(hour=12))
-    await bot.container.minutes.record_item(await _member(bot, SIGRID), approve.id,
+    await bot.container.minutes.record_item(await bot.member(SIGRID), approve.id,
                                             __import__("council.minutes").minutes.Outcome.DECIDED,
                                             "Referatet fra januar ble godkjent.")
     assert (await bot.container.meetings.get(january.id)).minutes_locked
@@ -159,10 +157,6 @@ async def test_a_year_planned_from_pask_runs_through_notice_absence_minutes_and_
     assert "Referat" in text and "Rådet vedtar felles mal for fristbrudd." in text
     assert "Lage malen" in text and "Ola Hansen" in text and "Godkjent" in text
     assert pdf.metadata.title.startswith("Referat fra møte i Kontorfaglig råd")
-
-
-async def _member(bot, user):
-    return next(m for m in await bot.container.members.members() if m.aad_object_id == user.aad)
 
 
 async def _meeting(bot, day: str = "2027-01-12") -> int:
@@ -217,7 +211,7 @@ async def test_an_action_item_owner_updates_its_status_and_others_cannot(bot):
     view = await bot.container.agenda.view(meeting_id)
     item = view.items[0]
     from datetime import date
-    action = await bot.container.minutes.add_action(await _member(bot, SIGRID), item.id, "Rydde i malene",
+    action = await bot.container.minutes.add_action(await bot.member(SIGRID), item.id, "Rydde i malene",
                                                     OLA.aad, date(2027, 2, 1))
     _, body = await bot.post(execute(bot.service_url, EMMA, "followup.status", {
         "action_id": str(action.id), f"status_{action.id}": "lukket"}))

@@ -5,9 +5,9 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
+from config import SettingsError, settings_from_env
 from council.audience import Audience
-from council.settings import Settings, SettingsError
-from tests.e2e.harness import start_bot
+from tests.e2e.harness import running_bot
 from tests.e2e.teams import (
     EMMA,
     KARI,
@@ -55,10 +55,8 @@ async def _download(bot, url: str) -> int:
 
 @pytest.fixture
 async def council_only(database_url):
-    harness = await start_bot(database_url, agenda_audience=Audience.parse("council"))
-    yield harness
-    await harness.close()
-    await harness.connector.stop()
+    async with running_bot(database_url, agenda_audience=Audience.parse("council")) as harness:
+        yield harness
 
 
 async def test_with_the_default_audience_the_council_deputies_and_network_see_the_agenda_and_others_do_not(bot):
@@ -102,8 +100,8 @@ async def test_a_notice_link_lasts_minutes_not_months(bot):
 
 
 def test_agenda_audience_is_read_from_the_environment_and_a_wrong_group_stops_the_start():
-    assert Settings.from_env({}).agenda_audience == Audience(frozenset({"council", "deputies", "network"}))
-    assert Settings.from_env({"AGENDA_AUDIENCE": "council, everyone"}).agenda_audience.groups == \
+    assert settings_from_env({}).agenda_audience == Audience(frozenset({"council", "deputies", "network"}))
+    assert settings_from_env({"AGENDA_AUDIENCE": "council, everyone"}).agenda_audience.groups == \
         {"council", "everyone"}
     with pytest.raises(SettingsError, match="AGENDA_AUDIENCE"):
-        Settings.from_env({"AGENDA_AUDIENCE": "council,visitors"})
+        settings_from_env({"AGENDA_AUDIENCE": "council,visitors"})

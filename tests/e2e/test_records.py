@@ -16,7 +16,6 @@ import pytest
 from pypdf import PdfReader
 
 from council.errors import InvalidInput
-from tests.e2e.harness import start_bot
 from tests.e2e.teams import (
     EMMA,
     INGRID,
@@ -33,14 +32,6 @@ from tests.e2e.teams import (
 )
 
 OSLO = ZoneInfo("Europe/Oslo")
-
-
-@pytest.fixture
-async def bot(database_url):
-    harness = await start_bot(database_url)
-    yield harness
-    await harness.close()
-    await harness.connector.stop()
 
 
 async def council(bot) -> None:
@@ -90,13 +81,9 @@ async def write_minutes(bot, meeting_id: int) -> None:
     await bot.post(execute(bot.service_url, SIGRID, "minutes.record", {
         "item_id": str(first.id), f"outcome_{first.id}": "vedtatt",
         f"text_{first.id}": "Innkalling og saksliste ble godkjent."}))
-    await bot.container.minutes.add_action(await member(bot, SIGRID), first.id, "Sende ut malen", OLA.aad,
+    await bot.container.minutes.add_action(await bot.member(SIGRID), first.id, "Sende ut malen", OLA.aad,
                                            date(2027, 3, 1))
     await bot.post(execute(bot.service_url, SIGRID, "minutes.publish", {"meeting_id": str(meeting_id)}))
-
-
-async def member(bot, user):
-    return next(m for m in await bot.container.members.members() if m.aad_object_id == user.aad)
 
 
 async def test_an_approved_referat_downloads_byte_identical_a_month_later(bot):
@@ -119,7 +106,7 @@ async def test_an_approved_referat_downloads_byte_identical_a_month_later(bot):
     # a month later: new action items in February, a changed member list, the old one closed
     bot.clock.advance(days=31)
     feb_item = (await bot.container.minutes.view(february)).agenda.items[0]
-    await bot.container.minutes.add_action(await member(bot, SIGRID), feb_item.id, "Nytt punkt i februar",
+    await bot.container.minutes.add_action(await bot.member(SIGRID), feb_item.id, "Nytt punkt i februar",
                                            INGRID.aad, date(2027, 4, 1))
     await bot.post(execute(bot.service_url, KARI, "roles.assign", {"person": OLA.aad, "roles": "member",
                                                                    "unit": "Psykisk helsevern"}))
@@ -256,6 +243,18 @@ async def submit_case(bot, title: str, case_type: str, meeting_id: int) -> int:
     return case.id
 
 
+async def january_with_a_case(bot) -> tuple[int, int, int]:
+    """The council, meetings on 19 January and 16 February 2027 (added on 4 January) and Emma's accepted case
+    on January's agenda: (january, february, case id)."""
+    await council(bot)
+    bot.clock.set(datetime(2027, 1, 4, 13, 0, tzinfo=OSLO))
+    january = await add_meeting(bot, "2027-01-19")
+    february = await add_meeting(bot, "2027-02-16")
+    case_id = await submit_case(bot, "Felles mal for fristbrudd", "beslutning", january)
+    await bot.container.agenda.view(january)  # the accepted case takes its place on the agenda
+    return january, february, case_id
+
+
 async def test_the_innkalling_names_recipients_where_apologies_go_and_a_saksframlegg_per_case(bot):
     await council(bot)
     bot.clock.set(datetime(2027, 1, 4, 13, 0, tzinfo=OSLO))
@@ -298,7 +297,7 @@ async def test_bad_requests_for_records_get_clear_answers_and_never_a_server_err
     await bot.post(execute(bot.service_url, SIGRID, "hearing.save", {
         "title": "Høring uten vedtak", "sender": "Helsedirektoratet", "received": "2026-12-02",
         "external_deadline": "2027-02-26", "internal_deadline": "2027-02-12"}))
-    [line] = await bot.container.hearings.register_view(await member(bot, SIGRID))
+    [line] = await bot.container.hearings.register_view(await bot.member(SIGRID))
     cases = [(SIGRID, "hearing.letter", {"hearing_id": str(line.hearing.id)}, "når rådet har vedtatt svaret"),
              (SIGRID, "hearing.letter", {"hearing_id": "999"}, "Fant ikke høringen"),
              (OLA, "hearing.letter", {"hearing_id": str(line.hearing.id)}, "Bare leder og sekretær"),

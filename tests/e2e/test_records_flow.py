@@ -6,19 +6,9 @@ import io
 from datetime import datetime
 
 import docx
-import pytest
 
-from tests.e2e.harness import start_bot
-from tests.e2e.teams import INGRID, KARI, LISE, OLA, SIGRID, card_of, execute, texts_in
-from tests.e2e.test_records import OSLO, add_meeting, council, download, link, minutes_card, pdf_text, submit_case
-
-
-@pytest.fixture
-async def bot(database_url):
-    harness = await start_bot(database_url)
-    yield harness
-    await harness.close()
-    await harness.connector.stop()
+from tests.e2e.teams import INGRID, KARI, LISE, OLA, SIGRID, execute, texts_in
+from tests.e2e.test_records import OSLO, download, january_with_a_case, link, minutes_card, pdf_text
 
 
 def docx_text(body: bytes) -> str:
@@ -39,42 +29,31 @@ def assert_all(texts: list[tuple[str, str]], expected: list[str]) -> None:
         assert not missing, (fmt, missing)
 
 
-async def post(bot, user, verb: str, data: dict) -> dict:
-    status, body = await bot.post(execute(bot.service_url, user, verb, data))
-    assert status == 200
-    return card_of(body)
-
-
 async def record(bot, item_id: int, outcome: str, text: str, discussion: str = "") -> None:
-    await post(bot, SIGRID, "minutes.record", {"item_id": str(item_id), f"outcome_{item_id}": outcome,
+    await bot.press(SIGRID, "minutes.record", {"item_id": str(item_id), f"outcome_{item_id}": outcome,
                                               f"text_{item_id}": text, f"discussion_{item_id}": discussion})
 
 
 async def test_a_meeting_runs_from_notice_to_approved_minutes_with_a_horingssvar(bot):
-    await council(bot)
-    bot.clock.set(datetime(2027, 1, 4, 13, 0, tzinfo=OSLO))
-    january = await add_meeting(bot, "2027-01-19")
-    february = await add_meeting(bot, "2027-02-16")
-    case_id = await submit_case(bot, "Felles mal for fristbrudd", "beslutning", january)
-    await bot.container.agenda.view(january)  # the accepted case takes its place on the agenda
-    await post(bot, SIGRID, "hearing.save", {
+    january, february, case_id = await january_with_a_case(bot)
+    await bot.press(SIGRID, "hearing.save", {
         "title": "Forskrift om pasientadministrative rutiner", "sender": "Helsedirektoratet",
         "their_reference": "26/12345-3", "case_number": "2026/04567", "journal_number": "26/04567-1",
         "received": "2026-12-02", "external_deadline": "2027-02-26", "internal_deadline": "2027-02-12",
         "links": "", "draft_text": "Rådet støtter forslaget.", "draft_link": ""})
-    [line] = await bot.container.hearings.register_view(await _member(bot, SIGRID))
+    [line] = await bot.container.hearings.register_view(await bot.member(SIGRID))
     hearing = line.hearing
-    await post(bot, SIGRID, "hearing.agenda", {"hearing_id": str(hearing.id), "version": str(hearing.version),
+    await bot.press(SIGRID, "hearing.agenda", {"hearing_id": str(hearing.id), "version": str(hearing.version),
                                                f"meeting_{hearing.id}": str(january)})
     view = await bot.container.agenda.view(january)
     case_item = next(i for i in view.items if i.case_id == case_id)
-    await post(bot, SIGRID, "agenda.paper", {"item_id": str(case_item.id),
+    await bot.press(SIGRID, "agenda.paper", {"item_id": str(case_item.id),
                                              f"background_{case_item.id}": "Klinikkene registrerer ulikt.",
                                              f"proposal_{case_item.id}": "Rådet vedtar felles mal."})
 
     # the innkalling
-    notice = await post(bot, KARI, "notice.publish", {"meeting_id": str(january)})
-    agenda = await post(bot, KARI, "agenda.show", {"meeting_id": str(january)})
+    notice = await bot.press(KARI, "notice.publish", {"meeting_id": str(january)})
+    agenda = await bot.press(KARI, "agenda.show", {"meeting_id": str(january)})
     assert_all([("card", texts_in(notice))], ["Innmelding 001/27", "Forslag til vedtak"])
     assert_all(await both(bot, agenda, "notice.pdf", "notice.docx"), [
         "Innkalling til møte i Kontorfaglig råd", "tirsdag 19. januar 2027", "kl. 10.00–12.00",
@@ -89,7 +68,7 @@ async def test_a_meeting_runs_from_notice_to_approved_minutes_with_a_horingssvar
     # Ola sends apologies; his deputy Lise comes. The secretary writes the minutes after the meeting.
     await bot.post(execute(bot.service_url, OLA, "attendance.absent", {"meeting_id": str(january)}))
     bot.clock.set(datetime(2027, 1, 19, 13, 0, tzinfo=OSLO))
-    await post(bot, SIGRID, "minutes.attendance", {
+    await bot.press(SIGRID, "minutes.attendance", {
         "meeting_id": str(january), "present": f"{KARI.aad},{SIGRID.aad},{INGRID.aad},{LISE.aad}",
         "chair": "", "minute_taker": "", "guests": "Anne Gjest (HR)"})
     items = {i.kind.value if i.case_id is None and i.case_type is None else i.title: i
@@ -101,34 +80,34 @@ async def test_a_meeting_runs_from_notice_to_approved_minutes_with_a_horingssvar
     await record(bot, hearing_item.id, "vedtatt", "Rådet slutter seg til utkastet til høringssvar.")
     await record(bot, items["any_other"].id, "drøftet", "Tatt til orientering.",
                  "Praksisplasser våren 2027\nNytt fra DIPS-superbrukerne")
-    await post(bot, SIGRID, "minutes.publish", {"meeting_id": str(january)})
+    await bot.press(SIGRID, "minutes.publish", {"meeting_id": str(january)})
 
     # the høringssvar: decided, the letter downloaded, and only the leader confirms it was sent
-    hearing = await bot.container.hearings.get(await _member(bot, SIGRID), hearing.id)
-    await post(bot, SIGRID, "hearing.status", {
+    hearing = await bot.container.hearings.get(await bot.member(SIGRID), hearing.id)
+    await bot.press(SIGRID, "hearing.status", {
         "hearing_id": str(hearing.hearing.id), "version": str(hearing.hearing.version),
         f"status_{hearing.hearing.id}": "vedtatt",
         f"decision_{hearing.hearing.id}": "Kontorfaglig råd støtter forslaget til forskrift."})
-    letter = await post(bot, SIGRID, "hearing.letter", {"hearing_id": str(hearing.hearing.id)})
+    letter = await bot.press(SIGRID, "hearing.letter", {"hearing_id": str(hearing.hearing.id)})
     assert_all(await both(bot, letter, "horingssvar.pdf", "horingssvar.docx"), [
         "Sykehuset i Vestfold HF", "Kontorfaglig råd", "Helsedirektoratet", "Vår ref.:", "2026/04567",
         "Deres ref.:", "26/12345-3", "Dato:", "19. januar 2027",
         "Høringssvar – Forskrift om pasientadministrative rutiner", "Kontorfaglig råd støtter forslaget til forskrift.",
         "Høringssvaret er behandlet i Kontorfaglig råd i sak 05/27 i møtet 19. januar 2027.", "Med vennlig hilsen",
         "Kari Nordmann", "Leder, Kontorfaglig råd"])
-    decided = (await bot.container.hearings.get(await _member(bot, KARI), hearing.hearing.id)).hearing
-    refused = await post(bot, SIGRID, "hearing.sent", {"hearing_id": str(decided.id), "version": str(decided.version),
+    decided = (await bot.container.hearings.get(await bot.member(KARI), hearing.hearing.id)).hearing
+    refused = await bot.press(SIGRID, "hearing.sent", {"hearing_id": str(decided.id), "version": str(decided.version),
                                                        f"journal_{decided.id}": "26/04567-3"})
     assert "Bare lederen kan bekrefte" in texts_in(refused)
-    sent = await post(bot, KARI, "hearing.sent", {"hearing_id": str(decided.id), "version": str(decided.version),
+    sent = await bot.press(KARI, "hearing.sent", {"hearing_id": str(decided.id), "version": str(decided.version),
                                                   f"journal_{decided.id}": "26/04567-3"})
     assert "Sendt. Journalpostnummer: 26/04567-3" in texts_in(sent)
-    final = (await bot.container.hearings.get(await _member(bot, KARI), decided.id)).hearing
+    final = (await bot.container.hearings.get(await bot.member(KARI), decided.id)).hearing
     assert (final.status.value, final.response_reference) == ("sendt", "26/04567-3")
 
     # February: the notice goes out, and the referat is approved under its second standing item
     bot.clock.set(datetime(2027, 2, 9, 8, 0, tzinfo=OSLO))
-    await post(bot, KARI, "notice.publish", {"meeting_id": str(february)})
+    await bot.press(KARI, "notice.publish", {"meeting_id": str(february)})
     bot.clock.set(datetime(2027, 2, 16, 10, 20, tzinfo=OSLO))
     approve = next(i for i in (await bot.container.agenda.view(february)).items if i.kind.value == "approve_minutes")
     await record(bot, approve.id, "vedtatt", "Referatet fra 19. januar ble godkjent.")
@@ -147,7 +126,3 @@ async def test_a_meeting_runs_from_notice_to_approved_minutes_with_a_horingssvar
         "Neste møte: tirsdag 16. februar 2027", "Godkjent i sak 08/27 den 16. februar 2027"])
     for _fmt, text in texts:  # the network member is not listed; the deputy once, in Ola's seat
         assert "Emma Innmelder" not in text and text.count("Lise Vara") == 1
-
-
-async def _member(bot, user):
-    return next(m for m in await bot.container.members.members() if m.aad_object_id == user.aad)

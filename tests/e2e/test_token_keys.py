@@ -12,7 +12,7 @@ from botbuilder.schema import Activity
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from bot.auth import BotConnectorTokens, KeysUnavailable, Overloaded, SigningKeys
-from tests.e2e.harness import start_bot
+from tests.e2e.harness import running_bot
 from tests.e2e.teams import KARI, TENANT, execute, texts_in
 from tests.fakes.openid import FakeOpenId, bot_token
 
@@ -34,11 +34,9 @@ async def openid(signing_key):
 
 @pytest.fixture
 async def secured(database_url, openid):
-    harness = await start_bot(database_url, app_id=APP_ID, app_password="secret", app_tenant_id=TENANT,
-                              openid_metadata_url=openid.metadata_url)
-    yield harness
-    await harness.close()
-    await harness.connector.stop()
+    async with running_bot(database_url, app_id=APP_ID, app_password="secret", app_tenant_id=TENANT,
+                           openid_metadata_url=openid.metadata_url) as harness:
+        yield harness
 
 
 def _help(bot) -> dict:

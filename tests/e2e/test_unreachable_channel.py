@@ -6,7 +6,7 @@ import logging
 import socket
 import time
 
-from tests.e2e.harness import start_bot
+from tests.e2e.harness import running_bot
 from tests.e2e.teams import EMMA, message
 
 QUICK = 5.0  # seconds; the SDK's own retries took ~10 s
@@ -21,16 +21,12 @@ def _closed_port_url() -> str:
 
 async def test_a_reply_to_an_unreachable_service_url_fails_fast_with_one_line_naming_it(database_url, caplog):
     caplog.set_level(logging.INFO)
-    bot = await start_bot(database_url)
-    try:
+    async with running_bot(database_url) as bot:
         caplog.clear()
         url = _closed_port_url()
         started = time.monotonic()
         status, body = await bot.post(message(url, EMMA, "hjelp"))
         took = time.monotonic() - started
-    finally:
-        await bot.close()
-        await bot.connector.stop()
     assert status == 502 and url in body["error"]
     assert took < QUICK, f"the answer took {took:.1f}s"
     problems = [r for r in caplog.records if r.levelno >= logging.WARNING]

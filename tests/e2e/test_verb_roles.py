@@ -17,8 +17,6 @@ from tests.e2e.teams import (
     SIGRID,
     TEAM_ID,
     User,
-    card_of,
-    execute,
     install_in_team,
     message,
     texts_in,
@@ -51,55 +49,45 @@ class World:
     hearing = hearing_version = vote = theme = action = 0
 
 
-async def _post(bot, user: User, verb: str, data: dict, channel: bool = False) -> dict:
-    status, body = await bot.post(execute(bot.service_url, user, verb, data, channel=channel))
-    assert status == 200, (verb, status, body)
-    return card_of(body)
-
-
 async def _world(bot) -> World:
     for user in (NILS, PER):
         bot.connector.add_member(TEAM_ID, user.roster_entry())
     await bot.post(install_in_team(bot.service_url))
     for user, data in ((SIGRID, {"roles": "secretary"}), (OLA, {"roles": "member", "unit": "Klinikk for kirurgi"}),
                        (LISE, {"roles": "deputy", "deputy_for": OLA.aad}), (NILS, {"roles": "network"})):
-        await _post(bot, KARI, "roles.assign", {"person": user.aad, **data})
+        await bot.press(KARI, "roles.assign", {"person": user.aad, **data})
     for user in (*ROLES.values(), PER):  # everyone has talked to the bot once: no first-contact writes later
         await bot.post(message(bot.service_url, user, "hjelp"))
     w = World()
     for day in ("2027-01-12", "2027-02-09"):
-        await _post(bot, KARI, "meeting.add", {"date": day, "start": "09:00", "end": "11:00", "place": "Teams"})
+        await bot.press(KARI, "meeting.add", {"date": day, "start": "09:00", "end": "11:00", "place": "Teams"})
     w.meeting, w.other_meeting = [m.id for m in await bot.container.meetings.upcoming()][:2]
-    await _post(bot, KARI, "agenda.add_standing", {"meeting_id": str(w.meeting), "standing_title": "Orienteringer"})
+    await bot.press(KARI, "agenda.add_standing", {"meeting_id": str(w.meeting), "standing_title": "Orienteringer"})
     w.item = (await bot.container.agenda.view(w.meeting)).items[0].id
     for key in ("k-1", "k-2", "k-3"):
-        await _post(bot, EMMA, "case.submit", {**FORM, "submission_key": key})
+        await bot.press(EMMA, "case.submit", {**FORM, "submission_key": key})
     async with bot.container.uow() as uow:
         cases = sorted(await uow.cases.by_submitter(EMMA.aad), key=lambda c: c.id)
     first, asked, escalated = cases
     w.case, w.case_version, w.asked_case, w.escalated_case = first.id, first.version, asked.id, escalated.id
-    await _post(bot, KARI, "case.triage", {"case_id": str(asked.id), "version": str(asked.version),
-                                           "decision": "ask_info", "question": "Hvilke klinikker?"})
-    await _post(bot, KARI, "case.triage", {"case_id": str(escalated.id), "version": str(escalated.version),
-                                           "decision": "escalate", "escalated_on": "2026-11-30",
-                                           "reference": "2026/01234"})
-    await _post(bot, SIGRID, "hearing.save", _hearing_form())
-    [line] = await bot.container.hearings.register_view(await _member(bot, SIGRID))
+    await bot.press(KARI, "case.triage", {"case_id": str(asked.id), "version": str(asked.version),
+                                          "decision": "ask_info", "question": "Hvilke klinikker?"})
+    await bot.press(KARI, "case.triage", {"case_id": str(escalated.id), "version": str(escalated.version),
+                                          "decision": "escalate", "escalated_on": "2026-11-30",
+                                          "reference": "2026/01234"})
+    await bot.press(SIGRID, "hearing.save", _hearing_form())
+    [line] = await bot.container.hearings.register_view(await bot.member(SIGRID))
     w.hearing, w.hearing_version = line.hearing.id, line.hearing.version
-    await _post(bot, KARI, "vote.open", _vote_form())
+    await bot.press(KARI, "vote.open", _vote_form())
     w.vote = (await bot.container.votes.open_votes())[0].id
-    await _post(bot, KARI, "themes.plan", {"topic": "Ny henvisningsflyt", "date": "2027-02-17", "start": "13:00",
-                                           "end": "15:00", "place": "Teams"})
-    [(theme, _)] = await bot.container.themes.upcoming(await _member(bot, KARI))
+    await bot.press(KARI, "themes.plan", {"topic": "Ny henvisningsflyt", "date": "2027-02-17", "start": "13:00",
+                                          "end": "15:00", "place": "Teams"})
+    [(theme, _)] = await bot.container.themes.upcoming(await bot.member(KARI))
     w.theme = theme.id
-    await _post(bot, SIGRID, "minutes.action", {"item_id": str(w.item), f"what_{w.item}": "Lage malen",
-                                                f"owner_{w.item}": OLA.aad, f"due_{w.item}": "2027-02-15"})
+    await bot.press(SIGRID, "minutes.action", {"item_id": str(w.item), f"what_{w.item}": "Lage malen",
+                                               f"owner_{w.item}": OLA.aad, f"due_{w.item}": "2027-02-15"})
     w.action = (await bot.container.minutes.follow_up())[0].id
     return w
-
-
-async def _member(bot, user: User):
-    return next(m for m in await bot.container.members.members() if m.aad_object_id == user.aad)
 
 
 def _hearing_form() -> dict:
@@ -219,7 +207,7 @@ async def test_every_card_verb_is_allowed_or_refused_by_role_and_a_refusal_chang
         for role in PRESS_ORDER:
             if role not in allowed and before is None:
                 before = await _snapshot(bot)
-            card = await _post(bot, ROLES[role], verb, data(world), channel=verb.startswith("vote."))
+            card = await bot.press(ROLES[role], verb, data(world), channel=verb.startswith("vote."))
             assert "Noe gikk galt" not in texts_in(card), f"{verb} by {role} failed: {texts_in(card)}"
             refusal = _refused(card)
             if (refusal is None) != (role in allowed):

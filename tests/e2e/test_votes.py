@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone
 
 from app import VOTES_JOB, _votes_sweep
 from scheduler import kick
-from tests.e2e.harness import start_bot
+from tests.e2e.harness import running_bot
 from tests.e2e.teams import (
     EMMA,
     INGRID,
@@ -38,13 +38,9 @@ async def _hearing(bot) -> int:
         "external_deadline": "2027-01-29", "links": "https://www.helsedirektoratet.no/horing",
         "owner": SIGRID.aad, "draft_text": "Rådet støtter forslaget."}))
     assert "Høring – ny forskrift om pasientjournal" in texts_in(card_of(body))
-    [line] = await bot.container.hearings.register_view(await _member(bot, SIGRID))
+    [line] = await bot.container.hearings.register_view(await bot.member(SIGRID))
     assert line.hearing.internal_deadline < date(2027, 1, 29)
     return line.hearing.id
-
-
-async def _member(bot, user):
-    return next(m for m in await bot.container.members.members() if m.aad_object_id == user.aad)
 
 
 async def _open(bot, hearing_id: int | None, secret: bool) -> int:
@@ -99,12 +95,12 @@ async def test_a_named_vote_on_a_hearing_response_runs_to_its_result(bot):
     assert len(results) == 1 and "Vedtatt" in results[0]["summary"]
     result = texts_in(sent_card(results[0]))
     assert "Ola Hansen" in result and "Ingrid Berg" in result
-    [line] = await bot.container.hearings.register_view(await _member(bot, SIGRID), include_closed=True)
+    [line] = await bot.container.hearings.register_view(await bot.member(SIGRID), include_closed=True)
     assert line.hearing.status.value == "vedtatt"
 
     late = await _cast(bot, OLA, vote_id, "uenig")
     assert "Avstemningen er ikke åpen lenger." in texts_in(late)
-    view = await bot.container.votes.view(await _member(bot, KARI), vote_id)
+    view = await bot.container.votes.view(await bot.member(KARI), vote_id)
     assert view.vote.outcome.value == "passed" and view.tally.voted == 2
 
 
@@ -114,7 +110,7 @@ async def test_a_vote_past_its_deadline_is_refused_before_the_sweep_closes_it(bo
     bot.clock.set(datetime(2026, 11, 30, 11, 1, tzinfo=timezone.utc))
     late = await _cast(bot, OLA, vote_id, "enig")
     assert "frist" in texts_in(late).lower()
-    view = await bot.container.votes.view(await _member(bot, KARI), vote_id)
+    view = await bot.container.votes.view(await bot.member(KARI), vote_id)
     assert view.tally.voted == 0
 
 
@@ -171,8 +167,7 @@ async def _until(condition, seconds: float = 10.0) -> None:
 async def test_with_the_scheduler_running_the_card_follows_the_votes_and_the_vote_closes_itself(database_url):
     """The production wiring: a cast wakes the outbox job, which redraws the card and sends the update; at the
     deadline the votes job closes the vote and the result is posted."""
-    bot = await start_bot(database_url, start_scheduler=True)
-    try:
+    async with running_bot(database_url, start_scheduler=True) as bot:
         await _council(bot)
         vote_id = await _open(bot, None, secret=False)
         await _cast(bot, OLA, vote_id, "enig")
@@ -193,6 +188,3 @@ async def test_with_the_scheduler_running_the_card_follows_the_votes_and_the_vot
         await _until(lambda: results() and "Avsluttet" in shown())
         assert len(results()) == 1 and "Vedtatt" in results()[0]["summary"]
         assert "Vedtatt" in shown() and "Slik stemte medlemmene" in shown()  # the channel card shows the result
-    finally:
-        await bot.close()
-        await bot.connector.stop()

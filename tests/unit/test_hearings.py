@@ -58,6 +58,8 @@ def test_the_internal_deadline_is_ten_working_days_before_by_default_skipping_ho
     # 15 Jan 2027 minus ten working days: 1 Jan (nyttårsdag) and the weekends do not count
     assert default_internal_deadline(date(2027, 1, 15), CALENDAR, HearingRules()) == date(2026, 12, 30)
     assert default_internal_deadline(date(2027, 1, 15), CALENDAR, HearingRules(2)) == date(2027, 1, 13)
+    # 10 April 2026 minus ten working days skips Easter (2, 3 and 6 April) and two weekends
+    assert default_internal_deadline(date(2026, 4, 10), CALENDAR, HearingRules()) == date(2026, 3, 24)
 
 
 def test_negative_day_counts_are_refused():
@@ -84,8 +86,18 @@ def test_final_statuses_lead_nowhere_and_every_transition_not_listed_is_refused(
         assert TRANSITIONS[status] == frozenset()
     for start, allowed in TRANSITIONS.items():
         for target in set(HearingStatus) - allowed - {start}:
-            with pytest.raises(Conflict):
+            with pytest.raises(Conflict) as refused:
                 move(a_hearing(start), target, AT)
+            assert refused.value.key == "hearings.transition_not_allowed"
+
+
+def test_a_received_hearing_is_worked_on_taken_to_a_meeting_and_decided_or_left_unanswered():
+    working = move(a_hearing(), HearingStatus.IN_PROGRESS, AT)
+    decided = move(move(working, HearingStatus.TO_MEETING, AT), HearingStatus.DECIDED, AT, decision="Vedtak")
+
+    assert (working.status, working.version) == (HearingStatus.IN_PROGRESS, 2)
+    assert (decided.status, decided.version) == (HearingStatus.DECIDED, 4)
+    assert move(a_hearing(), HearingStatus.NOT_ANSWERED, AT).status is HearingStatus.NOT_ANSWERED
 
 
 def test_a_decision_is_kept_and_sending_needs_a_reference_to_the_response():
@@ -105,6 +117,7 @@ def test_the_register_warns_before_the_internal_deadline_without_a_draft_and_aft
     assert warnings(hearing, date(2026, 12, 23), CALENDAR, rules) == ()
     assert warnings(hearing, date(2026, 12, 28), CALENDAR, rules) == ("hearings.warn.no_draft",)
     assert warnings(replace(hearing, draft_text="Utkast"), date(2026, 12, 28), CALENDAR, rules) == ()
+    assert warnings(replace(hearing, draft_link="https://p360/doc/1"), date(2026, 12, 28), CALENDAR, rules) == ()
     assert warnings(hearing, date(2027, 1, 5), CALENDAR, rules) == ("hearings.warn.internal_passed",)
     assert warnings(hearing, date(2027, 1, 16), CALENDAR, rules) == ("hearings.warn.internal_passed",
                                                                      "hearings.warn.external_passed")

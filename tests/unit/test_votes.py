@@ -1,25 +1,13 @@
-"""Vote and hearing rules: entitlement, casting, quorum, majority, closing; hearing status and deadlines."""
+"""Vote rules: entitlement, casting, quorum, majority, closing. (Hearing rules: test_hearings.py.)"""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from council.errors import Conflict, InvalidInput, NotAllowed
-from council.hearings import (
-    Hearing,
-    HearingForm,
-    HearingRules,
-    HearingStatus,
-    default_internal_deadline,
-    move,
-    set_draft,
-    validate,
-    warnings,
-)
 from council.members import Member, Role
-from council.planning import PlanRules, WorkingCalendar
 from council.votes import (
     Choice,
     DeadlinePassed,
@@ -272,67 +260,3 @@ def test_a_ballot_token_is_stable_per_voter_and_vote_and_reveals_nothing_without
     assert token not in others and len(others) == 4
     with pytest.raises(ValueError):
         ballot_token(b"", "salt", 1, "anna")
-
-
-# --- hearings -----------------------------------------------------------------------------------------------------
-
-
-CALENDAR = WorkingCalendar(range(2025, 2028), PlanRules())
-
-
-def a_hearing(**changes) -> Hearing:
-    hearing = Hearing(id=1, title="Høring om ny forskrift", sender="Helsedirektoratet", received=date(2026, 3, 2),
-                      external_deadline=date(2026, 4, 30), internal_deadline=date(2026, 4, 16),
-                      created_by="leader", created_at=NOW)
-    return replace(hearing, **changes)
-
-
-def test_the_internal_deadline_defaults_to_working_days_before_the_external_one():
-    # 10 working days before 10 April 2026 skip Easter (2, 3 and 6 April) and two weekends.
-    assert default_internal_deadline(date(2026, 4, 10), CALENDAR, HearingRules()) == date(2026, 3, 24)
-    assert default_internal_deadline(date(2026, 4, 10), CALENDAR, HearingRules(5)) == date(2026, 3, 31)
-
-
-def test_the_form_is_checked_field_by_field():
-    errors = validate(HearingForm(title="", sender="HOD", received=date(2026, 3, 2),
-                                  external_deadline=date(2026, 3, 1), internal_deadline=None, links="not a link"))
-    assert errors == {"title": "hearings.error.title_required",
-                      "external_deadline": "hearings.error.deadline_before_received",
-                      "links": "hearings.error.links_invalid"}
-    late_internal = HearingForm(title="T", sender="HOD", received=date(2026, 3, 2),
-                                external_deadline=date(2026, 4, 1), internal_deadline=date(2026, 4, 2))
-    assert validate(late_internal) == {"internal_deadline": "hearings.error.internal_after_external"}
-
-
-def test_hearing_statuses_follow_the_allowed_transitions():
-    hearing = a_hearing()
-    working = move(hearing, HearingStatus.IN_PROGRESS, NOW)
-    assert (working.status, working.version) == (HearingStatus.IN_PROGRESS, 2)
-    decided = move(move(working, HearingStatus.TO_MEETING, NOW), HearingStatus.DECIDED, NOW, decision=" Vedtak ")
-    assert decided.decision == "Vedtak"
-    with pytest.raises(InvalidInput):
-        move(decided, HearingStatus.SENT, NOW)  # sending needs the outgoing reference
-    assert move(decided, HearingStatus.SENT, NOW, response_reference="26/01234-3").status is HearingStatus.SENT
-    with pytest.raises(Conflict) as refused:
-        move(hearing, HearingStatus.DECIDED, NOW)
-    assert refused.value.key == "hearings.transition_not_allowed"
-    assert move(hearing, HearingStatus.NOT_ANSWERED, NOW).status is HearingStatus.NOT_ANSWERED
-
-
-def test_a_first_draft_starts_the_work_and_a_decided_hearing_keeps_its_draft():
-    drafted = set_draft(a_hearing(), "Rådet støtter forslaget.", "", NOW)
-    assert drafted.status is HearingStatus.IN_PROGRESS and drafted.has_draft
-    with pytest.raises(Conflict):
-        set_draft(replace(drafted, status=HearingStatus.DECIDED), "Nytt", "", NOW)
-
-
-def test_warnings_run_against_the_internal_deadline():
-    hearing = a_hearing(internal_deadline=date(2026, 4, 16))  # a Thursday
-    rules = HearingRules(warn_working_days=3)
-    assert warnings(hearing, date(2026, 4, 10), CALENDAR, rules) == ()
-    assert warnings(hearing, date(2026, 4, 13), CALENDAR, rules) == ("hearings.warn.no_draft",)
-    assert warnings(replace(hearing, draft_link="https://p360/doc/1"), date(2026, 4, 13), CALENDAR, rules) == ()
-    assert warnings(hearing, date(2026, 4, 17), CALENDAR, rules) == ("hearings.warn.internal_passed",)
-    assert warnings(hearing, date(2026, 5, 1), CALENDAR, rules) == ("hearings.warn.internal_passed",
-                                                                    "hearings.warn.external_passed")
-    assert warnings(replace(hearing, status=HearingStatus.SENT), date(2026, 5, 1), CALENDAR, rules) == ()
