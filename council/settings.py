@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from council.audience import DEFAULT_AUDIENCE, Audience
 from council.meetings import DeadlineRules
 from council.planning import PlanRules
+from council.topics import DEFAULT_TOPICS, parse_topics
 
 DEFAULT_UNITS = (
     "Klinikk for kirurgi",
@@ -59,6 +60,7 @@ class Settings:
     timezone: str = "Europe/Oslo"
     leaders: frozenset[str] = frozenset()
     units: tuple[str, ...] = DEFAULT_UNITS
+    topics: tuple[str, ...] = DEFAULT_TOPICS  # the mandate's task list; cases are tagged by these labels
     limits: Limits = field(default_factory=Limits)
     deadlines: DeadlineRules = field(default_factory=DeadlineRules)
     case_flag_days: int = 30
@@ -127,6 +129,7 @@ class Settings:
             timezone=get("COUNCIL_TIMEZONE") or "Europe/Oslo",
             leaders=frozenset(x.lower() for x in _csv(get("COUNCIL_LEADERS"))),
             units=_units(get("COUNCIL_UNITS")),
+            topics=_topics(get("COUNCIL_TOPICS")),
             limits=_limits(env),
             deadlines=DeadlineRules(
                 submission_days_before=_whole(env, "COUNCIL_SUBMISSION_DEADLINE_DAYS", 14),
@@ -305,6 +308,16 @@ def _units(raw: str) -> tuple[str, ...]:
     if not units:
         raise SettingsError("COUNCIL_UNITS must list units separated by ';'.")
     return units
+
+
+def _topics(raw: str) -> tuple[str, ...]:
+    if not raw:
+        return DEFAULT_TOPICS
+    try:
+        return parse_topics(raw)
+    except ValueError:
+        raise SettingsError("COUNCIL_TOPICS must list topics separated by ';', each without commas and at most "
+                            "100 characters, e.g. 'Fristbrudd;NPR-validering;DIPS'.") from None
 
 
 def _limits(env: Mapping[str, str]) -> Limits:
