@@ -52,8 +52,8 @@ TEXTS = {
                                           "«/», and at most 20 characters.",
     "submit.error.deviation_ref_pii": "This looks like a national identity number or D number and was not stored. "
                                       "Enter only the deviation report's number, never anything about a patient.",
-    "submit.topics_suggested_note": "The topics were suggested from the text. The council's leader confirms or "
-                                    "changes them.",
+    "submit.topics_suggested_note": "The topics were suggested from the text. The council's leader or secretary "
+                                    "confirms or changes them when the case is triaged.",
     "case.topics": "Topics",
     "case.topics_suggested": "Suggested topics",
     "case.topics_confirmed": "Topics (confirmed)",

@@ -52,7 +52,8 @@ TEXTS = {
                                           "og høyst 20 tegn.",
     "submit.error.deviation_ref_pii": "Dette ligner et fødselsnummer eller D-nummer, og er ikke lagret. Skriv bare "
                                       "nummeret på avviksmeldingen, aldri opplysninger om en pasient.",
-    "submit.topics_suggested_note": "Emnene er foreslått ut fra teksten. Rådsleder bekrefter eller endrer dem.",
+    "submit.topics_suggested_note": "Emnene er foreslått ut fra teksten. Leder eller sekretær i rådet bekrefter eller "
+                                    "endrer dem når saken behandles.",
     "case.topics": "Emner",
     "case.topics_suggested": "Foreslåtte emner",
     "case.topics_confirmed": "Emner (bekreftet)",
