@@ -27,7 +27,8 @@ def rows(cases: list[CaseRow], tz: ZoneInfo, locale: str) -> list[list[object]]:
             t(f"status.{case.status.value}", locale), case.submitted_at.astimezone(tz).date(),
             case.submitted_by_name, row.meeting_date or "", case.reason or "",
             escalation.on if escalation else "", (escalation.outcome or "") if escalation else "",
-            "; ".join(case.topics), t("tab.yes" if case.topics_confirmed else "tab.no", locale) if case.topics else "",
+            "; ".join(case.topics),
+            t("export.yes" if case.topics_confirmed else "export.no", locale) if case.topics else "",
             case.deviation_ref or "",
         ])
     return table

@@ -83,8 +83,6 @@ TEXTS = {
     "tab.case.topics_confirmed": "Topics confirmed",
     "tab.case.topics_changed": "Topics: {topics}",
     "tab.case.deviation_ref": "Deviation number",
-    "tab.yes": "Yes",
-    "tab.no": "No",
     "tab.audit.submit": "Submitted",
     "tab.audit.accept": "Put on an agenda",
     "tab.audit.defer": "Deferred",

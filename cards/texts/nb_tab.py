@@ -83,8 +83,6 @@ TEXTS = {
     "tab.case.topics_confirmed": "Emner bekreftet",
     "tab.case.topics_changed": "Emner: {topics}",
     "tab.case.deviation_ref": "Avviksnummer",
-    "tab.yes": "Ja",
-    "tab.no": "Nei",
     "tab.audit.submit": "Meldt inn",
     "tab.audit.accept": "Satt på saksliste",
     "tab.audit.defer": "Utsatt",
