@@ -230,3 +230,12 @@ async def test_the_exports_carry_topics_whether_they_are_confirmed_and_the_avvik
     values = list(load_workbook(io.BytesIO(body)).active.values)
     assert values[0][-3:] == ("Topics", "Topics confirmed", "Deviation number") and len(values) == 1 + 3
     assert {row[-3:] for row in values[1:]} == {("Fristbrudd; Registreringspraksis og kodeverk", "No", None)}
+
+
+async def test_a_case_without_topics_says_so_without_calling_it_a_suggestion(tab_bot, council, visitor):
+    draft = Draft(title="Felles mal", description="Tekst.", unit=SURGERY, case_type="beslutning",
+                  submission_key="no-topics")
+    case = (await tab_bot.container.cases.submit(council[0][EMMA.aad], draft)).case
+    client = await visitor(KARI.aad)
+    _, html, _ = await client.get(f"/tab/saker/{case.id}")
+    assert case.topics == () and "<dt>Emner</dt><dd>Ingen</dd>" in html and "Foreslåtte" not in html
