@@ -172,7 +172,7 @@ def _bot(c: Container):
         meeting_messages = CardMeetingMessages(s.deadlines, links.document)
         case_messages = CardCaseMessages()
         c.meetings = MeetingService(c.uow, c.clock, s.deadlines, s.tz, s.plan, meeting_messages, standing_titles())
-        c.cases = CaseService(c.uow, c.clock, c.meetings, case_messages, s.units, s.triage_to_channel)
+        c.cases = CaseService(c.uow, c.clock, c.meetings, case_messages, s.units, s.triage_to_channel, s.topics)
         c.agenda = AgendaService(c.uow, c.clock, c.meetings, meeting_messages, s.tz, s.number_format)
         c.minutes = MinutesService(c.uow, c.clock, c.agenda, meeting_messages, case_messages, c.meetings.today,
                                    votes_between=lambda first, last: c.votes.closed_between(first, last),

@@ -13,6 +13,7 @@ from council.audience import Audience
 from council.meetings import DeadlineRules
 from council.planning import PlanRules
 from council.settings import DEFAULT_UNITS, Limits, Settings
+from council.topics import DEFAULT_TOPICS, parse_topics
 from storage.db import DEFAULT_URL, async_url
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
@@ -39,6 +40,7 @@ def settings_from_env(env: Mapping[str, str]) -> Settings:
         timezone=get("COUNCIL_TIMEZONE") or "Europe/Oslo",
         leaders=frozenset(x.lower() for x in _csv(get("COUNCIL_LEADERS"))),
         units=_units(get("COUNCIL_UNITS")),
+        topics=_topics(get("COUNCIL_TOPICS")),
         limits=_limits(env),
         deadlines=DeadlineRules(
             submission_days_before=_whole(env, "COUNCIL_SUBMISSION_DEADLINE_DAYS", 14),
@@ -215,6 +217,16 @@ def _units(raw: str) -> tuple[str, ...]:
     if not units:
         raise SettingsError("COUNCIL_UNITS must list units separated by ';'.")
     return units
+
+
+def _topics(raw: str) -> tuple[str, ...]:
+    if not raw:
+        return DEFAULT_TOPICS
+    try:
+        return parse_topics(raw)
+    except ValueError:
+        raise SettingsError("COUNCIL_TOPICS must list topics separated by ';', each without commas and at most "
+                            "100 characters, e.g. 'Fristbrudd;NPR-validering;DIPS'.") from None
 
 
 def _limits(env: Mapping[str, str]) -> Limits:

@@ -7,7 +7,18 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import insert
 
-from storage.tables import action_items, agenda_items, attendance, audit_log, cases, hearings, meetings, members
+from council.topics import DEFAULT_TOPICS, suggest
+from storage.tables import (
+    action_items,
+    agenda_items,
+    attendance,
+    audit_log,
+    case_topics,
+    cases,
+    hearings,
+    meetings,
+    members,
+)
 from storage.themes import theme_meetings, theme_rsvps
 
 TITLES = ("Rutine for registrering av henvisninger", "Fristbrudd i poliklinikken", "Ventelistekontroll",
@@ -40,7 +51,7 @@ async def fill(engine, *, today: date, years: int = 10, n_cases: int = 2500, n_m
              "status": "forfall" if rnd.random() < 0.15 else "til_stede",
              "deputy": "syn-deputy" if rnd.random() < 0.5 else None}
             for i, d in enumerate(meeting_days) if d < today for s in seats])
-        rows = []
+        rows, topic_rows = [], []
         for n in range(n_cases):
             submitted = day()
             changed = min(submitted + timedelta(days=rnd.randrange(5, 200)), today)
@@ -55,7 +66,12 @@ async def fill(engine, *, today: date, years: int = 10, n_cases: int = 2500, n_m
                          "meeting_id": first_id + rnd.randrange(n_meetings),
                          "escalated_on": submitted if "dlg" in status else None,
                          "dlg_outcome_at": at(changed) if status == "behandlet_i_dlg" else None})
+            topics = suggest(rows[-1]["title"], DEFAULT_TOPICS) or (rnd.choice(DEFAULT_TOPICS),)
+            rows[-1]["topics_status"] = "bekreftet" if status != "innmeldt" else "foreslatt"
+            rows[-1]["deviation_ref"] = str(rnd.randrange(10_000, 99_999)) if "Avvik" in topics else None
+            topic_rows += [{"case_id": first_id + n, "topic": topic, "position": p} for p, topic in enumerate(topics)]
         await conn.execute(insert(cases), rows)
+        await conn.execute(insert(case_topics), topic_rows)
         await conn.execute(insert(audit_log), [
             {"at": r["submitted_at"], "actor": "syn-0", "entity": "case", "entity_id": str(r["id"]),
              "action": "submit", "before": None, "after": {"status": "innmeldt"}} for r in rows])

@@ -31,6 +31,7 @@ from council.members import Member
 from council.services.cases import CaseService, FormErrors, PiiWarning, TriageRequest
 from council.services.meetings import MeetingService
 from council.submission import FIRST_AVAILABLE, Draft
+from council.topics import split_choices
 
 _TAGS = re.compile(r"<[^>]+>")
 
@@ -64,7 +65,7 @@ class CasesFeature:
                         task_module: bool = False) -> dict:
         draft = draft or Draft(submission_key=uuid.uuid4().hex)
         return submission_form(self._units, await self._meetings.open_for_submissions(), self._meetings.rules,
-                               locale, draft, errors, task_module)
+                               locale, draft, errors, task_module, self._cases.topics)
 
     async def form_view(self, actor: Member, locale: str | None) -> dict:
         return await self.form_card(locale)
@@ -133,7 +134,7 @@ class CasesFeature:
     async def triage(self, ctx: ActionContext) -> dict:
         case_id = ctx.payload.case_id
         try:
-            request = _triage_request(ctx.data)
+            request = _triage_request(ctx.data, with_topics=ctx.payload.with_topics)
             case = await self._cases.triage(ctx.actor, case_id, ctx.payload.version or 0, request)
         except (Conflict, InvalidInput) as error:
             case, options = await self._cases.view(ctx.actor, case_id)
@@ -190,8 +191,9 @@ class CasesFeature:
                              t("cases.withdrawn", ctx.locale, reference=case.reference))
 
 
-def _triage_request(data: dict) -> TriageRequest:
-    """Parse a triage card's inputs; anything malformed is a stale or forged card."""
+def _triage_request(data: dict, with_topics: bool = False) -> TriageRequest:
+    """Parse a triage card's inputs; anything malformed is a stale or forged card. Topics are read only from a
+    card that showed them (an older card leaves the case's topics as they are)."""
     text = lambda key: str(data.get(key) or "").strip() or None  # noqa: E731
     try:
         decision = Triage(text("decision"))
@@ -203,6 +205,7 @@ def _triage_request(data: dict) -> TriageRequest:
             decision=decision, meeting_id=int(meeting) if meeting else None,
             final_type=CaseType(text("final_type")) if text("final_type") else None, reason=text("reason"),
             duplicate_of=int(duplicate) if duplicate else None, question=text("question"),
-            escalated_on=date.fromisoformat(escalated_on) if escalated_on else None, reference=text("reference"))
+            escalated_on=date.fromisoformat(escalated_on) if escalated_on else None, reference=text("reference"),
+            topics=split_choices(str(data.get("topics") or "")) if with_topics else None)
     except ValueError:
         raise InvalidInput("error.invalid_input") from None

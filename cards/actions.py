@@ -212,6 +212,7 @@ class CaseTriage(Payload):
     case_id: int
     version: int | None = None
     decision: str = ""
+    with_topics: bool = False  # the card showed the topics input: an empty one means «no topics»
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 COLUMNS = ("case.reference", "submit.title", "submit.description", "submit.unit", "submit.case_type",
            "triage.final_type", "case.status", "case.submitted", "case.submitted_by", "submit.urgent",
            "export.deferrals", "triage.reason", "triage.escalated_on", "triage.escalation_reference",
-           "triage.dlg_outcome_text")
+           "triage.dlg_outcome_text", "case.topics", "tab.case.topics_confirmed", "submit.deviation_ref")
 
 _EARLIEST = datetime.min.replace(tzinfo=UTC)  # sorts ballots without a time first
 
@@ -39,7 +39,9 @@ def cases_csv(cases: list[Case], tz: ZoneInfo, locale: str | None = None) -> byt
             case.submitted_at.astimezone(tz).strftime("%d.%m.%Y"), case.submitted_by_name,
             t("export.yes", locale) if case.urgent else t("export.no", locale), case.deferrals, case.reason or "",
             escalation.on.strftime("%d.%m.%Y") if escalation else "", escalation.reference if escalation else "",
-            (escalation.outcome or "") if escalation else "",
+            (escalation.outcome or "") if escalation else "", "; ".join(case.topics),
+            (t("export.yes", locale) if case.topics_confirmed else t("export.no", locale)) if case.topics else "",
+            case.deviation_ref or "",
         ]])
     return "\ufeff".encode() + out.getvalue().encode("utf-8")
 

@@ -8,6 +8,9 @@ from cards.texts import t
 from council.cases import Case, CaseType
 from council.meetings import DeadlineRules, Meeting
 from council.submission import FIRST_AVAILABLE, MAX_DESCRIPTION, MAX_REASON, MAX_TITLE, Draft
+from council.topics import DEFAULT_TOPICS, MAX_DEVIATION_REF, TopicsStatus
+
+PII_REFUSED = "submit.error.deviation_ref_pii"
 
 
 def _button(label: str, verb: str, data: dict, task_module: bool) -> dict:
@@ -15,9 +18,12 @@ def _button(label: str, verb: str, data: dict, task_module: bool) -> dict:
 
 
 def submission_form(units: tuple[str, ...], meetings: list[Meeting], rules: DeadlineRules, locale: str | None,
-                    draft: Draft, errors: dict[str, str] | None = None, task_module: bool = False) -> dict:
-    """Every input labelled with an errorMessage; server errors shown under their field, values kept."""
+                    draft: Draft, errors: dict[str, str] | None = None, task_module: bool = False,
+                    topics: tuple[str, ...] = DEFAULT_TOPICS) -> dict:
+    """Every input labelled with an errorMessage; server errors shown under their field, values kept (except an
+    avviksnummer refused as an identity number, which is never echoed back)."""
     errors = errors or {}
+    deviation_ref = "" if errors.get("deviation_ref") == PII_REFUSED else draft.deviation_ref
     default_meeting = draft.meeting if draft.meeting != FIRST_AVAILABLE or not meetings else str(meetings[0].id)
     meeting_choices = [{"title": meeting_with_deadline(m, rules, locale), "value": str(m.id)} for m in meetings]
     meeting_choices.append({"title": t("submit.first_available", locale), "value": FIRST_AVAILABLE})
@@ -39,6 +45,11 @@ def submission_form(units: tuple[str, ...], meetings: list[Meeting], rules: Dead
          locale), "valueOn": "true", "valueOff": "false", "value": "true" if draft.urgent else "false"},
         _input_text("urgent_reason", t("submit.urgent_reason", locale), draft.urgent_reason, max_length=MAX_REASON,
                     error=t("submit.error.urgent_reason_required", locale)),
+        topic_choices("topics", t("submit.topics", locale), topics, draft.chosen_topics,
+                      t("submit.error.topics_unknown", locale)),
+        _input_text("deviation_ref", t("submit.deviation_ref", locale), deviation_ref,
+                    max_length=MAX_DEVIATION_REF, placeholder=t("submit.deviation_ref_hint", locale),
+                    error=t("submit.error.deviation_ref_invalid", locale)),
     ]
     body = [title(t("submit.heading", locale)), privacy_notice(locale)]
     if errors:
@@ -70,6 +81,26 @@ def _choice(input_id: str, label: str, choices: list[dict], value: str, error: s
     return element
 
 
+def topic_choices(input_id: str, label: str, topics: tuple[str, ...], chosen: tuple[str, ...], error: str) -> dict:
+    """An optional multi-select of topics; chosen labels no longer configured stay offered (and chosen)."""
+    offered = tuple(dict.fromkeys((*topics, *chosen)))
+    element = {"type": "Input.ChoiceSet", "id": input_id, "label": label, "isMultiSelect": True,
+               "style": "compact", "choices": [{"title": topic, "value": topic} for topic in offered],
+               "errorMessage": error}
+    if chosen:
+        element["value"] = ",".join(chosen)
+    return element
+
+
+def topics_fact(case: Case, locale: str | None) -> dict | None:
+    """«Foreslåtte emner», «Emner» or «Emner (bekreftet)» with the labels; None when the case has none."""
+    if not case.topics:
+        return None
+    key = {TopicsStatus.SUGGESTED: "case.topics_suggested", TopicsStatus.CHOSEN: "case.topics",
+           TopicsStatus.CONFIRMED: "case.topics_confirmed"}[case.topics_status]
+    return {"title": t(key, locale), "value": ", ".join(case.topics)}
+
+
 def pii_warning_card(draft: Draft, fields: list[str], locale: str | None, task_module: bool = False) -> dict:
     """Names the fields, never echoes the number; the user edits or confirms it is not an ID number."""
     names = ", ".join(f"«{t(f'submit.{name}', locale)}»" for name in fields)
@@ -90,8 +121,14 @@ def confirmation_card(case: Case, meeting: Meeting | None, locale: str | None, d
         {"title": t("submit.meeting", locale),
          "value": meeting_label(meeting, locale) if meeting else t("submit.first_available", locale)},
     ]
+    if (fact := topics_fact(case, locale)) is not None:
+        facts.append(fact)
+    if case.deviation_ref:
+        facts.append({"title": t("submit.deviation_ref", locale), "value": case.deviation_ref})
     body = [title(t("submit.thanks", locale)), text(t("submit.thanks_body", locale, reference=case.reference)),
             {"type": "FactSet", "facts": facts}]
+    if case.topics and case.topics_status is TopicsStatus.SUGGESTED:
+        body.append(text(t("submit.topics_suggested_note", locale), isSubtle=True, size="Small"))
     if duplicate:
         body.insert(1, notice(t("submit.already_received", locale)))
     return card(body, [execute(t("cases.mine_title", locale), CASE_MINE),

@@ -6,6 +6,7 @@ from datetime import date
 from cards.actions import CASE_DLG_OUTCOME, CASE_TRIAGE, CASE_VIEW, CaseRef, CaseTriage, execute
 from cards.common import card, notice, text, title
 from cards.labels import case_type_inline, case_type_label, meeting_label, status_label
+from cards.submission import topic_choices, topics_fact
 from cards.texts import t
 from cards.texts.format import format_date
 from council.cases import TRANSITIONS, TRIAGEABLE, Case, CaseStatus, CaseType, Triage
@@ -27,6 +28,10 @@ def case_facts(case: Case, locale: str | None, today: date) -> list[dict]:
     ]
     if case.urgent:
         facts.append({"title": t("submit.urgent", locale), "value": case.urgent_reason or ""})
+    if (fact := topics_fact(case, locale)) is not None:
+        facts.append(fact)
+    if case.deviation_ref:
+        facts.append({"title": t("submit.deviation_ref", locale), "value": case.deviation_ref})
     return facts
 
 
@@ -43,6 +48,9 @@ def triage_card(case: Case, options: dict, locale: str | None = None, message: s
         body.append(text("\n".join(f"- [{link}]({link})" for link in case.links)))
     body += _state_details(case, options, locale)
     actions = _triage_actions(case, meetings, options["others"], locale) if case.status in TRIAGEABLE else []
+    if actions:  # every decision below carries the topics, so the leader confirms or changes them with it
+        body.append(topic_choices("topics", t("triage.topics", locale), options.get("topics", ()), case.topics,
+                                  t("cases.topic_unknown", locale)))
     if case.status is CaseStatus.ESCALATED:
         actions.append(_show(t("triage.dlg_outcome", locale), [
             _text_input("outcome", t("triage.dlg_outcome_text", locale), required=True, multiline=True,
@@ -75,7 +83,7 @@ def _state_details(case: Case, options: dict, locale: str | None) -> list[dict]:
 def _triage_actions(case: Case, meetings, others, locale: str | None) -> list[dict]:
     meeting_choices = [{"title": meeting_label(m, locale), "value": str(m.id)} for m in meetings]
     meeting_choices.append({"title": t("submit.first_available", locale), "value": FIRST_AVAILABLE})
-    data = lambda decision: CaseTriage(case.id, case.version, decision.value)  # noqa: E731
+    data = lambda decision: CaseTriage(case.id, case.version, decision.value, with_topics=True)  # noqa: E731
     save = lambda decision: execute(t("triage.save", locale), CASE_TRIAGE, data(decision))  # noqa: E731
     type_choices = [{"title": case_type_label(c, locale), "value": c.value} for c in CaseType]
     allowed = {decision for decision, (sources, _) in TRANSITIONS.items() if case.status in sources}

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from enum import Enum
 
 from council.errors import Conflict, InvalidInput
+from council.topics import TopicsStatus
 
 
 class CaseType(str, Enum):
@@ -104,6 +105,9 @@ class Case:
     answer: str | None = None
     escalation: Escalation | None = None
     pii_override: bool = False
+    deviation_ref: str | None = None  # avviksnummer of a deviation report: a number, never patient data
+    topics: tuple[str, ...] = ()  # labels from the mandate's task list, as they were when set
+    topics_status: TopicsStatus = TopicsStatus.SUGGESTED
     version: int = 1
 
     @property
@@ -122,7 +126,12 @@ class Case:
         """For the audit trail: status and ids, never the free text."""
         return {"status": self.status.value, "meeting_id": self.meeting_id, "deferrals": self.deferrals,
                 "final_type": self.final_type.value if self.final_type else None,
-                "duplicate_of": self.duplicate_of, "version": self.version}
+                "duplicate_of": self.duplicate_of, "topics": list(self.topics),
+                "topics_status": self.topics_status.value, "version": self.version}
+
+    @property
+    def topics_confirmed(self) -> bool:
+        return self.topics_status is TopicsStatus.CONFIRMED
 
 
 def triage(case: Case, decision: Triage, at: datetime, *, meeting_id: int | None = None,
@@ -154,6 +163,14 @@ def triage(case: Case, decision: Triage, at: datetime, *, meeting_id: int | None
             raise InvalidInput("cases.escalation_needs_reference")
         changes.update(escalation=escalation)
     return replace(case, **changes)
+
+
+def set_topics(case: Case, topics: tuple[str, ...], allowed: tuple[str, ...]) -> Case:
+    """The leader confirms (or changes) the topics at triage. Labels the case already carries stay allowed
+    after the configured list changed; any other unknown label is a stale or forged card."""
+    if any(topic not in allowed and topic not in case.topics for topic in topics):
+        raise InvalidInput("cases.topic_unknown")
+    return replace(case, topics=topics, topics_status=TopicsStatus.CONFIRMED)
 
 
 def conclude(case: Case, status: CaseStatus, at: datetime) -> Case:

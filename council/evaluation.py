@@ -72,6 +72,7 @@ class EvaluationData:
     cases_by_unit: dict[str, int] = field(default_factory=dict)
     cases_by_type: dict[str, int] = field(default_factory=dict)
     cases_by_status: dict[str, int] = field(default_factory=dict)
+    cases_by_topic: dict[str, dict[str, int]] = field(default_factory=dict)  # topic -> confirmed / unconfirmed
     lead_days: list[float] = field(default_factory=list)  # submission to conclusion, concluded in the period
     escalations: dict[str, int] = field(default_factory=dict)  # decided / awaiting
     hearings: dict[str, int] = field(default_factory=dict)  # before_internal / before_external / late / open
@@ -117,6 +118,7 @@ def figures(data: EvaluationData) -> list[Figure]:
                [(f"casetype.{k}", (n,)) for k, n in sorted(data.cases_by_type.items())]),
         Figure("cases_by_outcome", ("eval.count",),
                [(f"status.{k}", (n,)) for k, n in sorted(data.cases_by_status.items(), key=lambda kv: -kv[1])]),
+        _topics(data.cases_by_topic),
         _lead_times(data.lead_days),
         Figure("escalations", ("eval.count",), _rows(data.escalations, ("decided", "awaiting"), "eval.escalations.")),
         Figure("hearings", ("eval.count",),
@@ -137,6 +139,15 @@ def _attendance(data: EvaluationData) -> Figure:
             for unit, c in sorted(data.attendance.items())]
     return Figure("attendance", ("eval.attendance.present", "eval.attendance.deputy", "eval.attendance.absent"),
                   rows, stacked=True)
+
+
+def _topics(counts: dict[str, dict[str, int]]) -> Figure:
+    """Cases by topic, most frequent first; a case with several topics counts once under each. Confirmed at
+    triage and not (yet) confirmed are stacked, so suggestions never pass for the leader's judgement."""
+    rows = [(topic, (c.get("confirmed", 0), c.get("unconfirmed", 0))) for topic, c in counts.items()]
+    rows.sort(key=lambda row: (-sum(row[1]), row[0].casefold()))
+    return Figure("cases_by_topic", ("eval.topics.confirmed", "eval.topics.unconfirmed"), rows, stacked=True,
+                  note="eval.topics.note")
 
 
 def _lead_times(days: list[float]) -> Figure:

@@ -11,6 +11,7 @@ from council.audit import AuditEntry
 from council.cases import Case, CaseStatus, CaseType
 from council.errors import InvalidInput, NotAllowed
 from council.members import Member, Role
+from council.topics import MAX_TOPIC
 
 REGISTER_ROLES = (Role.LEADER, Role.SECRETARY, Role.MEMBER, Role.DEPUTY)
 CASE_SORTS = ("number", "title", "unit", "type", "status", "submitted", "meeting")
@@ -35,6 +36,7 @@ class CaseQuery:
     unit: str | None = None
     case_type: CaseType | None = None
     meeting_id: int | None = None
+    topic: str | None = None  # a label, configured now or found on older cases
     sort: str = "number"
     descending: bool = True
     page: int = 1
@@ -68,19 +70,23 @@ class CaseQuery:
         sort = params.get("sort") or "number"
         if sort not in CASE_SORTS:
             raise InvalidInput("tab.bad_filter", field="sort")
+        topic = (params.get("topic") or "").strip() or None
+        if topic is not None and len(topic) > MAX_TOPIC:
+            raise InvalidInput("tab.bad_filter", field="topic")
         per_page = whole(params, "per_page", PER_PAGE[0])
         if per_page not in PER_PAGE:
             raise InvalidInput("tab.bad_filter", field="per_page")
         return cls(text=text, year=whole(params, "year", None), status=_enum(params, "status", CaseStatus),
                    unit=unit, case_type=_enum(params, "type", CaseType), meeting_id=whole(params, "meeting", None),
-                   sort=sort, descending=(params.get("dir") or "desc") != "asc",
+                   topic=topic, sort=sort, descending=(params.get("dir") or "desc") != "asc",
                    page=max(1, whole(params, "page", 1)), per_page=per_page)
 
     def as_params(self, **changes: object) -> dict[str, str]:
         """The query string for this query with some fields changed (links for sorting and paging)."""
         values = {"q": self.text, "year": self.year, "status": self.status.value if self.status else None,
                   "unit": self.unit, "type": self.case_type.value if self.case_type else None,
-                  "meeting": self.meeting_id, "sort": self.sort, "dir": "desc" if self.descending else "asc",
+                  "meeting": self.meeting_id, "topic": self.topic,
+                  "sort": self.sort, "dir": "desc" if self.descending else "asc",
                   "page": self.page, "per_page": self.per_page}
         values.update(changes)
         return {k: str(v) for k, v in values.items() if v not in (None, "")}
@@ -126,10 +132,15 @@ class CasePage:
 
 @dataclass(frozen=True)
 class CaseFacets:
-    """The choices the register's filters offer: years with cases, and the meetings cases went to."""
+    """The choices the register's filters offer: years with cases, the meetings cases went to, topics used."""
 
     years: list[int] = field(default_factory=list)
     meetings: list[tuple[int, date]] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)  # labels found on cases (older ones may be off the list)
+
+    def topic_choices(self, configured: tuple[str, ...]) -> list[str]:
+        """The configured topics, then labels only older cases carry, alphabetically."""
+        return [*configured, *sorted(set(self.topics) - set(configured), key=str.casefold)]
 
 
 @dataclass(frozen=True)
@@ -150,6 +161,15 @@ class HistoryLine:
     @property
     def status_after(self) -> str | None:
         return (self.entry.after or {}).get("status")
+
+    @property
+    def topics_after(self) -> list[str] | None:
+        """The topics this entry set, when it changed them or confirmed them; None otherwise."""
+        before, after = self.entry.before or {}, self.entry.after or {}
+        if "topics" not in after:
+            return None
+        changed = (before.get("topics"), before.get("topics_status")) != (after["topics"], after.get("topics_status"))
+        return list(after["topics"]) if changed and (after["topics"] or before.get("topics")) else None
 
 
 AMBER_DAYS = 7

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from council.audience import DEFAULT_AUDIENCE, Audience
 from council.meetings import DeadlineRules
 from council.planning import PlanRules
+from council.topics import DEFAULT_TOPICS
 
 DEFAULT_UNITS = (
     "Klinikk for kirurgi",
@@ -50,6 +51,7 @@ class Settings:
     timezone: str = "Europe/Oslo"
     leaders: frozenset[str] = frozenset()
     units: tuple[str, ...] = DEFAULT_UNITS
+    topics: tuple[str, ...] = DEFAULT_TOPICS  # the mandate's task list; cases are tagged by these labels
     limits: Limits = field(default_factory=Limits)
     deadlines: DeadlineRules = field(default_factory=DeadlineRules)
     case_flag_days: int = 30

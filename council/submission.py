@@ -7,6 +7,7 @@ from urllib.parse import urlparse
 
 from council.cases import CaseType
 from council.pii import scan_fields
+from council.topics import DEFAULT_TOPICS, deviation_ref_error, split_choices, unknown_topics
 
 MAX_TITLE = 120
 MAX_DESCRIPTION = 4000
@@ -28,6 +29,8 @@ class Draft:
     links: str = ""
     urgent: bool = False
     urgent_reason: str = ""
+    topics: str = ""  # the multi-select's value: labels joined by commas
+    deviation_ref: str = ""
     submission_key: str = ""
 
     @classmethod
@@ -37,13 +40,18 @@ class Draft:
         return cls(title=text("title"), description=text("description"), unit=text("unit"),
                    case_type=text("case_type"), meeting=text("meeting") or FIRST_AVAILABLE, links=text("links"),
                    urgent=text("urgent").lower() in ("true", "1", "on", "yes"),
-                   urgent_reason=text("urgent_reason"), submission_key=text("submission_key"))
+                   urgent_reason=text("urgent_reason"), topics=text("topics"),
+                   deviation_ref=text("deviation_ref"), submission_key=text("submission_key"))
 
     def as_data(self) -> dict:
         return {"title": self.title, "description": self.description, "unit": self.unit,
                 "case_type": self.case_type, "meeting": self.meeting, "links": self.links,
                 "urgent": "true" if self.urgent else "false", "urgent_reason": self.urgent_reason,
-                "submission_key": self.submission_key}
+                "topics": self.topics, "deviation_ref": self.deviation_ref, "submission_key": self.submission_key}
+
+    @property
+    def chosen_topics(self) -> tuple[str, ...]:
+        return split_choices(self.topics)
 
     def free_text(self) -> dict[str, str]:
         return {name: getattr(self, name) for name in FREE_TEXT}
@@ -58,7 +66,8 @@ def _valid_url(url: str) -> bool:
     return parsed.scheme in ("http", "https") and bool(parsed.netloc) and " " not in url and len(url) <= 2000
 
 
-def validate(draft: Draft, units: tuple[str, ...], meeting_ids: set[int]) -> dict[str, str]:
+def validate(draft: Draft, units: tuple[str, ...], meeting_ids: set[int],
+             topics: tuple[str, ...] = DEFAULT_TOPICS) -> dict[str, str]:
     """Field name -> catalogue key of the error; empty when the draft can be stored."""
     errors: dict[str, str] = {}
     if not draft.title:
@@ -82,6 +91,10 @@ def validate(draft: Draft, units: tuple[str, ...], meeting_ids: set[int]) -> dic
         errors["urgent_reason"] = "submit.error.urgent_reason_required"
     elif len(draft.urgent_reason) > MAX_REASON:
         errors["urgent_reason"] = "submit.error.reason_too_long"
+    if unknown_topics(draft.chosen_topics, topics):
+        errors["topics"] = "submit.error.topics_unknown"
+    if (problem := deviation_ref_error(draft.deviation_ref)) is not None:
+        errors["deviation_ref"] = problem
     return errors
 
 

@@ -6,7 +6,8 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from sqlalchemy import case, func, select
 
 from council.evaluation import ANSWERED, CONCLUDED, EvaluationData, Period
-from storage.tables import action_items, attendance, cases, hearings, meetings, members
+from council.topics import TopicsStatus
+from storage.tables import action_items, attendance, case_topics, cases, hearings, meetings, members
 from storage.themes import theme_meetings, theme_rsvps
 
 
@@ -26,6 +27,7 @@ class SqlEvaluation:
             cases_by_unit=await self._cases_by(cases.c.unit, start, end),
             cases_by_type=await self._cases_by(func.coalesce(cases.c.final_type, cases.c.requested_type), start, end),
             cases_by_status=await self._cases_by(cases.c.status, start, end),
+            cases_by_topic=await self._cases_by_topic(start, end),
             lead_days=await self._lead_days(start, end), escalations=await self._escalations(period),
             hearings=await self._hearings(period, tz), actions=await self._actions(period, today, tz),
             themes=await self._themes(period, today), network_signups=await self._signups(period, today))
@@ -57,6 +59,17 @@ class SqlEvaluation:
     async def _cases_by(self, column, start: datetime, end: datetime) -> dict[str, int]:
         return await self._grouped(select(column, func.count()).where(cases.c.submitted_at >= start,
                                                                        cases.c.submitted_at < end).group_by(column))
+
+    async def _cases_by_topic(self, start: datetime, end: datetime) -> dict[str, dict[str, int]]:
+        confirmed = case((cases.c.topics_status == TopicsStatus.CONFIRMED.value, "confirmed"), else_="unconfirmed")
+        statement = (select(case_topics.c.topic, confirmed, func.count())
+                     .select_from(case_topics.join(cases, cases.c.id == case_topics.c.case_id))
+                     .where(cases.c.submitted_at >= start, cases.c.submitted_at < end)
+                     .group_by(case_topics.c.topic, confirmed))
+        result: dict[str, dict[str, int]] = {}
+        for topic, state, count in await self._s.execute(statement):
+            result.setdefault(topic, {})[state] = count
+        return result
 
     async def _lead_days(self, start: datetime, end: datetime) -> list[float]:
         rows = await self._s.execute(select(cases.c.submitted_at, cases.c.status_changed_at).where(

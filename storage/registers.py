@@ -1,14 +1,15 @@
 """Register reads for the tab: filtered, sorted, paged case rows in a fixed number of statements."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
-from sqlalchemy import distinct, func, or_, select
+from sqlalchemy import distinct, exists, func, or_, select
 
 from council.evaluation import ANSWERED
 from council.registers import AgendaLine, CaseFacets, CaseQuery, CaseRow, DecisionRow, HearingRow, MeetingRow
-from storage.cases import _to_case
-from storage.tables import agenda_items, cases, hearings, meetings
+from storage.cases import _to_case, topics_of
+from storage.tables import agenda_items, case_topics, cases, hearings, meetings
 
 _SORT_COLUMNS = {
     "number": (cases.c.year, cases.c.number),
@@ -33,6 +34,9 @@ def _filtered(query: CaseQuery, statement):
                                     == query.case_type.value)
     if query.meeting_id:
         statement = statement.where(cases.c.meeting_id == query.meeting_id)
+    if query.topic:
+        statement = statement.where(exists().where(case_topics.c.case_id == cases.c.id,
+                                                   case_topics.c.topic == query.topic))
     if query.text:
         statement = statement.where(_search(query))
     return statement
@@ -40,7 +44,8 @@ def _filtered(query: CaseQuery, statement):
 
 def _search(query: CaseQuery):
     matches = [cases.c.title.icontains(query.text, autoescape=True),
-               cases.c.description.icontains(query.text, autoescape=True)]
+               cases.c.description.icontains(query.text, autoescape=True),
+               cases.c.deviation_ref.icontains(query.text, autoescape=True)]
     if query.number is not None:
         matches.append(cases.c.number == query.number)
     if (reference := query.reference) is not None:
@@ -64,18 +69,26 @@ class SqlRegisters:
     async def case_page(self, query: CaseQuery) -> tuple[list[CaseRow], int]:
         total = (await self._s.execute(_filtered(query, select(func.count()).select_from(cases)))).scalar_one()
         rows = await self._s.execute(_rows_statement(query).limit(query.per_page).offset(query.offset))
-        return [CaseRow(_to_case(r), r.meeting_date) for r in rows], total
+        return await self._with_topics(rows), total
 
     async def case_rows(self, query: CaseQuery, limit: int) -> list[CaseRow]:
-        rows = await self._s.execute(_rows_statement(query).limit(limit))
-        return [CaseRow(_to_case(r), r.meeting_date) for r in rows]
+        return await self._with_topics(await self._s.execute(_rows_statement(query).limit(limit)))
+
+    async def _with_topics(self, rows) -> list[CaseRow]:
+        """The rows' topics in one more statement, whatever the page holds."""
+        found = [CaseRow(_to_case(r), r.meeting_date) for r in rows]
+        topics = await topics_of(self._s, (row.case.id for row in found if row.case.id is not None))
+        return [CaseRow(replace(row.case, topics=topics.get(row.case.id, ())), row.meeting_date)
+                if row.case.id in topics else row for row in found]
 
     async def case_facets(self) -> CaseFacets:
         years = await self._s.execute(select(distinct(cases.c.year)).order_by(cases.c.year.desc()))
         used = await self._s.execute(
             select(meetings.c.id, meetings.c.date).where(meetings.c.id.in_(select(cases.c.meeting_id)))
             .order_by(meetings.c.date.desc()))
-        return CaseFacets(years=[y for (y,) in years], meetings=[(m.id, m.date) for m in used])
+        topics = await self._s.execute(select(distinct(case_topics.c.topic)))
+        return CaseFacets(years=[y for (y,) in years], meetings=[(m.id, m.date) for m in used],
+                          topics=[topic for (topic,) in topics])
 
 
 class SqlHearingRegister:

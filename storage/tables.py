@@ -12,6 +12,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Float,
+    ForeignKey,
     Index,
     Integer,
     LargeBinary,
@@ -213,8 +214,18 @@ cases = Table(
     Column("dlg_outcome", Text),
     Column("dlg_outcome_at", UtcDateTime()),
     Column("pii_override", Boolean, nullable=False),
+    Column("deviation_ref", String(20)),  # avviksnummer (migration 0012_topics)
+    Column("topics_status", String(12), nullable=False, server_default="foreslatt"),
     Column("version", Integer, nullable=False),
     UniqueConstraint("year", "number", name="uq_cases_year_number"),
+)
+
+case_topics = Table(  # a case's topics by label, so a changed COUNCIL_TOPICS never rewrites history
+    "case_topics", metadata,
+    Column("case_id", Id, ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("topic", String(100), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Index("ix_case_topics_topic", "topic"),
 )
 
 agenda_items = Table(

@@ -20,7 +20,8 @@ async def register(request: web.Request, tab: Tab, viewer: Viewer) -> web.Respon
     query = CaseQuery.parse(request.query, tab.units)
     page, facets = await tab.registers.cases(viewer.member, query)
     return tab.render("cases.html", viewer, page=page, facets=facets, query=query, columns=COLUMNS,
-                      units=tab.units, statuses=list(CaseStatus), types=list(CaseType), per_page_choices=PER_PAGE)
+                      units=tab.units, topics=facets.topic_choices(tab.topics), statuses=list(CaseStatus),
+                      types=list(CaseType), per_page_choices=PER_PAGE)
 
 
 async def detail(request: web.Request, tab: Tab, viewer: Viewer) -> web.Response:

@@ -12,7 +12,8 @@ from council.registers import CaseRow
 
 HEADINGS = ("tab.cases.number", "tab.cases.title", "tab.case.description", "tab.cases.unit", "tab.cases.type",
             "tab.case.final_type", "tab.cases.status", "tab.cases.submitted", "tab.case.submitted_by",
-            "tab.cases.meeting", "tab.case.reason", "tab.case.escalation", "tab.case.dlg_outcome")
+            "tab.cases.meeting", "tab.case.reason", "tab.case.escalation", "tab.case.dlg_outcome", "tab.cases.topics",
+            "tab.case.topics_confirmed", "tab.case.deviation_ref")
 
 
 def rows(cases: list[CaseRow], tz: ZoneInfo, locale: str) -> list[list[object]]:
@@ -26,6 +27,9 @@ def rows(cases: list[CaseRow], tz: ZoneInfo, locale: str) -> list[list[object]]:
             t(f"status.{case.status.value}", locale), case.submitted_at.astimezone(tz).date(),
             case.submitted_by_name, row.meeting_date or "", case.reason or "",
             escalation.on if escalation else "", (escalation.outcome or "") if escalation else "",
+            "; ".join(case.topics),
+            t("export.yes" if case.topics_confirmed else "export.no", locale) if case.topics else "",
+            case.deviation_ref or "",
         ])
     return table
 

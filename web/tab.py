@@ -17,6 +17,7 @@ from council.services.members import MemberService
 from council.services.registers import RegisterService
 from council.services.seats import SeatService
 from council.settings import Settings
+from council.topics import DEFAULT_TOPICS
 from web.charts import Charts
 from web.render import environment
 from web.session import Session, Sessions
@@ -51,6 +52,7 @@ class Tab:
     number_format: str = "Sak {nr:02d}/{yy}"
     # the bot's signed download links, personal: short-lived, the reader's role checked again at download
     document_link: Callable[[str, int, str], str] = lambda kind, meeting_id, reader: ""
+    topics: tuple[str, ...] = DEFAULT_TOPICS  # COUNCIL_TOPICS: the case register's topic filter
 
     @property
     def local_mode(self) -> bool:
@@ -96,4 +98,4 @@ def build_tab(settings: Settings, members: MemberService, registers: RegisterSer
     sessions = Sessions(key, secure=settings.base_url.startswith("https://"))
     return Tab(members=members, registers=registers, seats=seats, sessions=sessions, sso=sso, units=settings.units,
                tz=settings.tz, env=environment(), charts=Charts(),
-               number_format=settings.number_format, document_link=document_link)
+               number_format=settings.number_format, document_link=document_link, topics=settings.topics)

@@ -44,6 +44,22 @@ TEXTS = {
     "submit.error.links_invalid": "Links must start with https:// or http:// (one per line, at most 10).",
     "submit.error.urgent_reason_required": "Say why the case is urgent.",
     "submit.error.reason_too_long": "The reason can have at most 500 characters.",
+    "submit.topics": "Topics (optional)",
+    "submit.deviation_ref": "Deviation number",
+    "submit.deviation_ref_hint": "Optional: the number of the deviation report, e.g. from Synergi",
+    "submit.error.topics_unknown": "Choose topics from the list.",
+    "submit.error.deviation_ref_invalid": "The deviation number may only have digits, optionally split by «-» or "
+                                          "«/», and at most 20 characters.",
+    "submit.error.deviation_ref_pii": "This looks like a national identity number or D number and was not stored. "
+                                      "Enter only the deviation report's number, never anything about a patient.",
+    "submit.topics_suggested_note": "The topics were suggested from the text. The council's leader or secretary "
+                                    "confirms or changes them when the case is triaged.",
+    "case.topics": "Topics",
+    "case.topics_suggested": "Suggested topics",
+    "case.topics_confirmed": "Topics (confirmed)",
+    "cases.topic_unknown": "One of the topics no longer exists. Open the case again and choose topics from the "
+                           "list.",
+    "triage.topics": "Topics (confirmed with the decision)",
     "submit.thanks": "Thank you! The case is submitted",
     "submit.thanks_body": "Its reference is **{reference}**. You will be told here when its status changes.",
     "submit.already_received": "This case had already been received – it was not submitted twice.",

@@ -44,6 +44,21 @@ TEXTS = {
     "submit.error.links_invalid": "Lenkene må begynne med https:// eller http:// (én per linje, høyst 10).",
     "submit.error.urgent_reason_required": "Skriv hvorfor saken haster.",
     "submit.error.reason_too_long": "Begrunnelsen kan ha høyst 500 tegn.",
+    "submit.topics": "Emner (valgfritt)",
+    "submit.deviation_ref": "Avviksnummer",
+    "submit.deviation_ref_hint": "Valgfritt: nummeret på avviksmeldingen, f.eks. fra Synergi",
+    "submit.error.topics_unknown": "Velg emner fra listen.",
+    "submit.error.deviation_ref_invalid": "Avviksnummeret kan bare ha sifre, eventuelt delt med «-» eller «/», "
+                                          "og høyst 20 tegn.",
+    "submit.error.deviation_ref_pii": "Dette ligner et fødselsnummer eller D-nummer, og er ikke lagret. Skriv bare "
+                                      "nummeret på avviksmeldingen, aldri opplysninger om en pasient.",
+    "submit.topics_suggested_note": "Emnene er foreslått ut fra teksten. Leder eller sekretær i rådet bekrefter eller "
+                                    "endrer dem når saken behandles.",
+    "case.topics": "Emner",
+    "case.topics_suggested": "Foreslåtte emner",
+    "case.topics_confirmed": "Emner (bekreftet)",
+    "cases.topic_unknown": "Et av emnene finnes ikke lenger. Åpne saken på nytt og velg emner fra listen.",
+    "triage.topics": "Emner (bekreftes med beslutningen)",
     "submit.thanks": "Takk! Saken er meldt inn",
     "submit.thanks_body": "Saken har fått referansen **{reference}**. Du får melding her når status endres.",
     "submit.already_received": "Denne saken var allerede mottatt – den er ikke meldt inn to ganger.",

@@ -17,6 +17,7 @@ from council.cases import (
     Triage,
     answer_question,
     record_dlg_outcome,
+    set_topics,
     triage,
     withdraw,
 )
@@ -32,6 +33,7 @@ from council.services.outbox import queue
 from council.services.placement import place_waiting_cases
 from council.services.ports import CaseMessages, UnitOfWork, UnitOfWorkFactory
 from council.submission import FIRST_AVAILABLE, Draft, parse_links, pii_fields, validate
+from council.topics import DEFAULT_TOPICS, TopicsStatus, suggest
 
 log = logging.getLogger(__name__)
 
@@ -52,16 +54,19 @@ class TriageRequest:
     question: str | None = None
     escalated_on: date | None = None
     reference: str | None = None
+    topics: tuple[str, ...] | None = None  # None: the card did not show topics (left as they are)
 
 
 class CaseService:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, meetings: MeetingService, messages: CaseMessages,
-                 units: tuple[str, ...], triage_to_channel: bool = True) -> None:
+                 units: tuple[str, ...], triage_to_channel: bool = True,
+                 topics: tuple[str, ...] = DEFAULT_TOPICS) -> None:
         self._uow = uow
         self._clock = clock
         self._meetings = meetings
         self._messages = messages
         self._units = units
+        self.topics = topics
         self._triage_to_channel = triage_to_channel
         self.wake: Callable[[], None] = lambda: None  # set by the app: deliver queued messages now
 
@@ -71,7 +76,7 @@ class CaseService:
         if not draft.submission_key:
             raise InvalidInput("error.invalid_input")
         open_meetings = {stored_id(m.id) for m in await self._meetings.open_for_submissions()}
-        errors = validate(draft, self._units, open_meetings)
+        errors = validate(draft, self._units, open_meetings, self.topics)
         if errors:
             return FormErrors(errors)
         hits = pii_fields(draft)
@@ -90,7 +95,10 @@ class CaseService:
         return Submitted(case, created=True)
 
     def _new_case(self, actor: Member, draft: Draft, pii_override: bool, number: tuple[int, int]) -> Case:
+        """Topics the submitter chose, else the ones suggested from the text (marked so until triage)."""
         now = self._clock.now()
+        chosen = draft.chosen_topics
+        topics = chosen or suggest(f"{draft.title}\n{draft.description}", self.topics)
         return Case(
             id=None, year=number[0], number=number[1], title=draft.title, description=draft.description,
             unit=draft.unit, requested_type=CaseType(draft.case_type), submitted_by=actor.aad_object_id,
@@ -98,6 +106,8 @@ class CaseService:
             status_changed_at=now, links=tuple(parse_links(draft.links)), urgent=draft.urgent,
             urgent_reason=draft.urgent_reason or None, pii_override=pii_override,
             requested_meeting_id=None if draft.meeting == FIRST_AVAILABLE else int(draft.meeting),
+            deviation_ref=draft.deviation_ref or None, topics=topics,
+            topics_status=TopicsStatus.CHOSEN if chosen else TopicsStatus.SUGGESTED,
         )
 
     async def _number(self, uow: UnitOfWork) -> tuple[int, int]:
@@ -118,6 +128,8 @@ class CaseService:
             updated = triage(case, request.decision, self._clock.now(), meeting_id=request.meeting_id,
                              final_type=request.final_type, reason=request.reason,
                              duplicate_of=request.duplicate_of, question=request.question, escalation=escalation)
+            if request.topics is not None:
+                updated = set_topics(updated, request.topics, self.topics)
             await self._store(uow, actor, case, updated, request.decision.value)
             if await place_waiting_cases(uow, self._meetings.today(), self._clock.now()):
                 updated = await self._load(uow, case_id)  # placed on the first open meeting's agenda
@@ -221,7 +233,7 @@ class CaseService:
         meetings = await uow.meetings.from_date(self._meetings.today())
         others = [c for c in await uow.cases.with_status(OPEN | {CaseStatus.ON_AGENDA}) if c.id != case.id]
         return {"meetings": meetings, "others": others, "rules": self._meetings.rules,
-                "today": self._meetings.today()}
+                "today": self._meetings.today(), "topics": self.topics}
 
     async def view(self, actor: Member, case_id: int) -> tuple[Case, dict]:
         require_organiser(actor)

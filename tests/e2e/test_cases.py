@@ -271,3 +271,45 @@ async def test_the_form_offers_meetings_still_open_with_their_deadline_and_refus
     assert "Fristen for innmelding til dette møtet har gått ut" in texts_in(form)
     receipt = await _submit(bot, meeting=str(open_.id))
     assert "tirsdag 12. januar 2027" in texts_in(receipt)
+
+
+async def test_suggested_topics_on_the_receipt_are_confirmed_from_the_channels_triage_card(bot):
+    await _council(bot)
+    receipt = await _submit(bot, deviation_ref="4711")
+    suggested = "Fristbrudd, Registreringspraksis og kodeverk, Styrende dokumenter og opplæring"
+    facts = {f["title"]: f["value"] for e in receipt["body"] if e.get("type") == "FactSet" for f in e["facts"]}
+    assert facts["Foreslåtte emner"] == suggested and facts["Avviksnummer"] == "4711"
+    assert "Leder eller sekretær i rådet bekrefter eller endrer dem" in texts_in(receipt)
+
+    await bot.deliver()
+    [triage] = _triage_cards(bot)
+    [topics] = [e for e in triage["body"] if e.get("id") == "topics"]
+    assert topics["value"] == "Fristbrudd,Registreringspraksis og kodeverk,Styrende dokumenter og opplæring"
+    accept = next(a["card"]["actions"][0] for a in triage["actions"] if a["title"] == "Sett på saksliste")
+    _, body = await bot.post(execute(bot.service_url, KARI, "case.triage", {
+        **accept["data"], "meeting_id": "first", "final_type": "beslutning", "topics": "Fristbrudd,Avvik"},
+        channel=True))
+    answered = card_of(body)
+    assert "Lagret: Satt på saksliste" in texts_in(answered)
+    facts = {f["title"]: f["value"] for e in answered["body"] if e.get("type") == "FactSet" for f in e["facts"]}
+    assert facts["Emner (bekreftet)"] == "Fristbrudd, Avvik"
+
+    case = await _case(bot)
+    assert case.topics == ("Fristbrudd", "Avvik") and case.topics_confirmed and case.deviation_ref == "4711"
+    async with bot.container.uow() as uow:
+        [_, accepted] = await uow.audit.for_entity("case", str(case.id))
+    assert (accepted.action, accepted.actor, accepted.after["topics"]) == ("accept", KARI.aad, ["Fristbrudd", "Avvik"])
+
+
+async def test_a_national_id_as_avviksnummer_is_refused_and_the_rest_of_the_form_is_kept(bot, caplog):
+    await _council(bot)
+    number = make_id("010190")
+    form = await _submit(bot, deviation_ref=number, topics="DIPS")
+    text = texts_in(form)
+    assert "ligner et fødselsnummer eller D-nummer, og er ikke lagret" in text
+    assert number not in str(form) and number not in caplog.text
+    values = {e["id"]: e.get("value") for e in form["body"] if "id" in e}
+    assert (values["title"], values["description"], values["topics"], values["deviation_ref"]) == (
+        FORM["title"], FORM["description"], "DIPS", "")
+    async with bot.container.uow() as uow:
+        assert await uow.cases.by_submitter(EMMA.aad) == []

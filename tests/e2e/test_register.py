@@ -44,6 +44,9 @@ async def test_the_register_filters_by_unit_and_exports_csv_that_excel_reads(bot
     assert rows[0][:3] == ["Referanse", "Tittel", "Beskrivelse"]
     assert {r[0] for r in rows[1:]} == {"Innmelding 001/26", "Innmelding 002/26"}
     assert "Fristbrudd på øyeavdelingen" in {r[1] for r in rows[1:]}
+    assert rows[0][-3:] == ["Emner", "Emner bekreftet", "Avviksnummer"]
+    fristbrudd = next(r for r in rows[1:] if r[1] == "Fristbrudd på øyeavdelingen")
+    assert fristbrudd[-3:-1] == ["Fristbrudd", "Nei"]  # suggested from the title, not confirmed yet
 
 
 async def test_a_forged_or_expired_link_is_refused(bot):

@@ -15,6 +15,7 @@ from council.conversations import ConversationKind, ConversationRef
 from council.meetings import Meeting, MeetingStatus
 from council.minutes import ActionItem, ActionStatus, Attendance, ItemRecord, Outcome
 from council.outbox import Operation, OutboxMessage
+from council.topics import TopicsStatus
 from storage.db import make_engine, migrate
 from storage.uow import unit_of_work_factory
 from tests.databases import POSTGRES_URL, require_postgres, reset_postgres
@@ -75,6 +76,43 @@ async def test_case_lists_come_in_the_order_the_services_show_them(uow):
         assert [c.id for c in await u.cases.search(CaseFilter())] == [done.id, new.id, old.id, last_year.id]
         assert [c.id for c in await u.cases.search(CaseFilter(year=2026, status=CaseStatus.SUBMITTED))] == [new.id,
                                                                                                           old.id]
+
+
+async def test_a_cases_topics_and_deviation_number_read_back_in_the_order_they_were_set(uow):
+    tagged = replace(a_case("k1", 1, T0), topics=("NPR-validering", "Avvik", "DIPS"), deviation_ref="2026-4711",
+                     topics_status=TopicsStatus.CHOSEN)
+    async with uow() as u:
+        case = await u.cases.add(tagged)
+        plain = await u.cases.add(a_case("k2", 2, T0 + timedelta(days=1)))
+        await u.commit()
+    async with uow() as u:
+        assert await u.cases.get(case.id) == case
+        assert case.topics == ("NPR-validering", "Avvik", "DIPS") and case.deviation_ref == "2026-4711"
+        assert case.topics_status is TopicsStatus.CHOSEN
+        assert (await u.cases.by_submission_key("k1")).topics == case.topics
+        assert (await u.cases.get(plain.id)).topics == () and plain.deviation_ref is None
+        listed = {c.id: c.topics for c in await u.cases.with_status(frozenset({CaseStatus.SUBMITTED}))}
+        assert listed == {case.id: case.topics, plain.id: ()}
+        assert {c.id: c.topics for c in await u.cases.by_submitter("aad-emma")} == listed
+        assert {c.id: c.topics for c in await u.cases.search(CaseFilter())} == listed
+
+
+async def test_saving_a_case_replaces_its_topics_and_a_stale_save_leaves_them(uow):
+    async with uow() as u:
+        case = await u.cases.add(replace(a_case("k1", 1, T0), topics=("Fristbrudd", "DIPS")))
+        await u.commit()
+    confirmed = replace(case, topics=("DIPS", "Avvik"), topics_status=TopicsStatus.CONFIRMED, version=2)
+    async with uow() as u:
+        assert await u.cases.save(confirmed, 1) is True
+        assert await u.cases.save(replace(case, topics=("Public 360",), version=2), 1) is False
+        await u.commit()
+    async with uow() as u:
+        assert await u.cases.get(case.id) == confirmed
+        emptied = replace(confirmed, topics=(), version=3)
+        assert await u.cases.save(emptied, 2) is True
+        await u.commit()
+    async with uow() as u:
+        assert (await u.cases.get(case.id)).topics == ()
 
 
 async def test_what_is_not_committed_is_gone(uow):

@@ -48,3 +48,12 @@ def test_attendance_is_one_stacked_row_per_seat():
 
 def test_a_figure_without_any_count_is_empty():
     assert next(f for f in figures(EvaluationData()) if f.key == "meetings").empty
+
+
+def test_cases_by_topic_stack_confirmed_and_unconfirmed_most_frequent_first():
+    data = EvaluationData(cases_by_topic={"DIPS": {"confirmed": 1}, "Fristbrudd": {"confirmed": 2, "unconfirmed": 3},
+                                          "Avvik": {"unconfirmed": 1}})
+    topics = next(f for f in figures(data) if f.key == "cases_by_topic")
+    assert topics.stacked and topics.columns == ("eval.topics.confirmed", "eval.topics.unconfirmed")
+    assert topics.rows == [("Fristbrudd", (2, 3)), ("Avvik", (0, 1)), ("DIPS", (1, 0))]
+    assert topics.note == "eval.topics.note"

@@ -186,6 +186,24 @@ def test_council_units_with_only_separators_is_refused():
         settings_from_env({"COUNCIL_UNITS": " ; ;"})
 
 
+def test_council_topics_default_to_the_mandates_task_list():
+    topics = settings_from_env({}).topics
+
+    assert topics[0] == "Henvisninger og ventetider" and "NPR-validering" in topics and len(topics) == 14
+
+
+def test_council_topics_are_split_on_semicolons_trimmed_and_deduplicated():
+    settings = settings_from_env({"COUNCIL_TOPICS": " Fristbrudd ;DIPS;; Fødeavdelingens rutiner;DIPS"})
+
+    assert settings.topics == ("Fristbrudd", "DIPS", "Fødeavdelingens rutiner")
+
+
+@pytest.mark.parametrize("raw", [" ; ;", "Fristbrudd;Kontakter, timebøker", "x" * 101])
+def test_council_topics_that_a_card_cannot_carry_are_refused(raw):
+    with pytest.raises(SettingsError, match="COUNCIL_TOPICS"):
+        settings_from_env({"COUNCIL_TOPICS": raw})
+
+
 def test_teams_rate_limits_json_is_parsed_and_unset_fields_keep_defaults():
     settings = settings_from_env({"TEAMS_RATE_LIMITS": '{"per_app_per_second": 20, "max_attempts": 3}'})
 

@@ -27,6 +27,9 @@ def test_a_complete_draft_has_no_errors():
     ({"links": "ftp://a.no"}, "links", "submit.error.links_invalid"),
     ({"links": " ".join(f"https://a.no/{n}" for n in range(MAX_LINKS + 1))}, "links", "submit.error.links_invalid"),
     ({"urgent": True}, "urgent_reason", "submit.error.urgent_reason_required"),
+    ({"topics": "Fristbrudd,Kantinen"}, "topics", "submit.error.topics_unknown"),
+    ({"deviation_ref": "avvik 12"}, "deviation_ref", "submit.error.deviation_ref_invalid"),
+    ({"deviation_ref": make_id("010190")}, "deviation_ref", "submit.error.deviation_ref_pii"),
 ])
 def test_each_bad_field_gets_its_own_error(change, field, key):
     assert validate(replace(GOOD, **change), UNITS, {11}) == {field: key}
@@ -43,10 +46,19 @@ def test_links_are_split_on_spaces_commas_and_new_lines():
 
 
 def test_the_form_is_read_from_card_data_trimmed_and_given_back_unchanged():
-    draft = Draft.from_data({"title": "  Mal ", "urgent": "true", "meeting": "", "unit": None})
+    draft = Draft.from_data({"title": "  Mal ", "urgent": "true", "meeting": "", "unit": None,
+                             "topics": "DIPS,Fristbrudd", "deviation_ref": " 4711 "})
 
     assert (draft.title, draft.urgent, draft.meeting, draft.unit) == ("Mal", True, FIRST_AVAILABLE, "")
+    assert (draft.chosen_topics, draft.deviation_ref) == (("DIPS", "Fristbrudd"), "4711")
     assert Draft.from_data(draft.as_data()) == draft
+
+
+def test_configured_topics_and_a_plain_deviation_number_pass():
+    draft = replace(GOOD, topics="Pasientreiser", deviation_ref="26/1234")
+
+    assert validate(draft, UNITS, set(), topics=("Pasientreiser",)) == {}
+    assert validate(draft, UNITS, set()) == {"topics": "submit.error.topics_unknown"}
 
 
 def test_the_patient_id_guard_names_the_fields_and_never_the_number():

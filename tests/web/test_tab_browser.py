@@ -76,6 +76,26 @@ async def test_the_leader_filters_sorts_opens_a_case_and_exports_in_the_browser(
     await screenshot(page, "sak-leder")
 
 
+async def test_a_member_filters_the_register_by_topic_and_reads_a_cases_topics(served, browser):
+    page = await open_as(browser, served.url, "Ola Hansen")
+    await page.get_by_label("Emne", exact=True).select_option("Fristbrudd")
+    await page.get_by_role("button", name="Vis").click()
+    await page.wait_for_load_state()
+    assert await page.get_by_role("status").inner_text() == "15 saker"
+    assert "topic=Fristbrudd" in page.url
+    cells = await page.locator("table.register tbody td.topics").all_inner_texts()
+    assert len(cells) == 15 and all(c.startswith("Fristbrudd, Registreringspraksis og kodeverk") for c in cells)
+    assert await page.get_by_role("columnheader", name="Emner").is_visible()
+    assert await accessibility_violations(page) == []
+    await screenshot(page, "saker-emne")
+
+    await page.locator("table.register tbody a").first.click()
+    await page.wait_for_load_state()
+    details = await page.locator("dl.facts").inner_text()
+    assert "Foreslåtte emner (ikke bekreftet)" in details and "Fristbrudd" in details
+    assert await accessibility_violations(page) == []
+
+
 async def test_a_member_sees_the_register_and_pages_through_it(served, browser):
     page = await open_as(browser, served.url, "Ola Hansen")
     assert await page.get_by_role("status").inner_text() == "30 saker"

@@ -6,7 +6,11 @@ import io
 
 from openpyxl import load_workbook
 
+from council.cases import Triage
+from council.services.cases import TriageRequest
+from council.submission import Draft
 from tests.e2e.teams import EMMA, INGRID, KARI, LISE, OLA
+from tests.web.seed import SURGERY
 
 
 async def test_a_visitor_without_a_session_is_sent_to_the_identity_chooser(tab_bot, council, visitor):
@@ -152,3 +156,86 @@ async def test_signing_out_needs_the_csrf_token_and_ends_the_session(tab_bot, co
     status, _, _ = await client.post("/tab/logout", {"csrf": token})
     assert status == 303
     assert (await client.get("/tab/saker"))[0] == 303
+
+
+# --- topics and the avviksnummer ------------------------------------------------------------------------------------
+
+
+async def _tagged_case(tab_bot, people):
+    """A case from Emma with an avviksnummer, its suggested topics changed and confirmed by Kari at triage."""
+    c = tab_bot.container
+    draft = Draft(title="Avvik ved brev til pasienter", description="Feil mal i DIPS.", unit=SURGERY,
+                  case_type="beslutning", deviation_ref="2026-4711", submission_key="tagged")
+    case = (await c.cases.submit(people[EMMA.aad], draft)).case
+    assert case.topics == ("Avvik", "DIPS") and not case.topics_confirmed
+    return await c.cases.triage(people[KARI.aad], case.id, case.version,
+                                TriageRequest(Triage.DEFER, topics=("Avvik", "Public 360")))
+
+
+async def test_the_register_filters_by_topic_and_shows_each_cases_topics(tab_bot, council, visitor):
+    client = await visitor(OLA.aad)
+    _, html, _ = await client.get("/tab/saker?topic=Fristbrudd")
+    assert "3 saker" in html and "henvisninger nr" not in html
+    assert "Fristbrudd, Registreringspraksis og kodeverk" in html and "ikke bekreftet" in html
+    assert '<option selected>Fristbrudd</option>' in html and "<option>Praksisplasser</option>" in html
+    _, html, _ = await client.get("/tab/saker?topic=Fristbrudd&unit=Medisinsk+klinikk")
+    assert "3 saker" in html
+    _, html, _ = await client.get("/tab/saker?topic=Praksisplasser")
+    assert "Ingen saker passer med filteret." in html
+    status, html, _ = await client.get("/tab/saker?topic=" + "x" * 101)
+    assert status == 400 and "«topic»" in html
+
+
+async def test_a_topic_only_older_cases_carry_is_still_offered_in_the_filter(tab_bot, council, visitor):
+    people, _ = council
+    c = tab_bot.container
+    draft = Draft(title="Gammelt emne", description="Tekst", unit=SURGERY, case_type="beslutning",
+                  submission_key="old-topic")
+    case = (await c.cases.submit(people[EMMA.aad], draft)).case
+    c.cases.topics = (*c.cases.topics, "Pasientreiser")  # as if COUNCIL_TOPICS once listed it
+    await c.cases.triage(people[KARI.aad], case.id, case.version,
+                         TriageRequest(Triage.DEFER, topics=("Pasientreiser",)))
+    client = await visitor(KARI.aad)
+    _, html, _ = await client.get("/tab/saker?topic=Pasientreiser")
+    assert "1 sak" in html and "<option selected>Pasientreiser</option>" in html
+
+
+async def test_search_also_matches_the_avviksnummer(tab_bot, council, visitor):
+    await _tagged_case(tab_bot, council[0])
+    client = await visitor(KARI.aad)
+    _, html, _ = await client.get("/tab/saker?q=4711")
+    assert "1 sak" in html and "1 saker" not in html and "Avvik ved brev til pasienter" in html
+
+
+async def test_a_case_page_shows_its_topics_confirmed_or_suggested_and_its_avviksnummer(tab_bot, council, visitor):
+    tagged = await _tagged_case(tab_bot, council[0])
+    client = await visitor(OLA.aad)
+    _, html, _ = await client.get(f"/tab/saker/{tagged.id}")
+    assert "<dt>Emner (bekreftet)</dt><dd>Avvik, Public 360</dd>" in html
+    assert "<dt>Avviksnummer</dt><dd>2026-4711</dd>" in html
+    assert "Emner: Avvik, DIPS" in html and "Emner: Avvik, Public 360" in html  # suggested, then confirmed
+    _, html, _ = await client.get(f"/tab/saker/{council[1][1].id}")
+    assert "<dt>Foreslåtte emner (ikke bekreftet)</dt><dd>Fristbrudd, Registreringspraksis og kodeverk</dd>" in html
+    assert "Avviksnummer" not in html
+
+
+async def test_the_exports_carry_topics_whether_they_are_confirmed_and_the_avviksnummer(tab_bot, council, visitor):
+    tagged = await _tagged_case(tab_bot, council[0])
+    client = await visitor(KARI.aad)
+    _, body, _ = await client.get_bytes("/tab/saker/eksport.csv?topic=Avvik")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][-3:] == ["Emner", "Emner bekreftet", "Avviksnummer"] and len(rows) == 2
+    assert rows[1][0] == tagged.reference and rows[1][-3:] == ["Avvik; Public 360", "Ja", "2026-4711"]
+    _, body, _ = await client.get_bytes("/tab/saker/eksport.xlsx?lang=en&topic=Fristbrudd")
+    values = list(load_workbook(io.BytesIO(body)).active.values)
+    assert values[0][-3:] == ("Topics", "Topics confirmed", "Deviation number") and len(values) == 1 + 3
+    assert {row[-3:] for row in values[1:]} == {("Fristbrudd; Registreringspraksis og kodeverk", "No", None)}
+
+
+async def test_a_case_without_topics_says_so_without_calling_it_a_suggestion(tab_bot, council, visitor):
+    draft = Draft(title="Felles mal", description="Tekst.", unit=SURGERY, case_type="beslutning",
+                  submission_key="no-topics")
+    case = (await tab_bot.container.cases.submit(council[0][EMMA.aad], draft)).case
+    client = await visitor(KARI.aad)
+    _, html, _ = await client.get(f"/tab/saker/{case.id}")
+    assert case.topics == () and "<dt>Emner</dt><dd>Ingen</dd>" in html and "Foreslåtte" not in html

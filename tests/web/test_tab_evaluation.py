@@ -71,3 +71,18 @@ async def test_a_bad_period_is_a_400_page(history, visitor):
     client = await visitor(KARI.aad)
     status, html, _ = await client.get("/tab/evaluering?from=2026-05-01&to=2026-01-01")
     assert status == 400 and "Perioden må ha" in html
+
+
+async def test_cases_by_topic_are_a_figure_on_the_page_and_in_both_reports(history, visitor):
+    client = await visitor(KARI.aad)
+    _, html, _ = await client.get("/tab/evaluering")
+    section = html.split('id="fig-cases_by_topic"')[1].split("</section>")[0]
+    assert "Saker etter emne" in section and "Bekreftet ved behandling" in section and "Ikke bekreftet ennå" in section
+    assert "Fristbrudd" in section and "telles under hvert av dem" in section
+    counts = [int(n) for n in _table_numbers(html, "cases_by_topic")]
+    totals = [a + b for a, b in zip(counts[::2], counts[1::2], strict=True)]
+    assert sum(totals) > 0 and totals == sorted(totals, reverse=True)  # most frequent first
+    _, body, _ = await client.get_bytes("/tab/evaluering/rapport.docx")
+    assert "Saker etter emne" in "\n".join(p.text for p in Document(io.BytesIO(body)).paragraphs)
+    _, body, _ = await client.get_bytes("/tab/evaluering/rapport.pdf")
+    assert "Saker etter emne" in "".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)

@@ -10,6 +10,7 @@ from council.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from council.forms import FormErrors, PiiWarning
 from council.outbox import Operation
 from council.services.cases import Submitted, TriageRequest
+from council.topics import TopicsStatus
 from tests.unit.services.conftest import CHANNEL, LEADER, MEMBER, SECRETARY, SUBMITTER, Council
 from tests.unit.test_pii import make_id
 
@@ -199,3 +200,87 @@ async def test_the_register_filters_by_status_newest_first(council):
     assert [c.id for c in await council.cases.register(LEADER, CaseFilter(status=CaseStatus.WITHDRAWN))] == [first.id]
     with pytest.raises(NotAllowed):
         await council.cases.register(SUBMITTER, CaseFilter())
+
+
+# --- topics and the avviksnummer ------------------------------------------------------------------------------------
+
+
+async def test_a_case_submitted_without_topics_gets_the_suggested_ones_marked_as_suggested(council):
+    case = (await council.submit(title="Fristbrudd i poliklinikken",
+                                 description="Timebøkene i DIPS settes opp for sent.")).case
+
+    assert case.topics == ("Fristbrudd", "Kontakter/timebøker", "DIPS")
+    assert case.topics_status is TopicsStatus.SUGGESTED and not case.topics_confirmed
+    async with council.db() as uow:
+        assert (await uow.cases.get(case.id)).topics == case.topics
+
+
+async def test_topics_the_submitter_chose_are_kept_as_chosen_and_nothing_is_suggested(council):
+    case = (await council.submit(title="Fristbrudd", topics="Public 360,Avvik")).case
+
+    assert case.topics == ("Public 360", "Avvik") and case.topics_status is TopicsStatus.CHOSEN
+
+
+async def test_a_topic_that_is_not_configured_is_a_field_error(council):
+    result = await council.submit(topics="Fristbrudd,Noe annet")
+
+    assert isinstance(result, FormErrors) and result.errors == {"topics": "submit.error.topics_unknown"}
+
+
+async def test_the_deviation_number_is_stored_with_the_case(council):
+    case = (await council.submit(deviation_ref="2026-4711")).case
+
+    assert case.deviation_ref == "2026-4711"
+
+
+async def test_a_national_id_as_deviation_number_is_refused_outright_and_nothing_is_stored(council):
+    result = await council.submit(deviation_ref=make_id("010190"), pii_confirmed=True)
+
+    assert isinstance(result, FormErrors)
+    assert result.errors == {"deviation_ref": "submit.error.deviation_ref_pii"}
+    assert await council.cases.mine(SUBMITTER) == []
+
+
+async def test_the_leader_confirms_changed_topics_with_the_triage_decision_and_it_is_audited(council):
+    case = (await council.submit(title="Fristbrudd i poliklinikken")).case
+
+    decided = await council.cases.triage(LEADER, case.id, case.version,
+                                         TriageRequest(Triage.DEFER, topics=("Fristbrudd", "NPR-validering")))
+
+    assert decided.topics == ("Fristbrudd", "NPR-validering") and decided.topics_confirmed
+    async with council.db() as uow:
+        stored = await uow.cases.get(case.id)
+        entries = await uow.audit.for_entity("case", str(case.id))
+    assert stored.topics == decided.topics and stored.topics_status is TopicsStatus.CONFIRMED
+    assert entries[-1].before["topics"] == ["Fristbrudd"] and entries[-1].before["topics_status"] == "foreslatt"
+    assert entries[-1].after["topics"] == ["Fristbrudd", "NPR-validering"]
+    assert entries[-1].after["topics_status"] == "bekreftet"
+
+
+async def test_the_leader_may_confirm_that_a_case_has_no_topic(council):
+    case = (await council.submit(title="Fristbrudd")).case
+
+    decided = await council.cases.triage(LEADER, case.id, case.version, TriageRequest(Triage.DEFER, topics=()))
+
+    assert decided.topics == () and decided.topics_confirmed
+
+
+async def test_a_triage_card_without_topics_leaves_the_suggestion_unconfirmed(council):
+    case = (await council.submit(title="Fristbrudd")).case
+
+    decided = await council.cases.triage(LEADER, case.id, case.version, TriageRequest(Triage.DEFER))
+
+    assert decided.topics == ("Fristbrudd",) and decided.topics_status is TopicsStatus.SUGGESTED
+
+
+async def test_a_topic_no_longer_configured_stays_allowed_on_the_case_that_carries_it(council):
+    case = (await council.submit(title="Fristbrudd")).case
+    council.cases.topics = ("DIPS",)  # the operator changed COUNCIL_TOPICS since
+
+    kept = await council.cases.triage(LEADER, case.id, case.version,
+                                      TriageRequest(Triage.DEFER, topics=("Fristbrudd", "DIPS")))
+    assert kept.topics == ("Fristbrudd", "DIPS")
+    with pytest.raises(InvalidInput):
+        await council.cases.triage(LEADER, case.id, kept.version, TriageRequest(Triage.DEFER, topics=("Avvik",)))
+    async with council.db() as uow:
+        assert (await uow.cases.get(case.id)).version == kept.version
