@@ -78,6 +78,7 @@ class EvaluationData:
     actions: dict[str, int] = field(default_factory=dict)  # on_time / late / overdue / not_due
     themes: dict[str, int] = field(default_factory=dict)  # held / planned / cancelled
     network_signups: int = 0  # «kommer» answers to the theme meetings held
+    benefits: dict[tuple[str, str], int] = field(default_factory=dict)  # (category, realised) -> decisions
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,7 @@ def figures(data: EvaluationData) -> list[Figure]:
                                                  "eval.actions.")),
         Figure("themes", ("eval.count",), _rows(data.themes, ("held", "planned", "cancelled"), "eval.themes."),
                note="eval.themes.signups", note_params={"count": data.network_signups}),
+        _benefits(data.benefits),
     ]
 
 
@@ -137,6 +139,23 @@ def _attendance(data: EvaluationData) -> Figure:
             for unit, c in sorted(data.attendance.items())]
     return Figure("attendance", ("eval.attendance.present", "eval.attendance.deputy", "eval.attendance.absent"),
                   rows, stacked=True)
+
+
+BENEFIT_CATEGORIES = ("tid_spart", "kvalitet", "pasientsikkerhet", "okonomi")
+REALISED = (("ja", "eval.benefits.yes"), ("delvis", "eval.benefits.partly"), ("nei", "eval.benefits.no"),
+            ("ikke_vurdert", "eval.benefits.open"))
+
+
+def _benefits(counts: dict[tuple[str, str], int]) -> Figure:
+    """Expected benefits per category (the bar's length) split by whether they were realised."""
+    rows = [(f"benefits.category.{category}", tuple(counts.get((category, realised), 0)
+                                                     for realised, _ in REALISED))
+            for category in BENEFIT_CATEGORIES]
+    expected = sum(n for (category, _), n in counts.items() if category in BENEFIT_CATEGORIES)
+    realised = sum(n for (category, state), n in counts.items()
+                   if category in BENEFIT_CATEGORIES and state in ("ja", "delvis"))
+    return Figure("benefits", tuple(key for _, key in REALISED), rows, stacked=True, note="eval.benefits.summary",
+                  note_params={"expected": expected, "realised": realised})
 
 
 def _lead_times(days: list[float]) -> Figure:

@@ -13,6 +13,7 @@ from aiohttp import web
 
 from cards.texts import language
 from council.members import Member
+from council.services.benefits import BenefitService
 from council.services.members import MemberService
 from council.services.registers import RegisterService
 from council.services.seats import SeatService
@@ -51,6 +52,7 @@ class Tab:
     number_format: str = "Sak {nr:02d}/{yy}"
     # the bot's signed download links, personal: short-lived, the reader's role checked again at download
     document_link: Callable[[str, int, str], str] = lambda kind, meeting_id, reader: ""
+    benefits: BenefitService | None = None  # the decision page (gevinst, innføring per enhet)
 
     @property
     def local_mode(self) -> bool:
@@ -85,7 +87,7 @@ class Tab:
 
 
 def build_tab(settings: Settings, members: MemberService, registers: RegisterService, seats: SeatService,
-              document_link: Callable[[str, int, str], str]) -> Tab:
+              document_link: Callable[[str, int, str], str], benefits: BenefitService | None = None) -> Tab:
     """With an app id the tab signs people in with Teams SSO; without one (local mode) with the chooser."""
     key = (hmac.new(settings.export_signing_key.encode(), b"tab-session", hashlib.sha256).digest()
            if settings.export_signing_key else secrets.token_bytes(32))
@@ -96,4 +98,4 @@ def build_tab(settings: Settings, members: MemberService, registers: RegisterSer
     sessions = Sessions(key, secure=settings.base_url.startswith("https://"))
     return Tab(members=members, registers=registers, seats=seats, sessions=sessions, sso=sso, units=settings.units,
                tz=settings.tz, env=environment(), charts=Charts(),
-               number_format=settings.number_format, document_link=document_link)
+               number_format=settings.number_format, document_link=document_link, benefits=benefits)
