@@ -141,7 +141,7 @@ def may_edit_benefit(actor: Member) -> bool:
 
 def require_council(actor: Member) -> None:
     if not actor.has(*COUNCIL_ROLES):
-        raise NotAllowed("tab.no_access")
+        raise NotAllowed("benefits.council_only")
 
 
 def own_units(actor: Member, people: Mapping[str, Member], units: tuple[str, ...]) -> tuple[str, ...]:

@@ -30,6 +30,8 @@ TEXTS = {
                               "deputy).",
     "benefits.done_in_future": "The date for «Introduced» cannot be in the future.",
     "benefits.unknown_unit": "The unit is not one of the council's seats.",
+    "benefits.council_only": "Only the council's leader, secretary, members and deputies see the decisions' benefits "
+                             "and implementation.",
     "benefits.own_unit_only": "You can only set the implementation status of your own unit.",
     "benefits.not_uniform": "The decision is not about uniform practice, so implementation is not followed per unit.",
     "benefits.not_found": "The decision was not found. It may have been moved or no longer be decided.",

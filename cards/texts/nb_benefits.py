@@ -29,6 +29,7 @@ TEXTS = {
     "benefits.owner_unknown": "Gevinsteieren må være en av rådets personer (leder, sekretær, medlem eller vara).",
     "benefits.done_in_future": "Datoen for «Innført» kan ikke være fram i tid.",
     "benefits.unknown_unit": "Enheten er ikke et av rådets seter.",
+    "benefits.council_only": "Bare rådets leder, sekretær, medlemmer og vara ser vedtakenes gevinster og innføring.",
     "benefits.own_unit_only": "Du kan bare sette innføringsstatus for din egen enhet.",
     "benefits.not_uniform": "Vedtaket gjelder ikke felles praksis, så innføringen følges ikke opp per enhet.",
     "benefits.not_found": "Fant ikke vedtaket. Det kan være flyttet eller ikke lenger vedtatt.",

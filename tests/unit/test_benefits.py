@@ -106,7 +106,7 @@ def test_a_member_may_not_set_another_units_status_and_nobody_outside_the_counci
         require_unit(OLA, UNITS[0], PEOPLE, UNITS)
     with pytest.raises(NotAllowed, match="benefits.own_unit_only"):
         require_unit(LISE, UNITS[2], PEOPLE, UNITS)
-    with pytest.raises(NotAllowed, match="tab.no_access"):
+    with pytest.raises(NotAllowed, match="benefits.council_only"):
         require_unit(EMMA, UNITS[1], PEOPLE, UNITS)
     with pytest.raises(InvalidInput, match="benefits.unknown_unit"):
         require_unit(LEADER, "Fantasiklinikken", PEOPLE, UNITS)
