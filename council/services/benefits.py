@@ -138,6 +138,8 @@ class BenefitService:
                 for d in decisions]
 
     async def reporting_units(self, actor: Member) -> tuple[str, ...]:
+        """The units the actor sets the status of (every unit for leader and secretary)."""
+        require_council(actor)
         return own_units(actor, await self._directory(), self.units)
 
     async def _decision(self, uow: UnitOfWork, item_id: int) -> DecisionRow:
