@@ -167,11 +167,6 @@ def require_unit(actor: Member, unit: str, people: Mapping[str, Member], units: 
         raise NotAllowed("benefits.own_unit_only")
 
 
-def summary(statuses: Mapping[str, Implementation], units: tuple[str, ...]) -> int:
-    """How many of the council's units have introduced the practice."""
-    return sum(1 for unit in units if (s := statuses.get(unit)) is not None and s.status is ImplementationStatus.DONE)
-
-
 def _enum(kind: type[E], raw: str, key: str) -> E | None:
     text = (raw or "").strip()
     if not text:

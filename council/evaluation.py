@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from council.benefits import BenefitCategory, Realised
 from council.errors import InvalidInput
 
 CONCLUDED = ("vedtatt", "drøftet", "tatt_til_orientering", "behandlet_i_dlg")
@@ -141,9 +142,9 @@ def _attendance(data: EvaluationData) -> Figure:
                   rows, stacked=True)
 
 
-BENEFIT_CATEGORIES = ("tid_spart", "kvalitet", "pasientsikkerhet", "okonomi")
-REALISED = (("ja", "eval.benefits.yes"), ("delvis", "eval.benefits.partly"), ("nei", "eval.benefits.no"),
-            ("ikke_vurdert", "eval.benefits.open"))
+BENEFIT_CATEGORIES = tuple(c.value for c in BenefitCategory)
+REALISED = ((Realised.YES.value, "eval.benefits.yes"), (Realised.PARTLY.value, "eval.benefits.partly"),
+            (Realised.NO.value, "eval.benefits.no"), (Realised.NOT_ASSESSED.value, "eval.benefits.open"))
 
 
 def _benefits(counts: dict[tuple[str, str], int]) -> Figure:
@@ -153,7 +154,7 @@ def _benefits(counts: dict[tuple[str, str], int]) -> Figure:
             for category in BENEFIT_CATEGORIES]
     expected = sum(n for (category, _), n in counts.items() if category in BENEFIT_CATEGORIES)
     realised = sum(n for (category, state), n in counts.items()
-                   if category in BENEFIT_CATEGORIES and state in ("ja", "delvis"))
+                   if category in BENEFIT_CATEGORIES and state in (Realised.YES.value, Realised.PARTLY.value))
     return Figure("benefits", tuple(key for _, key in REALISED), rows, stacked=True, note="eval.benefits.summary",
                   note_params={"expected": expected, "realised": realised})
 

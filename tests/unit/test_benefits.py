@@ -16,7 +16,6 @@ from council.benefits import (
     implementation,
     own_units,
     require_unit,
-    summary,
 )
 from council.errors import InvalidInput, NotAllowed
 from council.members import Member, Role
@@ -111,10 +110,3 @@ def test_a_member_may_not_set_another_units_status_and_nobody_outside_the_counci
     with pytest.raises(InvalidInput, match="benefits.unknown_unit"):
         require_unit(LEADER, "Fantasiklinikken", PEOPLE, UNITS)
 
-
-def test_the_summary_counts_only_the_councils_units_that_introduced_the_practice():
-    statuses = {UNITS[0]: Implementation(1, UNITS[0], ImplementationStatus.DONE, TODAY),
-                UNITS[1]: Implementation(1, UNITS[1], ImplementationStatus.IN_PROGRESS),
-                "Nedlagt enhet": Implementation(1, "Nedlagt enhet", ImplementationStatus.DONE, TODAY)}
-
-    assert summary(statuses, UNITS) == 1
