@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from cards.actions import IMPLEMENTATION_SET, DecisionRef, execute
 from cards.common import card, text
-from cards.elements import action_set, choice_input, date_input, heading_blocks, show_card
+from cards.elements import action_set, choice_input, date_input, heading_blocks, shorten, show_card
 from cards.texts import t
 from cards.texts.format import format_date
 from council.benefits import ImplementationStatus
 from council.services.benefits import OpenDecision, UnitLine
 
+TITLE_LIMIT = 120
+
 
 def implementation_card(decisions: list[OpenDecision], units: tuple[str, ...], total: int, number_format: str,
                         locale: str | None, all_units: bool = False, message: str | None = None,
                         error: str | None = None) -> dict:
-    """`units`: the units the viewer reports for (every unit for leader and secretary, `all_units`)."""
+    """`units`: the units the viewer reports for (every unit for leader and secretary, `all_units`). At most
+    OPEN_LIMIT decisions come (council/services/benefits.py), so the card stays within Teams' size limit."""
     body = heading_blocks(t("benefits.card_title", locale), message, error)
     if not units:
         body.append(text(t("benefits.card_no_unit", locale)))
@@ -34,7 +37,8 @@ def _decision_block(open_decision: OpenDecision, units: tuple[str, ...], total: 
     facts = [format_date(d.meeting_date, locale), t("benefits.summary", locale, done=d.implemented, total=total)]
     if d.number is not None and d.year is not None:
         facts.insert(0, number_format.format(nr=d.number, yy=d.year % 100, yyyy=d.year))
-    items = [text(d.title, weight="Bolder"), text(" · ".join(facts), isSubtle=True, spacing="None")]
+    items = [text(shorten(d.title, TITLE_LIMIT), weight="Bolder"),
+             text(" · ".join(facts), isSubtle=True, spacing="None")]
     if not all_units:
         items += [text(_current(line, locale), spacing="None") for line in open_decision.mine]
     current = open_decision.mine[0].status if len(open_decision.mine) == 1 else None
