@@ -148,3 +148,12 @@ async def test_bad_input_is_a_clear_400_and_an_unknown_decision_a_404(tab_bot, d
     assert (await client.get("/tab/vedtak/999999999"))[0] == 404
     status, html, _ = await client.post("/tab/vedtak/999999999/gevinst", {"csrf": csrf, "category": "kvalitet"})
     assert status == 404 and "Fant ikke vedtaket" in html
+
+
+async def test_the_decision_page_reads_in_english_with_lang_en(tab_bot, decision, visitor):
+    await _uniform(visitor, decision)
+    client = await visitor(OLA.aad)
+    status, html, _ = await client.get(f"/tab/vedtak/{decision}?lang=en")
+    assert status == 200
+    assert "Implementation per unit" in html and "0 of 9 introduced" in html and "Not reported" in html
+    assert "Quality" in html and "Innføring per enhet" not in html
