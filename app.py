@@ -13,6 +13,7 @@ from botbuilder.core import ConversationState
 
 from bot.adapter import build_adapter
 from bot.auth import BotConnectorTokens, SigningKeys
+from bot.benefits import ImplementationFeature
 from bot.cases import CasesFeature
 from bot.exports import ROUTES as EXPORT_ROUTES
 from bot.exports import ExportLinks, LinkSigner, export_handlers
@@ -45,6 +46,7 @@ from council.owners import owner_alive, process_owner
 from council.pask import PaskFilter
 from council.services.activities import ActivityLog
 from council.services.agenda import AgendaService
+from council.services.benefits import BenefitService
 from council.services.cases import CaseService
 from council.services.conversations import ConversationService
 from council.services.hearings import HearingService
@@ -99,6 +101,7 @@ class Container:
     votes: VoteService | None = None
     themes: ThemeService | None = None
     reminders: ReminderService | None = None
+    benefits: BenefitService | None = None
     undelivered: UndeliveredService | None = None
     calendar_writer: GraphCalendarWriter | None = None
     handler: RaadsbotHandler | None = None
@@ -186,6 +189,7 @@ def _bot(c: Container):
         c.votes = VoteService(c.uow, c.clock, CardVoteMessages(s.tz), s.ballot_key.encode(), s.tz,
                               directory=c.members.directory)
         c.undelivered = UndeliveredService(c.uow, c.clock)
+        c.benefits = BenefitService(c.uow, c.clock, s.tz, s.units, c.members.directory)
         c.reminders = ReminderService(c.uow, c.clock, s.tz, CardReminderMessages(s.tz), votes=c.votes,
                                       deadlines=s.deadlines, plan_rules=s.plan)
         c.calendar_writer = _calendar_writer(s)
@@ -198,15 +202,16 @@ def _bot(c: Container):
                                       records=c.records, letters=c.letters,
                                       archive_codes=(s.archive_access_code, s.archive_legal_basis),
                                       audience=s.agenda_audience)
-        app[TAB] = build_tab(s, c.members, RegisterService(c.uow, c.members.directory, c.clock, s.tz),
-                             SeatService(c.uow, c.clock, s.tz, c.members), links.document)
+        app[TAB] = build_tab(s, c.members, RegisterService(c.uow, c.members.directory, c.clock, s.tz, s.units),
+                             SeatService(c.uow, c.clock, s.tz, c.members), links.document, benefits=c.benefits)
         c.handler = RaadsbotHandler(
             members=c.members, conversations=c.conversations,
             activities=ActivityLog(c.uow, c.clock, c.owner, owner_alive),
             conversation_state=state, cases=CasesFeature(c.cases, c.meetings, s.units, s.case_flag_days, links),
             meetings=MeetingsFeature(c.meetings, c.agenda, c.minutes, c.members, c.pask, links, c.records,
                                      s.agenda_audience),
-            hearings=HearingsFeature(c.hearings, c.meetings, c.members),
+            hearings=HearingsFeature(c.hearings, c.meetings, c.members,
+                                     ImplementationFeature(c.benefits, s.number_format)),
             records=RecordsFeature(c.letters, c.hearings, links),
             votes=VotesFeature(c.hearings, c.votes, c.meetings, links, s.tz),
             themes=ThemesFeature(c.themes),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from council.topics import DEFAULT_TOPICS, suggest
 from storage.tables import (
@@ -15,6 +15,8 @@ from storage.tables import (
     audit_log,
     case_topics,
     cases,
+    decision_benefits,
+    decision_implementation,
     hearings,
     meetings,
     members,
@@ -30,7 +32,10 @@ STATUSES = ("vedtatt", "vedtatt", "drøftet", "tatt_til_orientering", "avvist", 
 
 
 async def fill(engine, *, today: date, years: int = 10, n_cases: int = 2500, n_meetings: int = 120,
-               n_hearings: int = 300, n_actions: int = 1500, units: tuple[str, ...], seed: int = 13) -> None:
+               n_hearings: int = 300, n_actions: int = 1500, units: tuple[str, ...], seed: int = 13,
+               benefits: bool = True) -> None:
+    """`benefits`: every third decision gets a benefit (every second of those about felles praksis, with some units'
+    implementation status); the newest decision is left without."""
     rnd = random.Random(seed)
     start = today - timedelta(days=365 * years)
     span = (today - start).days
@@ -110,3 +115,33 @@ async def fill(engine, *, today: date, years: int = 10, n_cases: int = 2500, n_m
         await conn.execute(insert(theme_rsvps), [
             {"theme_id": first_id + i, "member": s["aad_object_id"], "answer": "kommer", "answered_at": at(d)}
             for i, d in enumerate(theme_days) for s in seats[:5]])
+        if benefits:  # a generator of its own, so the rest of the history stays what it was
+            await _benefits(conn, random.Random(seed + 1), units, today, at)
+
+
+CATEGORIES = ("tid_spart", "kvalitet", "pasientsikkerhet", "okonomi")
+REALISED = ("ikke_vurdert", "ja", "delvis", "nei")
+
+
+async def _benefits(conn, rnd: random.Random, units: tuple[str, ...], today: date, at) -> None:
+    decided = (await conn.execute(select(agenda_items.c.id, meetings.c.date)
+                                  .join(meetings, meetings.c.id == agenda_items.c.meeting_id)
+                                  .where(agenda_items.c.outcome == "vedtatt")
+                                  .order_by(meetings.c.date.desc(), agenda_items.c.position))).all()
+    chosen = [(item_id, day) for n, (item_id, day) in enumerate(decided) if n % 3 == 1]
+    if not chosen:
+        return
+    await conn.execute(insert(decision_benefits), [
+        {"item_id": item_id, "expected": "Mindre tid brukt på manuell registrering.",
+         "category": rnd.choice(CATEGORIES), "owner": "syn-0", "owner_name": "Medlem 0",
+         "realised": (realised := rnd.choice(REALISED)), "realised_note": "",
+         "assessed_on": min(day + timedelta(days=180), today) if realised != "ikke_vurdert" else None,
+         "uniform_practice": n % 2 == 0, "updated_by": "syn-0", "updated_at": at(day)}
+        for n, (item_id, day) in enumerate(chosen)])
+    statuses = [
+        {"item_id": item_id, "unit": unit, "status": (status := rnd.choice(("ikke_startet", "pagar", "innfort"))),
+         "status_on": min(day + timedelta(days=rnd.randrange(10, 200)), today) if status == "innfort" else None,
+         "updated_by": "syn-0", "updated_at": at(day)}
+        for n, (item_id, day) in enumerate(chosen) if n % 2 == 0 for unit in units if rnd.random() < 0.7]
+    if statuses:
+        await conn.execute(insert(decision_implementation), statuses)

@@ -29,7 +29,7 @@ from tests.web.seed import seed_members
 
 PAGES = ("/tab/saker", "/tab/saker?q=fristbrudd&sort=title&dir=asc", "/tab/saker?status=vedtatt&page=3",
          "/tab/saker/1000001", "/tab/medlemmer", "/tab/horinger", "/tab/moter?year=2025", "/tab/evaluering",
-         "/tab/evaluering?year=2024")
+         "/tab/evaluering?year=2024", "/tab/vedtak/1")
 DOWNLOADS = ("/tab/saker/eksport.csv", "/tab/saker/eksport.xlsx", "/tab/evaluering/rapport.docx",
              "/tab/evaluering/rapport.pdf")
 

@@ -3,6 +3,7 @@ on a meeting's agenda."""
 from __future__ import annotations
 
 from bot.actions import ActionContext, ActionRegistry, rerender
+from bot.benefits import ImplementationFeature
 from bot.inputs import id_input, one_of, optional_date
 from bot.turns import card_command
 from cards import actions as verbs
@@ -29,10 +30,12 @@ def hearing_form_from(data: dict) -> HearingForm:
 
 
 class HearingsFeature:
-    def __init__(self, hearings: HearingService, meetings: MeetingService, members: MemberService) -> None:
+    def __init__(self, hearings: HearingService, meetings: MeetingService, members: MemberService,
+                 implementation: ImplementationFeature | None = None) -> None:
         self._hearings = hearings
         self._meetings = meetings
         self._members = members
+        self._implementation = implementation  # the decisions' «Innføring» card
 
     def register(self, actions: ActionRegistry) -> None:
         for verb, handler in (
@@ -40,10 +43,13 @@ class HearingsFeature:
                 (verbs.HEARING_SAVE, self.hearing_save), (verbs.HEARING_STATUS, self.hearing_status),
                 (verbs.HEARING_AGENDA, self.hearing_agenda)):
             actions.register(verb, handler)
+        if self._implementation is not None:
+            self._implementation.register(actions)
 
     def commands(self) -> dict:
+        extra = self._implementation.commands() if self._implementation is not None else {}
         return {"høringer": card_command(self.hearings_view), "horinger": card_command(self.hearings_view),
-                "ny høring": card_command(self.new_hearing)}
+                "ny høring": card_command(self.new_hearing), **extra}
 
     async def hearings_view(self, actor: Member, locale: str | None, include_closed: bool = False, **extra) -> dict:
         lines = await self._hearings.register_view(actor, include_closed=include_closed)

@@ -194,6 +194,10 @@ OUTBOX_UNDELIVERED = "outbox.undelivered"  # the list
 OUTBOX_RESEND = "outbox.resend"  # {message_id, confirmed?: "true"}; without confirmed: the confirmation card
 OUTBOX_DISMISS = "outbox.dismiss"  # {message_id}: «Marker som håndtert»
 
+# Implementation of felles-praksis decisions per unit (the decision register's benefits)
+IMPLEMENTATION_SHOW = "implementation.show"  # the open decisions with the viewer's units' statuses
+IMPLEMENTATION_SET = "implementation.set"  # {item_id}; inputs status_<id>, on_<id> (date), unit_<id> (several units)
+
 # --- the payloads ------------------------------------------------------------------------------------------------
 
 
@@ -348,6 +352,11 @@ class OutboxResend(Payload):
     confirmed: bool = False
 
 
+@dataclass(frozen=True)
+class DecisionRef(Payload):
+    item_id: int
+
+
 # Every verb and the payload its buttons carry: the bot registers exactly one handler per verb (a test checks).
 PAYLOADS: dict[str, type[Payload]] = {
     HELP_SHOW: NoData, ROLES_SHOW: NoData, ROLES_ASSIGN: NoData, ROLES_SYNC: NoData,
@@ -368,4 +377,5 @@ PAYLOADS: dict[str, type[Payload]] = {
     REMINDERS_SHOW: NoData, REMINDERS_SAVE: NoData,
     AGENDA_PAPER: ItemRef, AGENDA_PAPER_SHOW: ItemRef, HEARING_LETTER: HearingId, HEARING_SENT: HearingRef,
     OUTBOX_UNDELIVERED: NoData, OUTBOX_RESEND: OutboxResend, OUTBOX_DISMISS: OutboxRef,
+    IMPLEMENTATION_SHOW: NoData, IMPLEMENTATION_SET: DecisionRef,
 }

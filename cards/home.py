@@ -28,6 +28,9 @@ def home_groups(member: Member, reads_agenda: bool = True) -> list[tuple[str, li
                + ([("home.agenda", verbs.AGENDA_SHOW), ("home.followup", verbs.FOLLOWUP_SHOW)] if agenda else [])
                + ([("home.minutes", verbs.MINUTES_SHOW), ("home.pask", verbs.PASK_SYNC)] if organiser else []))]
     if member.has(*COUNCIL_ROLES):
+        _, meeting_commands, meeting_buttons = groups[1]  # felles praksis: each member reports their unit's innføring
+        meeting_commands.append("cmd.implementation")
+        meeting_buttons.append(("home.implementation", verbs.IMPLEMENTATION_SHOW))
         groups.append(("hearings", ["cmd.hearings"] + (["cmd.new_hearing", "cmd.vote"] if organiser else []),
                        [("home.hearings", verbs.HEARING_LIST)]
                        + ([("home.new_hearing", verbs.HEARING_FORM), ("home.new_vote", verbs.VOTE_FORM)]

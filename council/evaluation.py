@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from council.benefits import BenefitCategory, Realised
 from council.errors import InvalidInput
 
 CONCLUDED = ("vedtatt", "drøftet", "tatt_til_orientering", "behandlet_i_dlg")
@@ -79,6 +80,7 @@ class EvaluationData:
     actions: dict[str, int] = field(default_factory=dict)  # on_time / late / overdue / not_due
     themes: dict[str, int] = field(default_factory=dict)  # held / planned / cancelled
     network_signups: int = 0  # «kommer» answers to the theme meetings held
+    benefits: dict[tuple[str, str], int] = field(default_factory=dict)  # (category, realised) -> decisions
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,7 @@ def figures(data: EvaluationData) -> list[Figure]:
                                                  "eval.actions.")),
         Figure("themes", ("eval.count",), _rows(data.themes, ("held", "planned", "cancelled"), "eval.themes."),
                note="eval.themes.signups", note_params={"count": data.network_signups}),
+        _benefits(data.benefits),
     ]
 
 
@@ -148,6 +151,23 @@ def _topics(counts: dict[str, dict[str, int]]) -> Figure:
     rows.sort(key=lambda row: (-sum(row[1]), row[0].casefold()))
     return Figure("cases_by_topic", ("eval.topics.confirmed", "eval.topics.unconfirmed"), rows, stacked=True,
                   note="eval.topics.note")
+
+
+BENEFIT_CATEGORIES = tuple(c.value for c in BenefitCategory)
+REALISED = ((Realised.YES.value, "eval.benefits.yes"), (Realised.PARTLY.value, "eval.benefits.partly"),
+            (Realised.NO.value, "eval.benefits.no"), (Realised.NOT_ASSESSED.value, "eval.benefits.open"))
+
+
+def _benefits(counts: dict[tuple[str, str], int]) -> Figure:
+    """Expected benefits per category (the bar's length) split by whether they were realised."""
+    rows = [(f"benefits.category.{category}", tuple(counts.get((category, realised), 0)
+                                                     for realised, _ in REALISED))
+            for category in BENEFIT_CATEGORIES]
+    expected = sum(n for (category, _), n in counts.items() if category in BENEFIT_CATEGORIES)
+    realised = sum(n for (category, state), n in counts.items()
+                   if category in BENEFIT_CATEGORIES and state in (Realised.YES.value, Realised.PARTLY.value))
+    return Figure("benefits", tuple(key for _, key in REALISED), rows, stacked=True, note="eval.benefits.summary",
+                  note_params={"expected": expected, "realised": realised})
 
 
 def _lead_times(days: list[float]) -> Figure:

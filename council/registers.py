@@ -8,6 +8,7 @@ from datetime import date, datetime
 from math import ceil
 
 from council.audit import AuditEntry
+from council.benefits import Benefit
 from council.cases import Case, CaseStatus, CaseType
 from council.errors import InvalidInput, NotAllowed
 from council.members import Member, Role
@@ -202,7 +203,8 @@ class HearingRow:
 
 @dataclass(frozen=True)
 class DecisionRow:
-    """A vedtak from approved or draft minutes: the agenda item's number, its meeting, and the decision text."""
+    """A vedtak from approved or draft minutes: the agenda item's number, its meeting, and the decision text; its
+    benefit once leader or secretary recorded one, and how many of the council's units have introduced it."""
 
     meeting_id: int
     meeting_date: date
@@ -211,6 +213,9 @@ class DecisionRow:
     title: str
     text: str
     case_id: int | None
+    item_id: int = 0
+    benefit: Benefit | None = None
+    implemented: int = 0  # units (of the council's) that have introduced a felles-praksis decision
 
 
 @dataclass(frozen=True)

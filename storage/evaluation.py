@@ -7,7 +7,17 @@ from sqlalchemy import case, func, select
 
 from council.evaluation import ANSWERED, CONCLUDED, EvaluationData, Period
 from council.topics import TopicsStatus
-from storage.tables import action_items, attendance, case_topics, cases, hearings, meetings, members
+from storage.tables import (
+    action_items,
+    agenda_items,
+    attendance,
+    case_topics,
+    cases,
+    decision_benefits,
+    hearings,
+    meetings,
+    members,
+)
 from storage.themes import theme_meetings, theme_rsvps
 
 
@@ -30,7 +40,8 @@ class SqlEvaluation:
             cases_by_topic=await self._cases_by_topic(start, end),
             lead_days=await self._lead_days(start, end), escalations=await self._escalations(period),
             hearings=await self._hearings(period, tz), actions=await self._actions(period, today, tz),
-            themes=await self._themes(period, today), network_signups=await self._signups(period, today))
+            themes=await self._themes(period, today), network_signups=await self._signups(period, today),
+            benefits=await self._benefits(period))
 
     async def _grouped(self, statement) -> dict:
         return {key: count for key, count in await self._s.execute(statement) if key is not None}
@@ -123,3 +134,14 @@ class SqlEvaluation:
                      .where(theme_meetings.c.date.between(period.first, min(period.last, today)),
                             theme_meetings.c.status != "avlyst", theme_rsvps.c.answer == "kommer"))
         return (await self._s.execute(statement)).scalar_one()
+
+    async def _benefits(self, period: Period) -> dict[tuple[str, str], int]:
+        """Decisions from the period's meetings with an expected benefit, by category and «realisert?»."""
+        b = decision_benefits.c
+        statement = (select(b.category, b.realised, func.count())
+                     .select_from(decision_benefits.join(agenda_items, agenda_items.c.id == b.item_id)
+                                  .join(meetings, meetings.c.id == agenda_items.c.meeting_id))
+                     .where(meetings.c.date.between(period.first, period.last), b.category.is_not(None),
+                            agenda_items.c.outcome == "vedtatt")
+                     .group_by(b.category, b.realised))
+        return {(category, realised): count for category, realised, count in await self._s.execute(statement)}

@@ -8,6 +8,7 @@ from sqlalchemy import distinct, exists, func, or_, select
 
 from council.evaluation import ANSWERED
 from council.registers import AgendaLine, CaseFacets, CaseQuery, CaseRow, DecisionRow, HearingRow, MeetingRow
+from storage.benefits import decision_select, to_decision
 from storage.cases import _to_case, topics_of
 from storage.tables import agenda_items, case_topics, cases, hearings, meetings
 
@@ -104,15 +105,12 @@ class SqlHearingRegister:
         return [HearingRow(r.id, r.title, r.sender, r.received, r.internal_deadline, r.external_deadline, r.status,
                            r.status in ANSWERED) for r in await self._s.execute(statement)]
 
-    async def decisions(self, year: int | None, limit: int) -> list[DecisionRow]:
-        statement = (select(agenda_items, meetings.c.date.label("meeting_date"))
-                     .select_from(agenda_items.join(meetings, meetings.c.id == agenda_items.c.meeting_id))
-                     .where(agenda_items.c.outcome == "vedtatt")
-                     .order_by(meetings.c.date.desc(), agenda_items.c.position).limit(limit))
+    async def decisions(self, year: int | None, limit: int, units: tuple[str, ...] = ()) -> list[DecisionRow]:
+        """Each with its benefit and how many of `units` have introduced it (storage/benefits.py)."""
+        statement = decision_select(units).order_by(meetings.c.date.desc(), agenda_items.c.position).limit(limit)
         if year:
             statement = statement.where(func.extract("year", meetings.c.date) == year)
-        return [DecisionRow(r.meeting_id, r.meeting_date, r.number, r.year, r.title, r.record_text or "", r.case_id)
-                for r in await self._s.execute(statement)]
+        return [to_decision(r) for r in await self._s.execute(statement)]
 
 
 class SqlMeetingPlan:

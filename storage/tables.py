@@ -392,3 +392,28 @@ seat_terms = Table(  # the tab's composition page: who appointed each unit's mem
     Column("updated_by", String(64), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
 )
+
+decision_benefits = Table(  # the decision register's gevinst fields, keyed by the decision's agenda item
+    "decision_benefits", metadata,
+    Column("item_id", Id, primary_key=True),
+    Column("expected", Text, nullable=False, default=""),
+    Column("category", String(30)),
+    Column("owner", String(64)),
+    Column("owner_name", String(200), nullable=False, default=""),
+    Column("realised", String(20), nullable=False, default="ikke_vurdert"),
+    Column("realised_note", Text, nullable=False, default=""),
+    Column("assessed_on", Date),
+    Column("uniform_practice", Boolean, nullable=False, default=False),
+    Column("updated_by", String(64), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+decision_implementation = Table(  # felles praksis: each unit's implementation status of a decision
+    "decision_implementation", metadata,
+    Column("item_id", Id, primary_key=True),
+    Column("unit", String(200), primary_key=True),
+    Column("status", String(20), nullable=False),
+    Column("status_on", Date),
+    Column("updated_by", String(64), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from storage.activities import SqlActivities
 from storage.agenda import SqlAgenda
 from storage.audit import SqlAudit
+from storage.benefits import SqlBenefits
 from storage.bot_state import SqlKeyValue
 from storage.cases import SqlCases
 from storage.conversations import SqlConversations
@@ -50,6 +51,7 @@ class SqlUnitOfWork:
         self.votes = SqlVotes(self.session)
         self.records = SqlRecords(self.session)
         self.papers = SqlCasePapers(self.session)
+        self.benefits = SqlBenefits(self.session)
         self.registers = SqlRegisters(self.session)
         self.evaluation = SqlEvaluation(self.session)
         self.seats = SqlSeats(self.session)

@@ -13,7 +13,7 @@ async def page(request: web.Request, tab: Tab, viewer: Viewer) -> web.Response:
     today = tab.registers.today()
     return tab.render("hearings.html", viewer, active="hearings", hearings=hearings, decisions=decisions,
                       today=today, year=year, years=list(range(today.year, today.year - 10, -1)),
-                      limit=DECISION_PAGE, number=lambda d: _number(tab, d))
+                      limit=DECISION_PAGE, number=lambda d: _number(tab, d), units=tab.units)
 
 
 def _number(tab: Tab, decision: DecisionRow) -> str:

@@ -66,7 +66,6 @@ def docx(report: Report) -> bytes:
                     table.cell(r, c).text = value
         if note := report.note(figure):
             document.add_paragraph(note)
-    document.add_paragraph(t("eval.not_covered", report.lang))
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -94,7 +93,6 @@ def pdf(report: Report) -> bytes:
             _table(document, report.table(figure))
         if note := report.note(figure):
             _text(document, note, 9)
-    _text(document, t("eval.not_covered", report.lang), 9, space=4)
     return bytes(document.output())
 
 
@@ -106,7 +104,8 @@ def _text(document: FPDF, text: str, size: int, style: str = "", space: int = 1)
 
 def _table(document: FPDF, rows: list[list[str]]) -> None:
     document.set_font("DejaVu", "", 9)
-    widths = [90] + [30] * (len(rows[0]) - 1)
+    values = len(rows[0]) - 1
+    widths = [90] + [30 if values <= 3 else 25] * values  # A4's 190 mm between the margins
     with document.table(col_widths=widths, text_align=["LEFT"] + ["RIGHT"] * (len(rows[0]) - 1),
                         width=sum(widths)) as table:
         for line in rows:

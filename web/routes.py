@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from council.errors import DomainError, InvalidInput, NotAllowed, NotFound
-from web import auth, cases, evaluation, hearings, meetings, members
+from web import auth, benefits, cases, evaluation, hearings, meetings, members
 from web.render import STATIC, on_prepare
 from web.session import CSRF_FIELD
 from web.tab import Tab, Viewer
@@ -38,6 +38,9 @@ def mount(app: web.Application) -> None:
     router.add_post(r"/tab/medlemmer/sete/{index:\d{1,3}}", _page(members.save))
     router.add_get("/tab/moter", _page(meetings.page))
     router.add_get("/tab/horinger", _page(hearings.page))
+    router.add_get(r"/tab/vedtak/{item_id:\d{1,12}}", _page(benefits.page))
+    router.add_post(r"/tab/vedtak/{item_id:\d{1,12}}/gevinst", _page(benefits.save_benefit))
+    router.add_post(r"/tab/vedtak/{item_id:\d{1,12}}/innforing", _page(benefits.set_status))
     router.add_get("/tab/evaluering", _page(evaluation.page))
     router.add_get(r"/tab/evaluering/rapport.{kind:docx|pdf}", _page(evaluation.download))
     router.add_static("/tab/static/", STATIC, follow_symlinks=False)

@@ -13,6 +13,7 @@ from aiohttp import web
 
 from cards.texts import language
 from council.members import Member
+from council.services.benefits import BenefitService
 from council.services.members import MemberService
 from council.services.registers import RegisterService
 from council.services.seats import SeatService
@@ -53,6 +54,7 @@ class Tab:
     # the bot's signed download links, personal: short-lived, the reader's role checked again at download
     document_link: Callable[[str, int, str], str] = lambda kind, meeting_id, reader: ""
     topics: tuple[str, ...] = DEFAULT_TOPICS  # COUNCIL_TOPICS: the case register's topic filter
+    benefits: BenefitService | None = None  # the decision page (gevinst, innføring per enhet)
 
     @property
     def local_mode(self) -> bool:
@@ -87,7 +89,7 @@ class Tab:
 
 
 def build_tab(settings: Settings, members: MemberService, registers: RegisterService, seats: SeatService,
-              document_link: Callable[[str, int, str], str]) -> Tab:
+              document_link: Callable[[str, int, str], str], benefits: BenefitService | None = None) -> Tab:
     """With an app id the tab signs people in with Teams SSO; without one (local mode) with the chooser."""
     key = (hmac.new(settings.export_signing_key.encode(), b"tab-session", hashlib.sha256).digest()
            if settings.export_signing_key else secrets.token_bytes(32))
@@ -98,4 +100,5 @@ def build_tab(settings: Settings, members: MemberService, registers: RegisterSer
     sessions = Sessions(key, secure=settings.base_url.startswith("https://"))
     return Tab(members=members, registers=registers, seats=seats, sessions=sessions, sso=sso, units=settings.units,
                tz=settings.tz, env=environment(), charts=Charts(),
-               number_format=settings.number_format, document_link=document_link, topics=settings.topics)
+               number_format=settings.number_format, document_link=document_link, topics=settings.topics,
+               benefits=benefits)

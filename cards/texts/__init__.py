@@ -5,6 +5,7 @@ import string
 
 from cards.texts import (
     en,
+    en_benefits,
     en_cases,
     en_meetings,
     en_pask,
@@ -14,6 +15,7 @@ from cards.texts import (
     en_themes,
     en_votes,
     nb,
+    nb_benefits,
     nb_cases,
     nb_meetings,
     nb_pask,
@@ -25,8 +27,10 @@ from cards.texts import (
 )
 
 # One module pair per feature; a key lives in exactly one module (checked by a test).
-MODULES = {"nb": (nb, nb_cases, nb_meetings, nb_pask, nb_votes, nb_themes, nb_reminders, nb_records, nb_tab),
-           "en": (en, en_cases, en_meetings, en_pask, en_votes, en_themes, en_reminders, en_records, en_tab)}
+MODULES = {"nb": (nb, nb_cases, nb_meetings, nb_pask, nb_votes, nb_themes, nb_reminders, nb_records, nb_tab,
+             nb_benefits),
+           "en": (en, en_cases, en_meetings, en_pask, en_votes, en_themes, en_reminders, en_records, en_tab,
+             en_benefits)}
 CATALOGUES = {lang: {k: v for module in modules for k, v in module.TEXTS.items()} for lang, modules in MODULES.items()}
 
 

@@ -117,9 +117,6 @@ TEXTS = {
     "eval.report_title": "Evaluation of the Office Services Council",
     "eval.report_period": "Period: {first}–{last}",
     "eval.report_made": "Made {date} by Rådsbot from the council's registers.",
-    "eval.not_covered": "Benefits (expected/realised) are not included: the decision register "
-                         "with benefit fields is not in "
-                        "use yet.",
     "eval.fig.meetings": "Council meetings",
     "eval.fig.attendance": "Attendance per seat (unit)",
     "eval.fig.cases_by_unit": "Cases submitted per unit",

@@ -117,9 +117,6 @@ TEXTS = {
     "eval.report_title": "Evaluering av Kontorfaglig råd",
     "eval.report_period": "Periode: {first}–{last}",
     "eval.report_made": "Laget {date} av Rådsbot fra rådets registre.",
-    "eval.not_covered": "Gevinster (forventet/realisert) er ikke med: vedtaksregisteret med "
-                         "gevinstfelt er ikke tatt i bruk "
-                        "ennå.",
     "eval.fig.meetings": "Rådsmøter",
     "eval.fig.attendance": "Oppmøte per sete (enhet)",
     "eval.fig.cases_by_unit": "Innmeldte saker per enhet",

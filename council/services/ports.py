@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from council.activities import TurnMark
 from council.agenda import AgendaItem
 from council.audit import AuditEntry
+from council.benefits import Benefit, Implementation
 from council.cases import Case, CaseFilter, CaseStatus
 from council.conversations import ConversationRef
 from council.hearings import Hearing
@@ -16,6 +17,7 @@ from council.minutes import ActionItem, Attendance, ItemRecord
 from council.outbox import OutboxMessage
 from council.pask import PaskMeeting
 from council.records import CasePaper, FrozenDocument
+from council.registers import DecisionRow
 from council.reminders import Planned, Rule
 from council.themes import Rsvp, ThemeMeeting, TopicSuggestion
 from council.votes import Ballot, Choice, Outcome, Tally, Vote, VoterLine
@@ -212,6 +214,17 @@ class RecordRenderer(Protocol):
     def minutes(self, view: Any, kinds: frozenset[str] | None = None) -> dict[str, bytes]: ...
 
 
+class BenefitRepository(Protocol):
+    """The decision register's benefits and per-unit implementation (council/benefits.py), keyed by the
+    decision's agenda item; decisions come with their meeting and how many of `units` have introduced them."""
+
+    async def decision(self, item_id: int, units: tuple[str, ...]) -> DecisionRow | None: ...
+    async def uniform_open(self, units: tuple[str, ...], limit: int) -> list[DecisionRow]: ...
+    async def implementation(self, item_ids: list[int]) -> dict[int, dict[str, Implementation]]: ...
+    async def save_benefit(self, benefit: Benefit, actor: str, at: datetime) -> None: ...
+    async def set_implementation(self, implementation: Implementation, actor: str, at: datetime) -> None: ...
+
+
 class CounterRepository(Protocol):
     async def next(self, name: str, step: int = 1) -> int: ...
 
@@ -236,6 +249,7 @@ class UnitOfWork(Protocol):
     votes: VoteRepository
     records: RecordRepository
     papers: CasePaperRepository
+    benefits: BenefitRepository
 
     async def __aenter__(self) -> "UnitOfWork": ...
     async def __aexit__(self, *exc: object) -> None: ...

@@ -43,8 +43,10 @@ class EvaluationReads(Protocol):
 class RegisterService:
     """Read-only views of the registers; every method checks the actor's role first."""
 
-    def __init__(self, uow: UnitOfWorkFactory, directory, clock: Clock, tz: tzinfo) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, directory, clock: Clock, tz: tzinfo,
+                 units: tuple[str, ...] = ()) -> None:
         self._uow = uow
+        self._units = units  # the seats: a decision's implementation summary counts these
         self._directory = directory  # MemberService.directory: names for the history's actors
         self._clock = clock
         self._tz = tz
@@ -54,11 +56,12 @@ class RegisterService:
 
     async def hearings_and_decisions(self, actor: Member, year: int | None
                                      ) -> tuple[list[HearingRow], list[DecisionRow]]:
-        """The hearing register and the decision register (vedtak from the minutes), newest first."""
+        """The hearing register and the decision register (vedtak from the minutes, with their benefits and
+        implementation summary), newest first."""
         require_register_access(actor)
         async with self._uow() as uow:
             return (await uow.hearing_register.hearings(year, DECISION_PAGE),
-                    await uow.hearing_register.decisions(year, DECISION_PAGE))
+                    await uow.hearing_register.decisions(year, DECISION_PAGE, self._units))
 
     async def year_plan(self, actor: Member, year: int) -> tuple[list[MeetingRow], list]:
         """The council's meetings of the year with their sakslister, and PASK's meetings beside them."""

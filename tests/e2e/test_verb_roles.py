@@ -8,6 +8,8 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from cards.texts import t
+from council.benefits import BenefitForm
+from council.minutes import Outcome
 from storage.tables import metadata
 from tests.e2e.teams import (
     EMMA,
@@ -29,7 +31,7 @@ ROLES = {"none": EMMA, "network": NILS, "deputy": LISE, "member": OLA, "secretar
 REFUSALS = ("agenda.audience_only", "error.leader_only", "error.organiser_only", "error.not_allowed",
             "attendance.members_only", "cases.not_yours", "followup.not_yours", "hearings.members_only",
             "hearings.owner_or_organiser", "themes.network_only", "votes.leader_only", "votes.members_only",
-            "votes.not_entitled", "hearings.sent_leader_only")
+            "votes.not_entitled", "hearings.sent_leader_only", "benefits.council_only", "benefits.own_unit_only")
 TABLES = [name for name in metadata.tables if name != "processed_activities"]  # claims are turn bookkeeping
 
 ALL = set(ROLES)
@@ -46,7 +48,7 @@ class World:
     """Ids of the things the verbs act on."""
 
     meeting = other_meeting = item = case = case_version = asked_case = escalated_case = 0
-    hearing = hearing_version = vote = theme = action = 0
+    hearing = hearing_version = vote = theme = action = decision = 0
 
 
 async def _world(bot) -> World:
@@ -64,6 +66,7 @@ async def _world(bot) -> World:
     w.meeting, w.other_meeting = [m.id for m in await bot.container.meetings.upcoming()][:2]
     await bot.press(KARI, "agenda.add_standing", {"meeting_id": str(w.meeting), "standing_title": "Orienteringer"})
     w.item = (await bot.container.agenda.view(w.meeting)).items[0].id
+    w.decision = await _uniform_decision(bot, w.meeting)
     for key in ("k-1", "k-2", "k-3"):
         await bot.press(EMMA, "case.submit", {**FORM, "submission_key": key})
     async with bot.container.uow() as uow:
@@ -88,6 +91,16 @@ async def _world(bot) -> World:
                                                f"owner_{w.item}": OLA.aad, f"due_{w.item}": "2027-02-15"})
     w.action = (await bot.container.minutes.follow_up())[0].id
     return w
+
+
+async def _uniform_decision(bot, meeting_id: int) -> int:
+    """A decision about uniform practice, so that its units' implementation can be set."""
+    kari = await bot.member(KARI)
+    await bot.press(KARI, "agenda.add_standing", {"meeting_id": str(meeting_id), "standing_title": "Felles rutine"})
+    item = next(i for i in (await bot.container.agenda.view(meeting_id)).items if i.title == "Felles rutine")
+    await bot.container.minutes.record_item(kari, item.id, Outcome.DECIDED, "Alle enheter bruker den felles rutinen.")
+    await bot.container.benefits.save_benefit(kari, item.id, BenefitForm(uniform_practice=True))
+    return item.id
 
 
 def _hearing_form() -> dict:
@@ -173,6 +186,9 @@ TABLE: dict[str, tuple[set[str], object]] = {
     "themes.summary": (ORGANISERS, lambda w: {"theme_id": str(w.theme)}),
     "reminders.show": (LEADER, lambda w: {}),
     "reminders.save": (LEADER, lambda w: {}),
+    "implementation.show": (COUNCIL, lambda w: {}),
+    "implementation.set": (COUNCIL, lambda w: {"item_id": str(w.decision), f"status_{w.decision}": "pagar",
+                                               f"unit_{w.decision}": "Klinikk for kirurgi"}),
     "outbox.undelivered": (LEADER, lambda w: {}),
     "outbox.resend": (LEADER, lambda w: {"message_id": "1"}),
     "outbox.dismiss": (LEADER, lambda w: {"message_id": "1"}),

@@ -14,14 +14,16 @@ from typing import Any
 
 from council.agenda import DEFAULT_NUMBER_FORMAT, AgendaItem
 from council.audit import AuditEntry
+from council.benefits import Benefit, Implementation, ImplementationStatus
 from council.cases import Case, CaseFilter, CaseStatus
 from council.conversations import ConversationKind, ConversationRef
 from council.meetings import Meeting, MeetingStatus
 from council.members import Member, Role
-from council.minutes import ActionItem, ActionStatus, Attendance, ItemRecord
+from council.minutes import ActionItem, ActionStatus, Attendance, ItemRecord, Outcome
 from council.outbox import Operation, OutboxMessage, Status
 from council.pask import PaskMeeting
 from council.records import CasePaper, FrozenDocument
+from council.registers import DecisionRow
 
 
 @dataclass
@@ -46,6 +48,8 @@ class Tables:
     pask_sync: dict[str, dict[str, Any]] = field(default_factory=dict)
     documents: dict[tuple[int, str], FrozenDocument] = field(default_factory=dict)
     papers: dict[int, CasePaper] = field(default_factory=dict)
+    benefits: dict[int, Benefit] = field(default_factory=dict)
+    implementation: dict[tuple[int, str], Implementation] = field(default_factory=dict)
 
     def next_id(self, table: str) -> int:
         self.sequences[table] = self.sequences.get(table, 0) + 1
@@ -391,6 +395,47 @@ class FakePapers:
         self._t.papers[paper.item_id] = paper
 
 
+class FakeBenefits:
+    """Decisions are agenda items whose record says «vedtatt», as in SQL."""
+
+    def __init__(self, t: Tables) -> None:
+        self._t = t
+
+    def _row(self, item: AgendaItem, units: tuple[str, ...]) -> DecisionRow | None:
+        record = self._t.records.get(item.id)
+        meeting = self._t.meetings.get(item.meeting_id)
+        if record is None or record.outcome is not Outcome.DECIDED or meeting is None:
+            return None
+        done = sum(1 for (item_id, unit), i in self._t.implementation.items()
+                   if item_id == item.id and unit in units and i.status is ImplementationStatus.DONE)
+        return DecisionRow(item.meeting_id, meeting.date, item.number, item.year, item.title, record.text,
+                           item.case_id, item_id=item.id, benefit=self._t.benefits.get(item.id), implemented=done)
+
+    async def decision(self, item_id: int, units: tuple[str, ...]) -> DecisionRow | None:
+        item = self._t.agenda.get(item_id)
+        return self._row(item, units) if item is not None else None
+
+    async def uniform_open(self, units: tuple[str, ...], limit: int) -> list[DecisionRow]:
+        rows = [row for item in self._t.agenda.values() if (row := self._row(item, units)) is not None
+                and row.benefit is not None and row.benefit.uniform_practice and row.implemented < len(units)]
+        positions = {i.id: i.position for i in self._t.agenda.values()}
+        rows.sort(key=lambda r: (-r.meeting_date.toordinal(), positions[r.item_id], r.item_id))
+        return rows[:limit]
+
+    async def implementation(self, item_ids: list[int]) -> dict[int, dict[str, Implementation]]:
+        result: dict[int, dict[str, Implementation]] = {}
+        for (item_id, unit), found in self._t.implementation.items():
+            if item_id in item_ids:
+                result.setdefault(item_id, {})[unit] = found
+        return result
+
+    async def save_benefit(self, benefit: Benefit, actor: str, at: datetime) -> None:
+        self._t.benefits[benefit.item_id] = benefit
+
+    async def set_implementation(self, implementation: Implementation, actor: str, at: datetime) -> None:
+        self._t.implementation[(implementation.item_id, implementation.unit)] = implementation
+
+
 class FakeHearings:
     """Only what the minutes read: no hearing is on a meeting unless a test adds one."""
 
@@ -439,6 +484,7 @@ class FakeUnitOfWork:
         self.records = FakeRecords(t)
         self.papers = FakePapers(t)
         self.hearings = FakeHearings(t)
+        self.benefits = FakeBenefits(t)
 
     async def __aexit__(self, *exc: object) -> None:
         del self._tables  # uncommitted changes are forgotten

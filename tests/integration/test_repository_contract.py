@@ -246,3 +246,65 @@ async def test_the_council_channel_is_the_general_channel_seen_last(uow):
         assert (await u.conversations.council_channel()).conversation_id == "19:new"
         assert (await u.conversations.personal_for("aad-kari")).conversation_id == "a:kari"
         assert await u.conversations.personal_for("aad-ola") is None
+
+
+UNITS = ("Medisinsk klinikk", "Klinikk for kirurgi", "E-helse")
+
+
+async def a_decision(u, day: date, title: str, outcome: Outcome = Outcome.DECIDED, position: int = 1) -> AgendaItem:
+    meeting = await u.meetings.add(Meeting(None, day, time(9), time(11), "Rom 1"))
+    item = await u.agenda.add(AgendaItem(None, meeting.id, position, ItemKind.CASE, title, number=position,
+                                         year=day.year))
+    await u.agenda.save_record(ItemRecord(item.id, outcome, f"Vedtak om {title}"))
+    return item
+
+
+async def test_a_decision_reads_back_with_its_benefit_and_the_units_that_introduced_it(uow):
+    from council.benefits import Benefit, BenefitCategory, Implementation, ImplementationStatus, Realised
+
+    async with uow() as u:
+        item = await a_decision(u, date(2027, 1, 14), "Felles mal")
+        noted = await a_decision(u, date(2027, 1, 14), "Orientering", Outcome.NOTED, position=2)
+        plain = await u.benefits.decision(item.id, UNITS)
+        assert (plain.item_id, plain.title, plain.text, plain.meeting_date) == (item.id, "Felles mal",
+                                                                                "Vedtak om Felles mal",
+                                                                                date(2027, 1, 14))
+        assert (plain.number, plain.year, plain.benefit, plain.implemented) == (1, 2027, None, 0)
+        assert await u.benefits.decision(noted.id, UNITS) is None
+        benefit = Benefit(item.id, "Færre feil", BenefitCategory.QUALITY, "aad-ola", "Ola Hansen", Realised.PARTLY,
+                          "Tre klinikker", date(2027, 3, 1), True)
+        await u.benefits.save_benefit(Benefit(item.id, uniform_practice=False), "aad-kari", T0)
+        await u.benefits.save_benefit(benefit, "aad-kari", T0)
+        for unit, status in ((UNITS[0], ImplementationStatus.IN_PROGRESS), (UNITS[0], ImplementationStatus.DONE),
+                             (UNITS[1], ImplementationStatus.DONE), ("Nedlagt", ImplementationStatus.DONE)):
+            await u.benefits.set_implementation(Implementation(item.id, unit, status, date(2027, 2, 1)), "aad-ola", T0)
+        await u.commit()
+    async with uow() as u:
+        stored = await u.benefits.decision(item.id, UNITS)
+        assert stored.benefit == benefit and stored.implemented == 2
+        statuses = await u.benefits.implementation([item.id, noted.id])
+        assert set(statuses) == {item.id}
+        assert statuses[item.id][UNITS[0]] == Implementation(item.id, UNITS[0], ImplementationStatus.DONE,
+                                                             date(2027, 2, 1))
+        assert await u.benefits.implementation([]) == {}
+
+
+async def test_open_uniform_decisions_come_newest_first_and_leave_once_every_unit_introduced_them(uow):
+    from council.benefits import Benefit, Implementation, ImplementationStatus
+
+    async with uow() as u:
+        old = await a_decision(u, date(2027, 1, 14), "Gammel")
+        new = await a_decision(u, date(2027, 3, 11), "Ny")
+        done = await a_decision(u, date(2027, 2, 11), "Ferdig")
+        plain = await a_decision(u, date(2027, 4, 8), "Ikke felles praksis")
+        for item in (old, new, done):
+            await u.benefits.save_benefit(Benefit(item.id, uniform_practice=True), "aad-kari", T0)
+        await u.benefits.save_benefit(Benefit(plain.id, "Tid", None), "aad-kari", T0)
+        for unit in UNITS:
+            await u.benefits.set_implementation(Implementation(done.id, unit, ImplementationStatus.DONE), "x", T0)
+        await u.commit()
+    async with uow() as u:
+        assert [d.item_id for d in await u.benefits.uniform_open(UNITS, 10)] == [new.id, old.id]
+        assert [d.item_id for d in await u.benefits.uniform_open(UNITS, 1)] == [new.id]
+        assert [d.item_id for d in await u.benefits.uniform_open(UNITS + ("Ny enhet",), 10)] == [new.id, done.id,
+                                                                                                  old.id]

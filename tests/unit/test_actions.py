@@ -8,6 +8,7 @@ from botbuilder.core import ConversationState, MemoryStorage
 
 import cards.actions as verbs
 from bot.actions import ActionContext, ActionRegistry, rerender
+from bot.benefits import ImplementationFeature
 from bot.cases import CasesFeature
 from bot.handler import RaadsbotHandler
 from bot.hearings import HearingsFeature
@@ -31,7 +32,8 @@ def _handler() -> RaadsbotHandler:
     return RaadsbotHandler(
         members=None, conversations=None, activities=None, conversation_state=ConversationState(MemoryStorage()),
         cases=CasesFeature(None, None, (), 0, None), meetings=MeetingsFeature(None, None, None, None, None, None),
-        hearings=HearingsFeature(None, None, None), records=RecordsFeature(None, None, None),
+        hearings=HearingsFeature(None, None, None, ImplementationFeature(None)),
+        records=RecordsFeature(None, None, None),
         votes=VotesFeature(None, None, None, None, None), themes=ThemesFeature(None),
         reminders=RemindersFeature(None, UndeliveredFeature(None, None)))
 

@@ -57,3 +57,16 @@ def test_cases_by_topic_stack_confirmed_and_unconfirmed_most_frequent_first():
     assert topics.stacked and topics.columns == ("eval.topics.confirmed", "eval.topics.unconfirmed")
     assert topics.rows == [("Fristbrudd", (2, 3)), ("Avvik", (0, 1)), ("DIPS", (1, 0))]
     assert topics.note == "eval.topics.note"
+
+
+def test_benefits_are_one_stacked_row_per_category_split_by_realisation():
+    data = EvaluationData(benefits={("kvalitet", "ja"): 2, ("kvalitet", "ikke_vurdert"): 1, ("okonomi", "delvis"): 1,
+                                    ("okonomi", "nei"): 3})
+    benefits = next(f for f in figures(data) if f.key == "benefits")
+    assert benefits.stacked and benefits.columns == ("eval.benefits.yes", "eval.benefits.partly", "eval.benefits.no",
+                                                     "eval.benefits.open")
+    assert benefits.rows == [("benefits.category.tid_spart", (0, 0, 0, 0)),
+                             ("benefits.category.kvalitet", (2, 0, 0, 1)),
+                             ("benefits.category.pasientsikkerhet", (0, 0, 0, 0)),
+                             ("benefits.category.okonomi", (0, 1, 3, 0))]
+    assert benefits.note_params == {"expected": 7, "realised": 3}

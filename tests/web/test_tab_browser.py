@@ -187,3 +187,40 @@ async def test_a_member_reads_the_hearing_and_decision_registers(history, served
     assert await page.get_by_role("heading", name="Årsplan: rådets møter og PASK").is_visible()
     assert await accessibility_violations(page) == []
     await screenshot(page, "moter-medlem")
+
+
+async def test_a_member_sets_the_implementation_status_for_their_unit(history, served, browser):
+    leader = await open_as(browser, served.url, "Kari Nordmann")
+    await leader.get_by_role("link", name="Høringer og vedtak").click()
+    await leader.wait_for_load_state()
+    await leader.locator("a[href^='/tab/vedtak/']").first.click()
+    await leader.wait_for_load_state()
+    decision = leader.url.split("?")[0]
+    await leader.get_by_label("Forventet gevinst").fill("Samme registrering av fristbrudd i alle klinikker")
+    await leader.get_by_label("Kategori").select_option(label="Pasientsikkerhet")
+    await leader.get_by_label("Gevinsteier").select_option(label="Ola Hansen")
+    await leader.get_by_role("checkbox", name=re.compile("Vedtaket gjelder felles praksis")).check()
+    await leader.get_by_role("button", name="Lagre").first.click()
+    await leader.wait_for_load_state()
+    assert await leader.get_by_role("status").inner_text() == "Lagret."
+    assert await accessibility_violations(leader) == []
+
+    page = await open_as(browser, served.url, "Ola Hansen")
+    await page.goto(decision)
+    assert await page.get_by_text("0 av 9 innført").is_visible()
+    row = page.get_by_role("row", name=re.compile("^Klinikk for kirurgi"))
+    await row.get_by_label("Status for Klinikk for kirurgi").select_option(label="Innført")
+    await row.get_by_label("Dato for Klinikk for kirurgi").fill("2026-11-20")
+    await row.get_by_role("button", name="Lagre").click()
+    await page.wait_for_load_state()
+    assert await page.get_by_role("status").inner_text() == "Lagret."
+    saved = await page.get_by_role("row", name=re.compile("^Klinikk for kirurgi")).inner_text()
+    assert "Innført" in saved and "20. november 2026" in saved
+    assert await page.get_by_text("1 av 9 innført").is_visible()
+    assert await page.get_by_label("Status for Medisinsk klinikk").count() == 0  # another unit: no form
+    assert await accessibility_violations(page) == []
+    await screenshot(page, "vedtak-medlem")
+    await page.get_by_role("link", name="Tilbake til Høringer og vedtak").click()
+    await page.wait_for_load_state()
+    register = await page.get_by_role("row", name=re.compile("Samme registrering|Pasientsikkerhet")).count()
+    assert register >= 1

@@ -86,3 +86,19 @@ async def test_cases_by_topic_are_a_figure_on_the_page_and_in_both_reports(histo
     assert "Saker etter emne" in "\n".join(p.text for p in Document(io.BytesIO(body)).paragraphs)
     _, body, _ = await client.get_bytes("/tab/evaluering/rapport.pdf")
     assert "Saker etter emne" in "".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+
+
+async def test_benefits_expected_and_realised_show_on_the_page_and_in_both_reports(history, visitor):
+    client = await visitor(KARI.aad)
+    _, html, _ = await client.get("/tab/evaluering?year=2025")
+    numbers = [int(n) for n in _table_numbers(html, "benefits")]
+    assert len(numbers) == 16 and sum(numbers) > 0  # four categories, each split four ways
+    note = re.search(r"Forventet gevinst er registrert for (\d+) vedtak fra møter i perioden; (\d+) av dem", html)
+    assert note and int(note.group(1)) == sum(numbers)
+    _, body, _ = await client.get_bytes("/tab/evaluering/rapport.docx?year=2025")
+    document = Document(io.BytesIO(body))
+    table = next(t for t in document.tables if t.rows[1].cells[0].text == "Tid spart")
+    assert [int(c.text) for row in table.rows[1:] for c in row.cells[1:]] == numbers
+    _, body, _ = await client.get_bytes("/tab/evaluering/rapport.pdf?year=2025")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+    assert "Gevinster per kategori" in text and "Pasientsikkerhet" in text

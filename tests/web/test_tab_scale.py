@@ -1,5 +1,5 @@
 """Scale: every page of the tab answers with the same number of SQL statements for a few cases as for ten years
-(2,500 cases, 120 meetings, 300 hearings, 1,500 action items)."""
+(2,500 cases, 120 meetings, 300 hearings, 1,500 action items, decisions with benefits and unit statuses)."""
 from __future__ import annotations
 
 from datetime import date
@@ -16,7 +16,7 @@ from tests.web.seed import seed_members
 PAGES = ("/tab/saker", "/tab/saker?q=fristbrudd&sort=title&dir=asc", "/tab/saker?status=vedtatt&page=2",
          "/tab/saker/1000001", "/tab/medlemmer", "/tab/evaluering", "/tab/evaluering?year=2024",
          "/tab/horinger", "/tab/horinger?year=2024", "/tab/moter?year=2025", "/tab/saker/eksport.csv",
-         "/tab/evaluering/rapport.pdf")
+         "/tab/evaluering/rapport.pdf", "/tab/vedtak/1")
 SMALL = {"years": 1, "n_cases": 20, "n_meetings": 6, "n_hearings": 4, "n_actions": 10}
 LARGE = {"years": 10, "n_cases": 2500, "n_meetings": 120, "n_hearings": 300, "n_actions": 1500}
 
@@ -61,4 +61,4 @@ async def test_no_page_needs_more_statements_with_ten_years_of_data(tmp_path, cl
     small = await _statements_per_page(f"sqlite+aiosqlite:///{tmp_path}/small.db", clients, SMALL)
     large = await _statements_per_page(f"sqlite+aiosqlite:///{tmp_path}/large.db", clients, LARGE)
     assert large == small
-    assert max(small.values()) <= 12
+    assert max(small.values()) <= 14  # the evaluation: one grouped statement per figure
