@@ -46,6 +46,7 @@ from council.services.activities import ActivityLog
 from council.services.agenda import AgendaService
 from council.services.cases import CaseService
 from council.services.conversations import ConversationService
+from council.services.guests import GuestService
 from council.services.hearings import HearingService
 from council.services.hearings_letter import HearingLetterService
 from council.services.housekeeping import HousekeepingService
@@ -198,7 +199,8 @@ def _bot(c: Container):
                                       archive_codes=(s.archive_access_code, s.archive_legal_basis),
                                       audience=s.agenda_audience)
         app[TAB] = build_tab(s, c.members, RegisterService(c.uow, c.members.directory, c.clock, s.tz),
-                             SeatService(c.uow, c.clock, s.tz, c.members), links.document)
+                             SeatService(c.uow, c.clock, s.tz, c.members), GuestService(c.uow, c.clock, s.tz),
+                             links.document)
         c.handler = RaadsbotHandler(
             members=c.members, conversations=c.conversations,
             activities=ActivityLog(c.uow, c.clock, c.owner, owner_alive),

@@ -10,6 +10,7 @@ from math import ceil
 from council.audit import AuditEntry
 from council.cases import Case, CaseStatus, CaseType
 from council.errors import InvalidInput, NotAllowed
+from council.guests import Guest
 from council.members import Member, Role
 
 REGISTER_ROLES = (Role.LEADER, Role.SECRETARY, Role.MEMBER, Role.DEPUTY)
@@ -199,6 +200,8 @@ class AgendaLine:
     year: int | None
     title: str
     case_id: int | None
+    id: int | None = None
+    guests: tuple[Guest, ...] = ()  # invited to the item, in invitation order
 
 
 @dataclass(frozen=True)

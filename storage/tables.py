@@ -381,3 +381,21 @@ seat_terms = Table(  # the tab's composition page: who appointed each unit's mem
     Column("updated_by", String(64), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
 )
+
+guests = Table(  # the council's guests (not members: no role, no vote), migration 0012_people
+    "guests", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False),
+    Column("organisation", String(200), nullable=False),
+    Column("email", String(254), nullable=False, default=""),
+    Column("updated_by", String(64), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+agenda_item_guests = Table(  # a guest invited to an agenda item (named under the item in the notice)
+    "agenda_item_guests", metadata,
+    Column("item_id", Id, primary_key=True),
+    Column("guest_id", Id, primary_key=True, index=True),
+    Column("invited_by", String(64), nullable=False),
+    Column("invited_at", UtcDateTime(), nullable=False),
+)

@@ -9,6 +9,7 @@ from council.agenda import AgendaItem
 from council.audit import AuditEntry
 from council.cases import Case, CaseFilter, CaseStatus
 from council.conversations import ConversationRef
+from council.guests import Guest
 from council.hearings import Hearing
 from council.meetings import Meeting
 from council.members import Member, Role
@@ -212,6 +213,25 @@ class RecordRenderer(Protocol):
     def minutes(self, view: Any, kinds: frozenset[str] | None = None) -> dict[str, bytes]: ...
 
 
+class GuestRepository(Protocol):
+    """The council's guest list and the guests invited to agenda items (migration 0012_people)."""
+
+    async def all(self) -> list[Guest]: ...
+    async def get(self, guest_id: int) -> Guest | None: ...
+    async def add(self, guest: Guest, by: str, at: datetime) -> Guest: ...
+    async def save(self, guest: Guest, by: str, at: datetime) -> None: ...
+    async def remove(self, guest_id: int) -> None:
+        """The guest and every invitation of theirs."""
+        ...
+    async def invite(self, item_id: int, guest_id: int, by: str, at: datetime) -> bool:
+        """False when the guest was invited to the item already."""
+        ...
+    async def uninvite(self, item_id: int, guest_id: int) -> bool: ...
+    async def for_items(self, item_ids: list[int]) -> dict[int, list[Guest]]:
+        """The guests invited to each of the items (items without guests left out), in invitation order."""
+        ...
+
+
 class CounterRepository(Protocol):
     async def next(self, name: str, step: int = 1) -> int: ...
 
@@ -236,6 +256,7 @@ class UnitOfWork(Protocol):
     votes: VoteRepository
     records: RecordRepository
     papers: CasePaperRepository
+    guests: GuestRepository
 
     async def __aenter__(self) -> "UnitOfWork": ...
     async def __aexit__(self, *exc: object) -> None: ...
