@@ -15,7 +15,7 @@ def roles_label(member: Member, locale: str | None, names: dict[str, str] | None
         if role not in member.roles:
             continue
         label = t(f"role.{role.value}", locale)
-        if role in (Role.MEMBER, Role.NETWORK) and member.unit:
+        if member.unit and (role is Role.MEMBER or (role is Role.NETWORK and Role.MEMBER not in member.roles)):
             label += f" ({member.unit})"
         if role is Role.DEPUTY and member.deputy_for in (names or {}):
             label += f" ({t('roles.deputy_of', locale, name=names[member.deputy_for])})"

@@ -23,6 +23,7 @@ from council.minutes import ActionItem, ActionStatus, Attendance, ItemRecord
 from council.outbox import Operation, OutboxMessage, Status
 from council.pask import PaskMeeting
 from council.records import CasePaper, FrozenDocument
+from council.seats import SeatTerm
 
 
 @dataclass
@@ -49,6 +50,7 @@ class Tables:
     papers: dict[int, CasePaper] = field(default_factory=dict)
     guests: dict[int, Guest] = field(default_factory=dict)
     item_guests: dict[tuple[int, int], datetime] = field(default_factory=dict)  # (item, guest) -> invited at
+    seat_terms: dict[str, SeatTerm] = field(default_factory=dict)
 
     def next_id(self, table: str) -> int:
         self.sequences[table] = self.sequences.get(table, 0) + 1
@@ -436,6 +438,17 @@ class FakeGuests:
         return found
 
 
+class FakeSeats:
+    def __init__(self, t: Tables) -> None:
+        self._t = t
+
+    async def terms(self) -> dict[str, SeatTerm]:
+        return dict(self._t.seat_terms)
+
+    async def save(self, term: SeatTerm, actor: str, at: datetime) -> None:
+        self._t.seat_terms[term.unit] = term
+
+
 class FakeHearings:
     """Only what the minutes read: no hearing is on a meeting unless a test adds one."""
 
@@ -485,6 +498,7 @@ class FakeUnitOfWork:
         self.papers = FakePapers(t)
         self.hearings = FakeHearings(t)
         self.guests = FakeGuests(t)
+        self.seats = FakeSeats(t)
 
     async def __aexit__(self, *exc: object) -> None:
         del self._tables  # uncommitted changes are forgotten
