@@ -258,7 +258,7 @@ TEXTS = {
     "seats.network_no_unit": "(ingen enhet)",
     "seats.network_save": "Lagre i nettverket",
     "seats.network_remove": "Ta ut",
-    "seats.network_remove_label": "Ta {name} ut av ledernettverket",
+    "seats.network_remove_label": "Ta ut {name} av ledernettverket",
     "seats.network_saved": "Ledernettverket er oppdatert. Rollene i boten er oppdatert.",
     "network.unit_is_seat": "Personen sitter i rådet for {unit}. I ledernettverket hører personen til samme enhet.",
     "guests.heading": "Gjester",
