@@ -49,6 +49,7 @@ from council.services.agenda import AgendaService
 from council.services.benefits import BenefitService
 from council.services.cases import CaseService
 from council.services.conversations import ConversationService
+from council.services.guests import GuestService
 from council.services.hearings import HearingService
 from council.services.hearings_letter import HearingLetterService
 from council.services.housekeeping import HousekeepingService
@@ -203,7 +204,8 @@ def _bot(c: Container):
                                       archive_codes=(s.archive_access_code, s.archive_legal_basis),
                                       audience=s.agenda_audience)
         app[TAB] = build_tab(s, c.members, RegisterService(c.uow, c.members.directory, c.clock, s.tz, s.units),
-                             SeatService(c.uow, c.clock, s.tz, c.members), links.document, benefits=c.benefits)
+                             SeatService(c.uow, c.clock, s.tz, c.members), GuestService(c.uow, c.clock, s.tz),
+                             links.document, benefits=c.benefits)
         c.handler = RaadsbotHandler(
             members=c.members, conversations=c.conversations,
             activities=ActivityLog(c.uow, c.clock, c.owner, owner_alive),

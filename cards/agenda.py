@@ -29,6 +29,7 @@ from cards.labels import case_type_label
 from cards.texts import t
 from cards.texts.format import format_date, format_time
 from council.agenda import AgendaItem, ItemKind
+from council.guests import guest_line
 from council.meetings import DeadlineRules, Meeting, MeetingStatus
 
 if TYPE_CHECKING:
@@ -180,6 +181,9 @@ def _agenda_card(view: AgendaView, other_meetings: list[Meeting], rules: Deadlin
         meta = _meta(item, locale, view)
         if meta:
             block.append(text(meta, isSubtle=True, spacing="None"))
+        invited = view.guests.get(item.id, []) if item.id is not None else []
+        if invited:
+            block.append(text(t("agenda.guests", locale, names=guest_line(invited)), size="Small", spacing="None"))
         block += paper_blocks(view, item, locale, 300 if links_shown else 0)
         block += _links(view, item, links_shown, locale)
         if item.kind is ItemKind.FOLLOW_UP:

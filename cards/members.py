@@ -8,13 +8,14 @@ from council.members import ASSIGNABLE, Member, Role
 
 
 def roles_label(member: Member, locale: str | None, names: dict[str, str] | None = None) -> str:
-    """'Medlem (Medisinsk klinikk), Vara for Ola Hansen' — or 'Ingen rolle i rådet'."""
+    """'Medlem (Medisinsk klinikk), Vara for Ola Hansen', 'Ledernettverket (Medisinsk klinikk)' — or 'Ingen rolle i
+    rådet'."""
     parts = []
     for role in ASSIGNABLE:
         if role not in member.roles:
             continue
         label = t(f"role.{role.value}", locale)
-        if role is Role.MEMBER and member.unit:
+        if member.unit and (role is Role.MEMBER or (role is Role.NETWORK and Role.MEMBER not in member.roles)):
             label += f" ({member.unit})"
         if role is Role.DEPUTY and member.deputy_for in (names or {}):
             label += f" ({t('roles.deputy_of', locale, name=names[member.deputy_for])})"

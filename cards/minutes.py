@@ -198,7 +198,7 @@ def _minutes_card(view: MinutesView, members: list[Member], locale: str | None, 
                                  [{"title": m.name, "value": m.aad_object_id} for m in members],
                                  ",".join(p for p in present if p in names), multi=True, style="filtered"))
         body.append(choice_input("chair", t("records.chair_label", locale), _person_choices(
-            members, present, default_chair(members), meeting.chair, locale), meeting.chair or ""))
+            members, present, default_chair(members, present), meeting.chair, locale), meeting.chair or ""))
         body.append(choice_input("minute_taker", t("records.minute_taker_label", locale), _person_choices(
             members, present, default_minute_taker(members), meeting.minute_taker, locale), meeting.minute_taker or ""))
         body.append(text_input("guests", t("records.guests_label", locale), meeting.guests, multiline=True,

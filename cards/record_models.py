@@ -20,6 +20,7 @@ from cards.votes import vote_result_lines
 from council.agenda import AgendaItem, ItemKind
 from council.cases import Case
 from council.dlg import decision_reference
+from council.guests import guest_line
 from council.members import Member, Role
 from council.minutes import ANY_OTHER_DECISION, ActionItem, Outcome
 from council.records import any_other_points, default_minute_taker, letter, needs_proposal, submission_label
@@ -147,7 +148,9 @@ def notice_model(view: NoticeView, tz: ZoneInfo) -> RecordDocument:
                                       t("records.presenter", NB, name=item.presenter) if item.presenter else "")
                           if p)
         bullets = _follow_up(agenda.follow_up) if item.kind is ItemKind.FOLLOW_UP else ()
-        listing.append(Section(_heading(item), meta, bullets=bullets))
+        invited = agenda.guests.get(item.id, []) if item.id is not None else []
+        guests = (Part(t("records.guests_invited", NB), guest_line(invited)),) if invited else ()
+        listing.append(Section(_heading(item), meta, guests, bullets=bullets))
         paper = view.papers.get(item.id) if item.id is not None else None
         if paper is None:
             continue

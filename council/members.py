@@ -9,13 +9,16 @@ from council.errors import NotAllowed
 
 class Role(str, Enum):
     LEADER = "leader"
+    VICE_LEADER = "vice_leader"  # nestleder: one council member the leader designates
     SECRETARY = "secretary"
     MEMBER = "member"
     DEPUTY = "deputy"
     NETWORK = "network"
 
 
-ASSIGNABLE = (Role.LEADER, Role.SECRETARY, Role.MEMBER, Role.DEPUTY, Role.NETWORK)
+ASSIGNABLE = (Role.LEADER, Role.VICE_LEADER, Role.SECRETARY, Role.MEMBER, Role.DEPUTY, Role.NETWORK)
+# the roles that carry a unit: a member's seat, a network member's clinic
+UNIT_ROLES = frozenset({Role.MEMBER, Role.NETWORK})
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,10 @@ class Member:
         return self.has(Role.LEADER)
 
     @property
+    def is_vice_leader(self) -> bool:
+        return self.has(Role.VICE_LEADER)
+
+    @property
     def has_member_role(self) -> bool:
         return self.has(Role.MEMBER)
 
@@ -56,7 +63,7 @@ class Member:
         return replace(
             self,
             roles=roles,
-            unit=unit if Role.MEMBER in roles else None,
+            unit=unit if roles & UNIT_ROLES else None,
             deputy_for=deputy_for if Role.DEPUTY in roles else None,
         )
 

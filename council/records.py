@@ -9,6 +9,7 @@ is listed under «Andre til stede»; network members and deputies who did not at
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -57,8 +58,15 @@ class AttendanceSheet:
         return tuple(s.holder for s in seats if s.attended_by != s.holder)
 
 
-def default_chair(members: list[Member]) -> Member | None:
-    return next((m for m in _sorted(members) if m.has(Role.LEADER)), None)
+def default_chair(members: list[Member], present: Collection[str] = ()) -> Member | None:
+    """The leader; when the attendance shows the leader absent and the nestleder present, the nestleder (the
+    one offered first as møteleder). Without attendance, the leader."""
+    leader = next((m for m in _sorted(members) if m.has(Role.LEADER)), None)
+    if present and (leader is None or leader.aad_object_id not in present):
+        vice = next((m for m in _sorted(members) if m.has(Role.VICE_LEADER) and m.aad_object_id in present), None)
+        if vice is not None:
+            return vice
+    return leader
 
 
 def default_minute_taker(members: list[Member]) -> Member | None:
@@ -108,7 +116,7 @@ def attendance_sheet(members: list[Member], attendance: dict[str, tuple[Attendan
         (m for m in members if m.has(Role.MEMBER) and m.aad_object_id not in seated),
         key=lambda m: ((m.unit or "").casefold(), m.name.casefold())))
     others = [by_id[p].name for p in present - seated if p in by_id]
-    chair = by_id.get(chair_id or "") or leader
+    chair = by_id.get(chair_id or "") or default_chair(members, present)
     taker = by_id.get(minute_taker_id or "") or default_minute_taker(members)
     return AttendanceSheet(chair=chair.name if chair else "", minute_taker=taker.name if taker else "",
                            leader=leader_seat, seats=seats,

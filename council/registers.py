@@ -11,6 +11,7 @@ from council.audit import AuditEntry
 from council.benefits import Benefit
 from council.cases import Case, CaseStatus, CaseType
 from council.errors import InvalidInput, NotAllowed
+from council.guests import Guest
 from council.members import Member, Role
 from council.topics import MAX_TOPIC
 
@@ -224,6 +225,8 @@ class AgendaLine:
     year: int | None
     title: str
     case_id: int | None
+    id: int | None = None
+    guests: tuple[Guest, ...] = ()  # invited to the item, in invitation order
 
 
 @dataclass(frozen=True)

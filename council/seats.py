@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from council.errors import InvalidInput
-from council.members import Member
+from council.members import Member, Role
 
 ENDING_SOON_DAYS = 60
 MAX_APPOINTED_BY = 200
@@ -69,3 +69,23 @@ def seats(units: tuple[str, ...], people: list[Member], terms: dict[str, SeatTer
         deputy = deputies.get(member.aad_object_id) if member else None
         result.append(Seat(unit, member, deputy, terms.get(unit, SeatTerm(unit))))
     return result
+
+
+@dataclass(frozen=True)
+class NetworkUnit:
+    """The leadership network in one unit of the mandate (or, with `unit` None, network members not yet placed)."""
+
+    unit: str | None
+    people: tuple[Member, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not self.people
+
+
+def network_by_unit(units: tuple[str, ...], people: list[Member]) -> list[NetworkUnit]:
+    """One group per unit in the mandate's order (empty ones too, to flag them), then those without a unit."""
+    network = sorted((m for m in people if m.has(Role.NETWORK)), key=lambda m: (m.name.casefold(), m.aad_object_id))
+    groups = [NetworkUnit(unit, tuple(m for m in network if m.unit == unit)) for unit in units]
+    unplaced = tuple(m for m in network if m.unit not in units)
+    return groups + ([NetworkUnit(None, unplaced)] if unplaced else [])

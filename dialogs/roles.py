@@ -54,7 +54,9 @@ class SetRoleDialog(ComponentDialog):
         locale = self._locale(step)
         name = step.values["options"][step.result.index][0]
         step.values["name"] = name
-        options = [(t(f"role.{r.value}", locale), r.value) for r in ASSIGNABLE] + [(t("role.none", locale), NO_ROLE)]
+        # one role per answer here; the nestleder (a member besides) is set on the role card or the tab
+        options = [(t(f"role.{r.value}", locale), r.value) for r in ASSIGNABLE if r is not Role.VICE_LEADER]
+        options.append((t("role.none", locale), NO_ROLE))
         return await self._ask(step, t("dialog.roles.which", locale, name=name), options)
 
     async def _detail(self, step: WaterfallStepContext) -> DialogTurnResult:

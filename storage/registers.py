@@ -7,10 +7,11 @@ from datetime import date
 from sqlalchemy import distinct, exists, func, or_, select
 
 from council.evaluation import ANSWERED
+from council.guests import Guest
 from council.registers import AgendaLine, CaseFacets, CaseQuery, CaseRow, DecisionRow, HearingRow, MeetingRow
 from storage.benefits import decision_select, to_decision
 from storage.cases import _to_case, topics_of
-from storage.tables import agenda_items, case_topics, cases, hearings, meetings
+from storage.tables import agenda_item_guests, agenda_items, case_topics, cases, guests, hearings, meetings
 
 _SORT_COLUMNS = {
     "number": (cases.c.year, cases.c.number),
@@ -114,7 +115,8 @@ class SqlHearingRegister:
 
 
 class SqlMeetingPlan:
-    """A year's council meetings with their agenda items: two statements whatever the year holds."""
+    """A year's council meetings with their agenda items and invited guests: three statements whatever the year
+    holds."""
 
     def __init__(self, session) -> None:
         self._s = session
@@ -123,11 +125,21 @@ class SqlMeetingPlan:
         first, last = date(year, 1, 1), date(year, 12, 31)
         rows = (await self._s.execute(select(meetings).where(meetings.c.date.between(first, last))
                                       .order_by(meetings.c.date, meetings.c.id))).all()
+        invited: dict[int, list[Guest]] = {}
+        for r in await self._s.execute(
+                select(agenda_item_guests.c.item_id, guests)
+                .select_from(agenda_item_guests.join(guests, guests.c.id == agenda_item_guests.c.guest_id)
+                             .join(agenda_items, agenda_items.c.id == agenda_item_guests.c.item_id)
+                             .join(meetings, meetings.c.id == agenda_items.c.meeting_id))
+                .where(meetings.c.date.between(first, last))
+                .order_by(agenda_item_guests.c.item_id, agenda_item_guests.c.invited_at, guests.c.id)):
+            invited.setdefault(r.item_id, []).append(Guest(r.id, r.name, r.organisation, r.email or ""))
         items: dict[int, list[AgendaLine]] = {}
         lines = await self._s.execute(
             select(agenda_items).join(meetings, meetings.c.id == agenda_items.c.meeting_id)
             .where(meetings.c.date.between(first, last)).order_by(agenda_items.c.meeting_id, agenda_items.c.position))
         for r in lines:
-            items.setdefault(r.meeting_id, []).append(AgendaLine(r.number, r.year, r.title, r.case_id))
+            items.setdefault(r.meeting_id, []).append(AgendaLine(r.number, r.year, r.title, r.case_id, r.id,
+                                                                 tuple(invited.get(r.id, ()))))
         return [MeetingRow(r.id, r.date, r.status, r.notice_published_at is not None, r.minutes_status,
                            items.get(r.id, [])) for r in rows]

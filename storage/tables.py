@@ -408,6 +408,16 @@ decision_benefits = Table(  # the decision register's gevinst fields, keyed by t
     Column("updated_at", UtcDateTime(), nullable=False),
 )
 
+guests = Table(  # the council's guests (not members: no role, no vote), migration 0014_people
+    "guests", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False),
+    Column("organisation", String(200), nullable=False),
+    Column("email", String(254), nullable=False, default=""),
+    Column("updated_by", String(64), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
 decision_implementation = Table(  # felles praksis: each unit's implementation status of a decision
     "decision_implementation", metadata,
     Column("item_id", Id, primary_key=True),
@@ -416,4 +426,12 @@ decision_implementation = Table(  # felles praksis: each unit's implementation s
     Column("status_on", Date),
     Column("updated_by", String(64), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+agenda_item_guests = Table(  # a guest invited to an agenda item (named under the item in the notice)
+    "agenda_item_guests", metadata,
+    Column("item_id", Id, primary_key=True),
+    Column("guest_id", Id, primary_key=True, index=True),
+    Column("invited_by", String(64), nullable=False),
+    Column("invited_at", UtcDateTime(), nullable=False),
 )

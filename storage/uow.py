@@ -15,6 +15,7 @@ from storage.cases import SqlCases
 from storage.conversations import SqlConversations
 from storage.counters import SqlCounters
 from storage.evaluation import SqlEvaluation
+from storage.guests import SqlGuests
 from storage.hearings import SqlHearings
 from storage.meetings import SqlMeetings
 from storage.members import SqlMembers
@@ -57,6 +58,7 @@ class SqlUnitOfWork:
         self.seats = SqlSeats(self.session)
         self.hearing_register = SqlHearingRegister(self.session)
         self.meeting_plan = SqlMeetingPlan(self.session)
+        self.guests = SqlGuests(self.session)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -25,6 +25,7 @@ def environment() -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.globals.update(t=t, format_date=format_date, format_datetime=format_datetime, audit_label=audit_label)
     env.filters["role_label"] = lambda role, lang: t(f"tab.role.{role}", lang)
+    env.tests["contains_role"] = lambda roles, value: any(getattr(r, "value", r) == value for r in roles)
     return env
 
 

@@ -14,6 +14,7 @@ from aiohttp import web
 from cards.texts import language
 from council.members import Member
 from council.services.benefits import BenefitService
+from council.services.guests import GuestService
 from council.services.members import MemberService
 from council.services.registers import RegisterService
 from council.services.seats import SeatService
@@ -44,6 +45,7 @@ class Tab:
     members: MemberService
     registers: RegisterService
     seats: SeatService
+    guests: GuestService
     sessions: Sessions
     sso: SsoValidator | None  # None: anonymous local mode, the identity chooser instead
     units: tuple[str, ...]
@@ -89,7 +91,8 @@ class Tab:
 
 
 def build_tab(settings: Settings, members: MemberService, registers: RegisterService, seats: SeatService,
-              document_link: Callable[[str, int, str], str], benefits: BenefitService | None = None) -> Tab:
+              guests: GuestService, document_link: Callable[[str, int, str], str],
+              benefits: BenefitService | None = None) -> Tab:
     """With an app id the tab signs people in with Teams SSO; without one (local mode) with the chooser."""
     key = (hmac.new(settings.export_signing_key.encode(), b"tab-session", hashlib.sha256).digest()
            if settings.export_signing_key else secrets.token_bytes(32))
@@ -98,7 +101,7 @@ def build_tab(settings: Settings, members: MemberService, registers: RegisterSer
         sso = SsoValidator(JwksCache(settings.tab_jwks_url), settings.tab_audience, settings.app_id,
                            settings.tenant_allow_list)
     sessions = Sessions(key, secure=settings.base_url.startswith("https://"))
-    return Tab(members=members, registers=registers, seats=seats, sessions=sessions, sso=sso, units=settings.units,
-               tz=settings.tz, env=environment(), charts=Charts(),
+    return Tab(members=members, registers=registers, seats=seats, guests=guests, sessions=sessions, sso=sso,
+               units=settings.units, tz=settings.tz, env=environment(), charts=Charts(),
                number_format=settings.number_format, document_link=document_link, topics=settings.topics,
                benefits=benefits)

@@ -40,6 +40,7 @@ TEXTS = {
     "cmd.cancel": "**avbryt** – cancels what you are doing",
     "fallback.unknown": "Sorry, I did not understand that. Type **help** to see what you can do.",
     "role.leader": "Leader",
+    "role.vice_leader": "Deputy leader",
     "role.secretary": "Secretary",
     "role.member": "Member",
     "role.deputy": "Deputy",
@@ -47,11 +48,12 @@ TEXTS = {
     "role.none": "No role in the council",
     "roles.title": "Members and roles",
     "roles.intro": "Choose a person and the roles they hold. A member represents one unit; a deputy "
-                   "stands in for one member.",
+                   "stands in for one member. The deputy leader is one of the members. The leadership network "
+                   "can have a unit too (the leader's clinic).",
     "roles.empty": "No people are known yet. Press “Fetch members from the team”.",
     "roles.person": "Person",
     "roles.roles": "Roles",
-    "roles.unit": "Unit (for a member)",
+    "roles.unit": "Unit (for a member or the leadership network)",
     "roles.deputy_for": "Deputy for (for a deputy)",
     "roles.save": "Save roles",
     "roles.sync": "Fetch members from the team",
@@ -61,6 +63,10 @@ TEXTS = {
     "roles.unknown_person": "Person not found. Fetch members from the team and try again.",
     "roles.unit_required": "A member must represent a unit. Choose a unit.",
     "roles.deputy_needs_member": "A deputy must stand in for a council member. Choose whom.",
+    "roles.unit_unknown": "That unit is not one of the units in the council's mandate. Choose one of them.",
+    "roles.vice_leader_needs_member": "The deputy leader must be a member of the council. Give the person the "
+                                      "member role and a unit too.",
+    "roles.vice_leader_is_leader": "The leader cannot also be the deputy leader.",
     "roles.last_leader": "The council needs at least one leader. Give someone else the leader role first.",
     "roles.person_required": "Choose a person.",
     "roles.deputy_of": "deputy for {name}",

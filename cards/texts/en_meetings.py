@@ -127,6 +127,7 @@ TEXTS = {
     "agenda.standing.any_other": "Any other business",
     "agenda.kind.standing": "Standing item",
     "agenda.presenter": "Presenter: {name}",
+    "agenda.guests": "Guests: {names}",
     "agenda.minutes": "{minutes} min",
     "agenda.planned": "Planned time: {minutes} min of {length} min",
     "agenda.over_length": "Planned time {minutes} min is more than the meeting's length ({length} min).",

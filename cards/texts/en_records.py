@@ -51,6 +51,7 @@ TEXTS = {
     "records.apologies_to": "Send apologies to {name} by {date}.",
     "records.the_secretary": "the secretary",
     "records.presenter": "Presenter: {name}",
+    "records.guests_invited": "Guests",
     "records.background": "Background",
     "records.no_background": "The background will be presented in the meeting.",
     "records.hearing_deadline": "Consultation deadline",

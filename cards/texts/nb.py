@@ -42,6 +42,7 @@ TEXTS = {
     "cmd.cancel": "**avbryt** – avbryter det du holder på med",
     "fallback.unknown": "Det forstod jeg dessverre ikke. Skriv **hjelp** for å se hva du kan gjøre.",
     "role.leader": "Leder",
+    "role.vice_leader": "Nestleder",
     "role.secretary": "Sekretær",
     "role.member": "Medlem",
     "role.deputy": "Vara",
@@ -49,11 +50,12 @@ TEXTS = {
     "role.none": "Ingen rolle i rådet",
     "roles.title": "Medlemmer og roller",
     "roles.intro": "Velg en person og hvilke roller personen skal ha. Et medlem representerer én enhet; "
-                   "en vara er vara for ett medlem.",
+                   "en vara er vara for ett medlem. Nestleder er ett av medlemmene. Ledernettverket kan også "
+                   "ha enhet (klinikken lederen hører til).",
     "roles.empty": "Ingen personer er kjent ennå. Trykk «Hent medlemmer fra teamet».",
     "roles.person": "Person",
     "roles.roles": "Roller",
-    "roles.unit": "Enhet (for medlem)",
+    "roles.unit": "Enhet (for medlem og ledernettverket)",
     "roles.deputy_for": "Vara for (for vara)",
     "roles.save": "Lagre roller",
     "roles.sync": "Hent medlemmer fra teamet",
@@ -63,6 +65,10 @@ TEXTS = {
     "roles.unknown_person": "Fant ikke personen. Hent medlemmer fra teamet og prøv igjen.",
     "roles.unit_required": "Et medlem må representere en enhet. Velg enhet.",
     "roles.deputy_needs_member": "En vara må være vara for et medlem av rådet. Velg hvem.",
+    "roles.unit_unknown": "Enheten er ikke en av enhetene i rådets mandat. Velg en av dem.",
+    "roles.vice_leader_needs_member": "Nestleder må være medlem av rådet. Gi personen medlemsrollen og en enhet "
+                                      "også.",
+    "roles.vice_leader_is_leader": "Lederen kan ikke samtidig være nestleder.",
     "roles.last_leader": "Rådet må ha minst én leder. Gi en annen person lederrollen først.",
     "roles.person_required": "Velg en person.",
     "roles.deputy_of": "vara for {name}",

@@ -122,6 +122,7 @@ TEXTS = {
     "agenda.standing.any_other": "Eventuelt",
     "agenda.kind.standing": "Fast sak",
     "agenda.presenter": "Innleder: {name}",
+    "agenda.guests": "Gjester: {names}",
     "agenda.minutes": "{minutes} min",
     "agenda.planned": "Planlagt tid: {minutes} min av {length} min",
     "agenda.over_length": "Planlagt tid {minutes} min er mer enn møtets lengde ({length} min).",

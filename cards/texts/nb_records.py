@@ -51,6 +51,7 @@ TEXTS = {
     "records.apologies_to": "Forfall meldes til {name} innen {date}.",
     "records.the_secretary": "sekretæren",
     "records.presenter": "Innleder: {name}",
+    "records.guests_invited": "Gjester",
     "records.background": "Bakgrunn",
     "records.no_background": "Bakgrunn legges fram i møtet.",
     "records.hearing_deadline": "Høringsfrist",

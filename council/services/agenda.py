@@ -11,6 +11,7 @@ from council.audit import AuditEntry
 from council.cases import Case
 from council.clock import Clock
 from council.errors import InvalidInput, NotAllowed, NotFound
+from council.guests import Guest
 from council.ids import stored_id
 from council.meetings import Meeting, MeetingStatus
 from council.members import Member, Role, require_organiser
@@ -36,6 +37,7 @@ class AgendaView:
     follow_up: list[ActionItem]
     attendance: dict[str, tuple[Attendance, str | None]] = field(default_factory=dict)
     papers: dict[int, CasePaper] = field(default_factory=dict)  # edited saksframlegg by item id
+    guests: dict[int, list[Guest]] = field(default_factory=dict)  # guests invited to an item, by item id
 
     @property
     def planned_minutes(self) -> int:
@@ -119,9 +121,10 @@ class AgendaService:
         found = {i.case_id: await uow.cases.get(i.case_id) for i in items if i.case_id is not None}
         cases = {case_id: case for case_id, case in found.items() if case is not None}
         follow_up = [a for a in await uow.agenda.actions(open_only=True) if a.meeting_id != meeting_id]
+        stored = [i.id for i in items if i.id is not None]
         return AgendaView(await load_meeting(uow, meeting_id), items, cases, follow_up,
-                          await uow.agenda.attendance(meeting_id),
-                          await uow.papers.for_items([i.id for i in items if i.id is not None]))
+                          await uow.agenda.attendance(meeting_id), await uow.papers.for_items(stored),
+                          await uow.guests.for_items(stored))
 
     async def _save_order(self, uow: UnitOfWork, items: list[AgendaItem]) -> list[AgendaItem]:
         for item in items:

@@ -116,7 +116,9 @@ class MemberService:
 
     async def assign_roles(self, actor: Member, target_id: str, roles: frozenset[Role],
                            unit: str | None = None, deputy_for: str | None = None) -> Member:
-        """Only a leader assigns roles; the council can never be left without a leader."""
+        """Only a leader assigns roles; the council can never be left without a leader. A unit is kept for a
+        member (their seat) and a network member (their clinic). The nestleder is one member: giving the role
+        to someone takes it from whoever held it, in the same transaction (both audited)."""
         if not actor.is_leader:
             raise NotAllowed("error.leader_only")
         async with self._uow() as uow:
@@ -129,7 +131,10 @@ class MemberService:
                 leaders = await uow.members.with_role(Role.LEADER)
                 if len(leaders) <= 1:
                     raise InvalidInput("roles.last_leader")
+            self._check_vice_leader(roles)
             updated = target.with_roles(roles, unit, deputy_for)
+            if Role.VICE_LEADER in roles:
+                await self._release_vice_leader(uow, actor, target_id)
             if updated != target:
                 await uow.members.save(updated)
                 await uow.audit.add(AuditEntry(actor.aad_object_id, "member", target_id, "assign_roles",
@@ -141,6 +146,26 @@ class MemberService:
     def _check_unit(self, roles: frozenset[Role], unit: str | None) -> None:
         if Role.MEMBER in roles and unit not in self._units:
             raise InvalidInput("roles.unit_required")
+        if Role.NETWORK in roles and unit is not None and unit not in self._units:
+            raise InvalidInput("roles.unit_unknown")
+
+    @staticmethod
+    def _check_vice_leader(roles: frozenset[Role]) -> None:
+        if Role.VICE_LEADER not in roles:
+            return
+        if Role.LEADER in roles:
+            raise InvalidInput("roles.vice_leader_is_leader")
+        if Role.MEMBER not in roles:
+            raise InvalidInput("roles.vice_leader_needs_member")
+
+    async def _release_vice_leader(self, uow: UnitOfWork, actor: Member, keep: str) -> None:
+        for other in await uow.members.with_role(Role.VICE_LEADER):
+            if other.aad_object_id == keep:
+                continue
+            released = replace(other, roles=other.roles - {Role.VICE_LEADER})
+            await uow.members.save(released)
+            await uow.audit.add(AuditEntry(actor.aad_object_id, "member", other.aad_object_id, "assign_roles",
+                                           self._clock.now(), other.snapshot(), released.snapshot()))
 
     async def _check_deputy(self, uow: UnitOfWork, roles: frozenset[Role], deputy_for: str | None,
                             target_id: str) -> None:

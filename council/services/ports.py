@@ -10,6 +10,7 @@ from council.audit import AuditEntry
 from council.benefits import Benefit, Implementation
 from council.cases import Case, CaseFilter, CaseStatus
 from council.conversations import ConversationRef
+from council.guests import Guest
 from council.hearings import Hearing
 from council.meetings import Meeting
 from council.members import Member, Role
@@ -225,6 +226,25 @@ class BenefitRepository(Protocol):
     async def set_implementation(self, implementation: Implementation, actor: str, at: datetime) -> None: ...
 
 
+class GuestRepository(Protocol):
+    """The council's guest list and the guests invited to agenda items (migration 0014_people)."""
+
+    async def all(self) -> list[Guest]: ...
+    async def get(self, guest_id: int) -> Guest | None: ...
+    async def add(self, guest: Guest, by: str, at: datetime) -> Guest: ...
+    async def save(self, guest: Guest, by: str, at: datetime) -> None: ...
+    async def remove(self, guest_id: int) -> None:
+        """The guest and every invitation of theirs."""
+        ...
+    async def invite(self, item_id: int, guest_id: int, by: str, at: datetime) -> bool:
+        """False when the guest was invited to the item already."""
+        ...
+    async def uninvite(self, item_id: int, guest_id: int) -> bool: ...
+    async def for_items(self, item_ids: list[int]) -> dict[int, list[Guest]]:
+        """The guests invited to each of the items (items without guests left out), in invitation order."""
+        ...
+
+
 class CounterRepository(Protocol):
     async def next(self, name: str, step: int = 1) -> int: ...
 
@@ -250,6 +270,7 @@ class UnitOfWork(Protocol):
     records: RecordRepository
     papers: CasePaperRepository
     benefits: BenefitRepository
+    guests: GuestRepository
 
     async def __aenter__(self) -> "UnitOfWork": ...
     async def __aexit__(self, *exc: object) -> None: ...

@@ -17,6 +17,7 @@ from council.audit import AuditEntry
 from council.benefits import Benefit, Implementation, ImplementationStatus
 from council.cases import Case, CaseFilter, CaseStatus
 from council.conversations import ConversationKind, ConversationRef
+from council.guests import Guest
 from council.meetings import Meeting, MeetingStatus
 from council.members import Member, Role
 from council.minutes import ActionItem, ActionStatus, Attendance, ItemRecord, Outcome
@@ -24,6 +25,7 @@ from council.outbox import Operation, OutboxMessage, Status
 from council.pask import PaskMeeting
 from council.records import CasePaper, FrozenDocument
 from council.registers import DecisionRow
+from council.seats import SeatTerm
 
 
 @dataclass
@@ -50,6 +52,9 @@ class Tables:
     papers: dict[int, CasePaper] = field(default_factory=dict)
     benefits: dict[int, Benefit] = field(default_factory=dict)
     implementation: dict[tuple[int, str], Implementation] = field(default_factory=dict)
+    guests: dict[int, Guest] = field(default_factory=dict)
+    item_guests: dict[tuple[int, int], datetime] = field(default_factory=dict)  # (item, guest) -> invited at
+    seat_terms: dict[str, SeatTerm] = field(default_factory=dict)
 
     def next_id(self, table: str) -> int:
         self.sequences[table] = self.sequences.get(table, 0) + 1
@@ -436,6 +441,59 @@ class FakeBenefits:
         self._t.implementation[(implementation.item_id, implementation.unit)] = implementation
 
 
+class FakeGuests:
+    def __init__(self, t: Tables) -> None:
+        self._t = t
+
+    async def all(self) -> list[Guest]:
+        return [self._t.guests[k] for k in sorted(self._t.guests)]
+
+    async def get(self, guest_id: int) -> Guest | None:
+        return self._t.guests.get(guest_id)
+
+    async def add(self, guest: Guest, by: str, at: datetime) -> Guest:
+        stored = replace(guest, id=self._t.next_id("guests"))
+        self._t.guests[stored.id] = stored
+        return stored
+
+    async def save(self, guest: Guest, by: str, at: datetime) -> None:
+        if guest.id in self._t.guests:  # an UPDATE: nothing for an unknown id
+            self._t.guests[guest.id] = guest
+
+    async def remove(self, guest_id: int) -> None:
+        self._t.guests.pop(guest_id, None)
+        for key in [k for k in self._t.item_guests if k[1] == guest_id]:
+            del self._t.item_guests[key]
+
+    async def invite(self, item_id: int, guest_id: int, by: str, at: datetime) -> bool:
+        if (item_id, guest_id) in self._t.item_guests:
+            return False
+        self._t.item_guests[(item_id, guest_id)] = at
+        return True
+
+    async def uninvite(self, item_id: int, guest_id: int) -> bool:
+        return self._t.item_guests.pop((item_id, guest_id), None) is not None
+
+    async def for_items(self, item_ids: list[int]) -> dict[int, list[Guest]]:
+        found: dict[int, list[Guest]] = {}
+        ordered = sorted(self._t.item_guests.items(), key=lambda kv: (kv[0][0], kv[1], kv[0][1]))
+        for (item_id, guest_id), _ in ordered:
+            if item_id in item_ids and guest_id in self._t.guests:
+                found.setdefault(item_id, []).append(self._t.guests[guest_id])
+        return found
+
+
+class FakeSeats:
+    def __init__(self, t: Tables) -> None:
+        self._t = t
+
+    async def terms(self) -> dict[str, SeatTerm]:
+        return dict(self._t.seat_terms)
+
+    async def save(self, term: SeatTerm, actor: str, at: datetime) -> None:
+        self._t.seat_terms[term.unit] = term
+
+
 class FakeHearings:
     """Only what the minutes read: no hearing is on a meeting unless a test adds one."""
 
@@ -485,6 +543,8 @@ class FakeUnitOfWork:
         self.papers = FakePapers(t)
         self.hearings = FakeHearings(t)
         self.benefits = FakeBenefits(t)
+        self.guests = FakeGuests(t)
+        self.seats = FakeSeats(t)
 
     async def __aexit__(self, *exc: object) -> None:
         del self._tables  # uncommitted changes are forgotten

@@ -12,9 +12,11 @@ import pytest
 from council.agenda import AgendaItem, ItemKind
 from council.cases import Case, CaseFilter, CaseStatus, CaseType
 from council.conversations import ConversationKind, ConversationRef
+from council.guests import Guest
 from council.meetings import Meeting, MeetingStatus
 from council.minutes import ActionItem, ActionStatus, Attendance, ItemRecord, Outcome
 from council.outbox import Operation, OutboxMessage
+from council.seats import SeatTerm
 from council.topics import TopicsStatus
 from storage.db import make_engine, migrate
 from storage.uow import unit_of_work_factory
@@ -308,3 +310,43 @@ async def test_open_uniform_decisions_come_newest_first_and_leave_once_every_uni
         assert [d.item_id for d in await u.benefits.uniform_open(UNITS, 1)] == [new.id]
         assert [d.item_id for d in await u.benefits.uniform_open(UNITS + ("Ny enhet",), 10)] == [new.id, done.id,
                                                                                                   old.id]
+
+
+async def test_guests_get_ids_are_updated_in_place_and_removed_with_their_invitations(uow):
+    async with uow() as u:
+        first = await u.guests.add(Guest(None, "Åse Ås", "Superbruker DIPS"), "aad-kari", T0)
+        second = await u.guests.add(Guest(None, "Berit Bruker", "Avdeling for kompetanse og utdanning", "b@siv.no"),
+                                    "aad-kari", T0)
+        await u.commit()
+    assert first.id is not None and second.id > first.id
+    async with uow() as u:
+        assert await u.guests.all() == [first, second]  # by id; the service sorts by name
+        await u.guests.save(replace(first, organisation="Superbruker Public 360"), "aad-kari", T0)
+        await u.guests.save(Guest(999, "Ingen", "Ingen"), "aad-kari", T0)  # an unknown id writes nothing
+        assert await u.guests.get(first.id) == replace(first, organisation="Superbruker Public 360")
+        assert await u.guests.get(999) is None
+        assert await u.guests.invite(11, first.id, "aad-kari", T0) is True
+        assert await u.guests.invite(11, first.id, "aad-sigrid", T0 + timedelta(minutes=1)) is False
+        assert await u.guests.invite(11, second.id, "aad-kari", T0 + timedelta(minutes=2)) is True
+        assert await u.guests.invite(12, second.id, "aad-kari", T0) is True
+        invited = await u.guests.for_items([11, 12, 13])
+        assert {item: [g.id for g in found] for item, found in invited.items()} == {11: [first.id, second.id],
+                                                                                   12: [second.id]}
+        assert await u.guests.for_items([]) == {}
+        assert await u.guests.uninvite(11, first.id) is True
+        assert await u.guests.uninvite(11, first.id) is False
+        await u.guests.remove(second.id)
+        assert await u.guests.for_items([11, 12]) == {}
+        assert [g.id for g in await u.guests.all()] == [first.id]
+        await u.commit()
+    async with uow() as u:
+        assert [g.name for g in await u.guests.all()] == ["Åse Ås"]
+
+
+async def test_a_seat_term_is_one_row_per_unit_overwritten(uow):
+    async with uow() as u:
+        await u.seats.save(SeatTerm("E-helse", "Direktør", date(2026, 1, 1), None), "aad-kari", T0)
+        await u.seats.save(SeatTerm("E-helse", "Fagdirektør", None, date(2027, 12, 31)), "aad-kari", T0)
+        await u.commit()
+    async with uow() as u:
+        assert await u.seats.terms() == {"E-helse": SeatTerm("E-helse", "Fagdirektør", None, date(2027, 12, 31))}

@@ -271,7 +271,8 @@ def test_roles_card_form_offers_people_roles_units_and_only_members_as_principal
 
     assert [c["value"] for c in by_id["person"]["choices"]] == ["kari-id", "ola-id", "ingrid-id"]
     assert by_id["person"]["isRequired"] is True
-    assert [c["value"] for c in by_id["roles"]["choices"]] == ["leader", "secretary", "member", "deputy", "network"]
+    assert [c["value"] for c in by_id["roles"]["choices"]] == ["leader", "vice_leader", "secretary", "member", "deputy",
+                                                               "network"]
     assert by_id["roles"]["isMultiSelect"] is True
     assert [c["value"] for c in by_id["unit"]["choices"]] == ["Medisinsk klinikk", "E-helse"]
     assert [c["value"] for c in by_id["deputy_for"]["choices"]] == ["ola-id"]

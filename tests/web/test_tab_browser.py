@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from playwright.async_api import async_playwright
 
 from bench.synthetic import fill
+from council.pask import PaskMeeting
 from tests.e2e.harness import start_bot
 from tests.web.browser import ARGS, CHROMIUM, accessibility_violations, require_browser, screenshot
 from tests.web.seed import seed_cases, seed_members
@@ -163,13 +164,14 @@ async def test_the_leader_edits_a_seat_in_the_browser_and_the_member_sees_it(ser
     await page.get_by_role("button", name="Lagre").click()
     await page.wait_for_load_state()
     assert await page.get_by_role("status").inner_text() == "Setet er lagret. Rollene i boten er oppdatert."
-    row = page.get_by_role("row", name=re.compile("^Juridisk"))
+    row = page.get_by_role("table", name="Setene i rådet").get_by_role("row", name=re.compile("^Juridisk"))
     assert "Sigrid Sekretær" in await row.inner_text() and "Perioden går ut innen 60 dager" in await row.inner_text()
     await screenshot(page, "medlemmer-leder")
 
     member = await open_as(browser, served.url, "Ola Hansen")
     await member.goto(f"{served.url}/tab/medlemmer")
-    assert "Sigrid Sekretær" in await member.get_by_role("row", name=re.compile("^Juridisk")).inner_text()
+    seats = member.get_by_role("table", name="Setene i rådet")
+    assert "Sigrid Sekretær" in await seats.get_by_role("row", name=re.compile("^Juridisk")).inner_text()
     assert await member.get_by_role("link", name=re.compile("^Endre")).count() == 0
     await screenshot(member, "medlemmer-medlem")
 
@@ -224,3 +226,79 @@ async def test_a_member_sets_the_implementation_status_for_their_unit(history, s
     await page.wait_for_load_state()
     register = await page.get_by_role("row", name=re.compile("Samme registrering|Pasientsikkerhet")).count()
     assert register >= 1
+
+
+async def test_the_leader_adds_a_guest_and_invites_them_to_an_item(served, browser):
+    page = await open_as(browser, served.url, "Kari Nordmann")
+    await page.get_by_role("link", name="Medlemmer").click()
+    await page.wait_for_load_state()
+    await page.get_by_label("Nestleder", exact=True).select_option(label="Ingrid Berg (Medisinsk klinikk)")
+    await page.get_by_role("button", name="Lagre nestleder").click()
+    await page.wait_for_load_state()
+    assert await page.get_by_role("status").inner_text() == "Nestleder er lagret. Rollene i boten er oppdatert."
+    await page.get_by_label("Person", exact=True).select_option(label="Emma Innmelder")
+    await page.get_by_label("Enhet", exact=True).select_option(label="Klinikk for kirurgi")
+    await page.get_by_role("button", name="Lagre i nettverket").click()
+    await page.wait_for_load_state()
+    row = page.get_by_role("row", name=re.compile("^Klinikk for kirurgi Emma"))
+    assert "Emma Innmelder" in await row.inner_text()
+    await page.get_by_label("Navn", exact=True).fill("Dina Dips")
+    await page.get_by_label("Organisasjon eller rolle").fill("Superbruker DIPS")
+    await page.get_by_label("E-post (valgfritt)").fill("dina.dips@siv.no")
+    await page.get_by_role("button", name="Legg til gjest").click()
+    await page.wait_for_load_state()
+    assert await page.get_by_role("status").inner_text() == "Gjesten er lagt til."
+    assert "Superbruker DIPS" in await page.get_by_role("row", name=re.compile("^Dina Dips")).inner_text()
+    assert await accessibility_violations(page) == []
+    await screenshot(page, "medlemmer-gjester-leder")
+
+    await page.get_by_role("link", name="Møter", exact=True).click()
+    await page.wait_for_load_state()
+    await page.get_by_label("År").select_option("2027")
+    await page.get_by_role("button", name="Vis").click()
+    await page.wait_for_load_state()
+    invite = page.get_by_role("combobox", name=re.compile("^Inviter gjest til Sak om henvisninger nr 0"))
+    await invite.select_option(label="Dina Dips (Superbruker DIPS)")
+    await page.get_by_role("button", name=re.compile("^Inviter gjest til Sak om henvisninger nr 0")).click()
+    await page.wait_for_load_state()
+    assert await page.get_by_role("status").inner_text() == ("Dina Dips er invitert til saken. Innkallingen nevner "
+                                                             "gjesten under saken.")
+    item = page.get_by_role("listitem").filter(has_text="Sak om henvisninger nr 0")
+    assert "Gjester: Dina Dips (Superbruker DIPS)" in await item.inner_text()
+    assert await accessibility_violations(page) == []
+    await screenshot(page, "moter-gjest-leder")
+
+
+async def test_the_calendar_view_shows_council_and_pask_meetings(history, served, browser):
+    async with served.container.uow() as uow:
+        await uow.pask.replace("manual", [
+            PaskMeeting(datetime(2026, month, 3, 9, tzinfo=UTC), datetime(2026, month, 3, 11, tzinfo=UTC),
+                        "PASK nettverksmøte") for month in (9, 10, 11, 12)])
+        await uow.commit()
+    page = await open_as(browser, served.url, "Ola Hansen")
+    await page.get_by_role("link", name="Møter", exact=True).click()
+    await page.wait_for_load_state()
+    await page.get_by_role("link", name="Kalender", exact=True).click()
+    await page.wait_for_load_state()
+    assert await page.get_by_role("heading", name="Kalender: rådets møter og PASK").is_visible()
+    november = page.get_by_role("table", name="November 2026")
+    assert await november.get_by_role("columnheader", name="man").is_visible()
+    today = november.locator('td[aria-current="date"]')
+    assert (await today.inner_text()).startswith("26")
+    assert "PASK: PASK nettverksmøte" in await november.inner_text()
+    assert await page.locator("a.cal-council").count() >= 8
+    assert await accessibility_violations(page) == []
+    await page.set_viewport_size({"width": 1280, "height": 900})
+    await screenshot(page, "moter-kalender")
+    link = page.locator("a.cal-council").first
+    target = await link.get_attribute("href")
+    await link.click()
+    assert page.url.endswith(target) and await page.locator(f"section{target}").is_visible()
+    await page.get_by_label("År").select_option("2025")
+    await page.get_by_role("button", name="Vis").click()
+    await page.wait_for_load_state()
+    cancelled = page.locator("a.cal-council.cancelled").first
+    assert (await cancelled.inner_text()).endswith("– Avlyst")
+    await page.get_by_role("link", name="Liste", exact=True).click()
+    await page.wait_for_load_state()
+    assert await page.get_by_role("heading", name="Årsplan: rådets møter og PASK").is_visible()
