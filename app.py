@@ -218,7 +218,7 @@ def _bot(c: Container):
             votes=VotesFeature(c.hearings, c.votes, c.meetings, links, s.tz),
             themes=ThemesFeature(c.themes),
             reminders=RemindersFeature(c.reminders, UndeliveredFeature(c.undelivered, s.tz)),
-            agenda_audience=s.agenda_audience)
+            agenda_audience=s.agenda_audience, tab_url=f"{s.base_url}/tab/")
         app[MESSAGES] = messages_route(c.adapter, c.handler.on_turn, c.tokens, s.tenant_allow_list)
         yield
         if c.tokens is not None:

@@ -87,9 +87,10 @@ class RaadsbotHandler(TeamsActivityHandler):
     def __init__(self, *, members: MemberService, conversations: ConversationService, activities: ActivityLog,
                  conversation_state: ConversationState, cases: CasesFeature, meetings: MeetingsFeature,
                  hearings: HearingsFeature, records: RecordsFeature, votes: VotesFeature, themes: ThemesFeature,
-                 reminders: RemindersFeature, agenda_audience: Audience | None = None) -> None:
+                 reminders: RemindersFeature, agenda_audience: Audience | None = None, tab_url: str = "") -> None:
         self._members = members
         self._audience = agenda_audience or Audience.parse(DEFAULT_AUDIENCE)  # who sees agenda buttons
+        self._tab_url = tab_url  # the tab in a browser, linked from the home card
         self._conversations = conversations
         self._activities = activities
         self._state = conversation_state
@@ -202,7 +203,7 @@ class RaadsbotHandler(TeamsActivityHandler):
         await turn.send_activity(t("fallback.unknown", turn.activity.locale))
 
     async def _home(self, actor: Member, locale: str | None) -> dict:
-        return home_card(actor, locale, reads_agenda=self._audience.admits(actor))
+        return home_card(actor, locale, reads_agenda=self._audience.admits(actor), tab_url=self._tab_url)
 
     async def _set_role(self, turn: TurnContext, actor: Member) -> None:
         if not actor.is_leader:
@@ -292,5 +293,6 @@ class RaadsbotHandler(TeamsActivityHandler):
         if ref.kind is ConversationKind.PERSONAL:
             person = person_of(turn.activity)
             member = await self._members.resolve_actor(person) if person else self._actor(turn)
-            await turn.send_activity(card_activity(home_card(member, locale, greeting=greeting(
-                locale, person.name if person else ""), reads_agenda=self._audience.admits(member))))
+            hello = greeting(locale, person.name if person else "")
+            await turn.send_activity(card_activity(home_card(member, locale, greeting=hello, tab_url=self._tab_url,
+                                                             reads_agenda=self._audience.admits(member))))

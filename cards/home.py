@@ -9,6 +9,7 @@ from cards.elements import action_set
 from cards.members import roles_label
 from cards.texts import t
 from council.members import Member, Role
+from council.registers import REGISTER_ROLES
 from council.themes import may_suggest
 
 COUNCIL_ROLES = (Role.LEADER, Role.SECRETARY, Role.MEMBER, Role.DEPUTY)
@@ -45,8 +46,11 @@ def home_groups(member: Member, reads_agenda: bool = True) -> list[tuple[str, li
     return groups
 
 
-def home_card(member: Member, locale: str | None, *, greeting: str | None = None, reads_agenda: bool = True) -> dict:
-    """What this user can do, as buttons by group; `greeting` makes it the first message of a personal chat."""
+def home_card(member: Member, locale: str | None, *, greeting: str | None = None, reads_agenda: bool = True,
+              tab_url: str = "") -> dict:
+    """What this user can do, as buttons by group; `greeting` makes it the first message of a personal chat.
+    With `tab_url`, the council (who may see the registers) also gets a link to the tab in the browser: the way
+    to the tab from a chat client that shows no tabs (the Agents Playground)."""
     body = [title(t("welcome.title" if greeting else "help.title", locale))]
     if greeting:
         body.append(text(greeting))
@@ -56,6 +60,8 @@ def home_card(member: Member, locale: str | None, *, greeting: str | None = None
                  action_set([execute(t(label, locale), verb, _home_data(verb), validate=False)
                              for label, verb in buttons]),
                  text("\n".join(f"- {t(key, locale)}" for key in commands), size="Small", isSubtle=True)]
+    if tab_url and member.has(*REGISTER_ROLES):
+        body.append(action_set([{"type": "Action.OpenUrl", "title": t("home.open_tab", locale), "url": tab_url}]))
     body.append(text(t("cmd.help", locale) + " · " + t("cmd.cancel", locale), size="Small", isSubtle=True))
     body.append(text(t("help.tip", locale), size="Small", isSubtle=True))
     return card(body)

@@ -245,5 +245,9 @@ class MeetingRow:
         return self.status == "avlyst"
 
     @property
+    def minutes_approved(self) -> bool:
+        return self.minutes_status == "godkjent"
+
+    @property
     def has_minutes(self) -> bool:
         return self.minutes_status != "ingen"

@@ -15,6 +15,7 @@ TEXTS = {
     "help.title": "What you can do",
     "help.your_roles": "Your role in the council: {roles}",
     "help.tip": "Type the command in the chat (in a channel, @mention the bot first), or press a button.",
+    "home.open_tab": "Open the council overview (registers and evaluation)",
     "home.group.cases": "Cases",
     "home.group.meetings": "Meetings",
     "home.group.hearings": "Hearings and votes",

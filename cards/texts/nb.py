@@ -17,6 +17,7 @@ TEXTS = {
     "help.your_roles": "Din rolle i rådet: {roles}",
     "help.tip": "Skriv kommandoen i chatten (i kanalen: nevn @Kontorfaglig råd først), "
                 "eller trykk på en knapp.",
+    "home.open_tab": "Åpne rådets oversikt (registre og evaluering)",
     "home.group.cases": "Saker",
     "home.group.meetings": "Møter",
     "home.group.hearings": "Høringer og avstemninger",

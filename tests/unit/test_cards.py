@@ -15,7 +15,7 @@ from cards.texts import t
 from cards.welcome import greeting, welcome_card
 from council.members import Member, Role
 from council.settings import DEFAULT_UNITS
-from tests.cards_walk import actions, elements, inputs
+from tests.cards_walk import actions, elements, inputs, of_type
 
 TEAMS_MAX_BYTES = 28 * 1024
 KNOWN_VERBS = {v for k, v in vars(card_actions).items() if k.isupper() and isinstance(v, str)}
@@ -197,6 +197,16 @@ def test_home_card_for_someone_without_a_role_offers_cases_and_meetings_only():
 
     assert [e["text"] for e in elements(payload) if e.get("spacing") == "Medium"] == ["Saker", "Møter"]
     assert card_actions.HEARING_LIST not in [a["verb"] for a in actions(payload)]
+
+
+def test_home_card_links_the_council_to_the_tab_in_the_browser_and_nobody_else():
+    def tab_links(member) -> list[str]:
+        payload = home_card(member, "nb-NO", tab_url="http://127.0.0.1:3978/tab/")
+        return [n["url"] for n in of_type(payload, "Action.OpenUrl")]
+
+    assert tab_links(KARI) == ["http://127.0.0.1:3978/tab/"]
+    assert tab_links(LISE) == []  # no council role: the tab would refuse them
+    assert of_type(home_card(KARI, "nb-NO"), "Action.OpenUrl") == []
 
 
 def test_back_home_adds_the_button_last_and_keeps_the_card():

@@ -4,9 +4,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy import update
 
 from bench.synthetic import fill
 from council.pask import PaskMeeting
+from storage.tables import meetings
 from tests.e2e.teams import EMMA, KARI, OLA
 
 
@@ -29,7 +31,17 @@ async def test_a_member_sees_the_year_plan_with_pask_and_each_sakslist(tab_bot, 
     assert "PASK nettverksmøte" in march and "10. mars 2026" in march
     assert html.count('<section class="figure meeting"') >= 10
     assert "Sak 01/26" in html and "Avlyst" in html
-    assert "Referat (PDF)" not in html  # the minutes are downloaded by the leader and the secretary
+    assert "Referat (PDF)" in html and f"by={OLA.aad}" in html  # approved minutes are for the council
+
+
+async def test_a_draft_referat_is_linked_for_the_leader_but_not_for_a_member(tab_bot, history, visitor):
+    async with tab_bot.container.engine.begin() as connection:
+        await connection.execute(update(meetings).where(meetings.c.date.between(date(2026, 1, 1), date(2026, 12, 31)))
+                                 .values(minutes_status="utkast"))
+    _, member_page, _ = await (await visitor(OLA.aad)).get("/tab/moter?year=2026")
+    _, leader_page, _ = await (await visitor(KARI.aad)).get("/tab/moter?year=2026")
+    assert "Referat (PDF)" not in member_page  # a draft is for the leader and the secretary
+    assert "Referat (PDF)" in leader_page
 
 
 async def test_the_leader_gets_each_meetings_minutes_as_a_personal_link(tab_bot, history, visitor):
