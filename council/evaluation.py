@@ -4,7 +4,7 @@ One module for the page and the DOCX/PDF report alike, so they can never disagre
 from __future__ import annotations
 
 import statistics
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -90,7 +90,7 @@ class Figure:
 
     key: str
     columns: tuple[str, ...]
-    rows: list[tuple[str, tuple[float, ...]]]
+    rows: Sequence[tuple[str, tuple[float, ...]]]
     stacked: bool = False
     note: str | None = None  # a catalogue key for a sentence under the figure
     note_params: dict = field(default_factory=dict)

@@ -5,7 +5,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import Enum
 from math import ceil
+from typing import TypeVar
 
 from council.audit import AuditEntry
 from council.benefits import Benefit
@@ -19,6 +21,7 @@ REGISTER_ROLES = (Role.LEADER, Role.SECRETARY, Role.MEMBER, Role.DEPUTY)
 CASE_SORTS = ("number", "title", "unit", "type", "status", "submitted", "meeting")
 PER_PAGE = (25, 50, 100)
 MAX_SEARCH = 200
+E = TypeVar("E", bound=Enum)
 _REFERENCE = re.compile(r"^(?:innmelding\s*)?(\d{2})-(\d{1,4})$", re.IGNORECASE)
 
 
@@ -81,15 +84,16 @@ class CaseQuery:
         return cls(text=text, year=whole(params, "year", None), status=_enum(params, "status", CaseStatus),
                    unit=unit, case_type=_enum(params, "type", CaseType), meeting_id=whole(params, "meeting", None),
                    topic=topic, sort=sort, descending=(params.get("dir") or "desc") != "asc",
-                   page=max(1, whole(params, "page", 1)), per_page=per_page)
+                   page=max(1, whole(params, "page", 1) or 1), per_page=per_page)
 
     def as_params(self, **changes: object) -> dict[str, str]:
         """The query string for this query with some fields changed (links for sorting and paging)."""
-        values = {"q": self.text, "year": self.year, "status": self.status.value if self.status else None,
-                  "unit": self.unit, "type": self.case_type.value if self.case_type else None,
-                  "meeting": self.meeting_id, "topic": self.topic,
-                  "sort": self.sort, "dir": "desc" if self.descending else "asc",
-                  "page": self.page, "per_page": self.per_page}
+        values: dict[str, object] = {
+            "q": self.text, "year": self.year, "status": self.status.value if self.status else None,
+            "unit": self.unit, "type": self.case_type.value if self.case_type else None,
+            "meeting": self.meeting_id, "topic": self.topic,
+            "sort": self.sort, "dir": "desc" if self.descending else "asc",
+            "page": self.page, "per_page": self.per_page}
         values.update(changes)
         return {k: str(v) for k, v in values.items() if v not in (None, "")}
 
@@ -103,7 +107,7 @@ def whole(params: Mapping[str, str], name: str, default: int | None) -> int | No
     return int(raw)
 
 
-def _enum(params: Mapping[str, str], name: str, kind):
+def _enum(params: Mapping[str, str], name: str, kind: type[E]) -> E | None:
     raw = params.get(name) or ""
     if not raw:
         return None

@@ -1,7 +1,7 @@
 """Ports: what the services need from storage and from Teams, as Protocols."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any, Protocol
 
 from council.activities import TurnMark
@@ -10,6 +10,7 @@ from council.audit import AuditEntry
 from council.benefits import Benefit, Implementation
 from council.cases import Case, CaseFilter, CaseStatus
 from council.conversations import ConversationRef
+from council.evaluation import EvaluationData, Period
 from council.guests import Guest
 from council.hearings import Hearing
 from council.meetings import Meeting
@@ -18,8 +19,9 @@ from council.minutes import ActionItem, Attendance, ItemRecord
 from council.outbox import OutboxMessage
 from council.pask import PaskMeeting
 from council.records import CasePaper, FrozenDocument
-from council.registers import DecisionRow
+from council.registers import CaseFacets, CaseQuery, CaseRow, DecisionRow, HearingRow, MeetingRow
 from council.reminders import Planned, Rule
+from council.seats import SeatTerm
 from council.themes import Rsvp, ThemeMeeting, TopicSuggestion
 from council.votes import Ballot, Choice, Outcome, Tally, Vote, VoterLine
 
@@ -249,6 +251,34 @@ class CounterRepository(Protocol):
     async def next(self, name: str, step: int = 1) -> int: ...
 
 
+class RegisterReads(Protocol):
+    """The case register for the tab: filtered, sorted and paged in the database."""
+
+    async def case_page(self, query: CaseQuery) -> tuple[list[CaseRow], int]: ...
+    async def case_rows(self, query: CaseQuery, limit: int) -> list[CaseRow]: ...
+    async def case_facets(self) -> CaseFacets: ...
+
+
+class HearingRegisterReads(Protocol):
+    async def hearings(self, year: int | None, limit: int) -> list[HearingRow]: ...
+    async def decisions(self, year: int | None, limit: int, units: tuple[str, ...] = ()) -> list[DecisionRow]: ...
+
+
+class MeetingPlanReads(Protocol):
+    async def year(self, year: int) -> list[MeetingRow]: ...
+
+
+class EvaluationReads(Protocol):
+    async def data(self, period: Period, today: date, tz: tzinfo) -> EvaluationData: ...
+
+
+class SeatRepository(Protocol):
+    """What the member table does not hold about a seat: who appointed it and for which period."""
+
+    async def terms(self) -> dict[str, SeatTerm]: ...
+    async def save(self, term: SeatTerm, actor: str, at: datetime) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction; nothing is visible to others until `commit`."""
 
@@ -271,6 +301,11 @@ class UnitOfWork(Protocol):
     papers: CasePaperRepository
     benefits: BenefitRepository
     guests: GuestRepository
+    registers: RegisterReads
+    hearing_register: HearingRegisterReads
+    meeting_plan: MeetingPlanReads
+    evaluation: EvaluationReads
+    seats: SeatRepository
 
     async def __aenter__(self) -> "UnitOfWork": ...
     async def __aexit__(self, *exc: object) -> None: ...

@@ -4,14 +4,14 @@ Each read is a fixed number of statements whatever the data holds (filtering, so
 the database), so the tab stays as fast with ten years of cases as with ten."""
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time, tzinfo
-from typing import Protocol
 
 from council.audit import AuditEntry
 from council.cases import Case
 from council.clock import Clock
 from council.errors import NotFound
-from council.evaluation import EvaluationData, Figure, Period, figures
+from council.evaluation import Figure, Period, figures
 from council.members import Member
 from council.registers import (
     DECISION_PAGE,
@@ -30,21 +30,11 @@ from council.services.ports import UnitOfWorkFactory
 EXPORT_LIMIT = 10_000
 
 
-class RegisterReads(Protocol):
-    async def case_page(self, query: CaseQuery) -> tuple[list[CaseRow], int]: ...
-    async def case_rows(self, query: CaseQuery, limit: int) -> list[CaseRow]: ...
-    async def case_facets(self) -> CaseFacets: ...
-
-
-class EvaluationReads(Protocol):
-    async def data(self, period: Period, today: date, tz: tzinfo) -> EvaluationData: ...
-
-
 class RegisterService:
     """Read-only views of the registers; every method checks the actor's role first."""
 
-    def __init__(self, uow: UnitOfWorkFactory, directory, clock: Clock, tz: tzinfo,
-                 units: tuple[str, ...] = ()) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, directory: Callable[[], Awaitable[dict[str, Member]]], clock: Clock,
+                 tz: tzinfo, units: tuple[str, ...] = ()) -> None:
         self._uow = uow
         self._units = units  # the seats: a decision's implementation summary counts these
         self._directory = directory  # MemberService.directory: names for the history's actors

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, tzinfo
-from typing import Protocol
 
 from council.audit import AuditEntry
 from council.clock import Clock
@@ -16,11 +15,6 @@ from council.registers import require_register_access
 from council.seats import NetworkUnit, Seat, SeatChange, SeatTerm, network_by_unit, seats
 from council.services.members import MemberService
 from council.services.ports import UnitOfWorkFactory
-
-
-class SeatRepository(Protocol):
-    async def terms(self) -> dict[str, SeatTerm]: ...
-    async def save(self, term: SeatTerm, actor: str, at) -> None: ...
 
 
 @dataclass(frozen=True)
