@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from council.agenda import AgendaItem, ItemKind, ordered
-from council.cases import Case
+from council.cases import Case, CaseStatus
 from council.dlg import DLG_FEEDBACK_TITLE, feedback_line
 from council.meetings import MeetingStatus
 from council.records import CasePaper
@@ -34,5 +34,26 @@ async def add_dlg_feedback(uow: UnitOfWork, case: Case, now: datetime) -> Agenda
     lines = [x for x in (paper.background if paper else "").splitlines() if x.strip()]
     if line not in lines:
         lines.append(line)
-    await uow.papers.save(CasePaper(item.id, "\n".join(lines), paper.proposed_decision if paper else ""), now)
+        await uow.papers.save(CasePaper(item.id, "\n".join(lines), paper.proposed_decision if paper else ""), now)
     return item
+
+
+async def place_waiting_feedback(uow: UnitOfWork, now: datetime) -> set[int]:
+    """DLG outcomes recorded when no meeting was open for them: placed on the first meeting that is, once one
+    exists (called by the writes that place waiting cases). An outcome is waiting until a notice has been
+    published after it; placing again on the same open meeting changes nothing. The meetings changed."""
+    decided = [c for c in await uow.cases.with_status(frozenset({CaseStatus.DLG_DECIDED}))
+               if c.escalation is not None and c.escalation.outcome_at is not None]
+    if not decided:
+        return set()
+    meetings = await uow.meetings.from_date(min(c.escalation.on for c in decided if c.escalation))
+    changed: set[int] = set()
+    for case in decided:
+        outcome_at = case.escalation.outcome_at if case.escalation else None
+        if outcome_at is None or any(m.notice_published_at is not None and m.notice_published_at >= outcome_at
+                                     for m in meetings):
+            continue
+        item = await add_dlg_feedback(uow, case, now)
+        if item is not None:
+            changed.add(item.meeting_id)
+    return changed

@@ -9,6 +9,7 @@ from council.agenda import AgendaItem, case_item, ordered
 from council.cases import Case, CaseStatus
 from council.ids import stored_id
 from council.meetings import MeetingStatus
+from council.services.dlg import place_waiting_feedback
 from council.services.ports import UnitOfWork
 
 WAITING = frozenset({CaseStatus.ON_AGENDA, CaseStatus.DEFERRED})
@@ -45,6 +46,7 @@ async def place_waiting_cases(uow: UnitOfWork, today: date, now: datetime) -> se
         for item in ordered(items):
             await uow.agenda.save(item)
         changed.add(meeting_id)
+    changed |= await place_waiting_feedback(uow, now)
     for meeting_id in changed:
         meeting = await uow.meetings.get(meeting_id)
         if meeting is not None and meeting.notice_published and meeting.notice_changed_at is None:

@@ -69,3 +69,26 @@ async def test_dlg_outcome_puts_the_case_under_tilbakemeldinger_fra_dlg_on_the_n
         paper = (await uow.papers.for_items([items[0].id]))[items[0].id]
         assert (await uow.cases.get(case.id)).status is CaseStatus.DLG_DECIDED
     assert case.title in paper.background and "DLG sluttet seg til rutinen." in paper.background
+
+
+async def test_dlg_outcome_with_no_open_meeting_waits_for_the_next_meeting_and_goes_on_it_once(council):
+    meeting = await council.meeting(date(2027, 1, 14))
+    case = (await council.submit("key-dlg")).case
+    await council.cases.triage(LEADER, case.id, case.version, TriageRequest(Triage.ACCEPT, meeting_id=meeting.id))
+    item = next(i for i in (await council.agenda.view(meeting.id)).items if i.kind is ItemKind.CASE)
+    await council.minutes.record_item(SECRETARY, item.id, Outcome.DECIDED, "Rådet vedtar rutinen.", to_dlg=True)
+    await council.cases.record_outcome(LEADER, case.id, "DLG sluttet seg til rutinen.")  # no meeting after it yet
+
+    march = await council.meeting(date(2027, 3, 11))  # the leader plans the next meeting later
+    feedback = [i for i in (await council.agenda.view(march.id)).items if i.title == DLG_FEEDBACK_TITLE]
+    assert len(feedback) == 1
+    async with council.db() as uow:
+        paper = (await uow.papers.for_items([feedback[0].id]))[feedback[0].id]
+    assert paper.background.count("DLG sluttet seg til rutinen.") == 1
+
+    await council.agenda.publish_notice(LEADER, march.id)
+    april = await council.meeting(date(2027, 4, 8))  # the outcome went out with March's notice: not again
+    assert [i for i in (await council.agenda.view(april.id)).items if i.title == DLG_FEEDBACK_TITLE] == []
+    async with council.db() as uow:
+        again = (await uow.papers.for_items([feedback[0].id]))[feedback[0].id]
+    assert again.background == paper.background
