@@ -42,16 +42,16 @@ async def place_waiting_feedback(uow: UnitOfWork, now: datetime) -> set[int]:
     """DLG outcomes recorded when no meeting was open for them: placed on the first meeting that is, once one
     exists (called by the writes that place waiting cases). An outcome is waiting until a notice has been
     published after it; placing again on the same open meeting changes nothing. The meetings changed."""
-    decided = [c for c in await uow.cases.with_status(frozenset({CaseStatus.DLG_DECIDED}))
-               if c.escalation is not None and c.escalation.outcome_at is not None]
-    if not decided:
+    outcomes = [(c, c.escalation.on, c.escalation.outcome_at)
+                for c in await uow.cases.with_status(frozenset({CaseStatus.DLG_DECIDED}))
+                if c.escalation is not None and c.escalation.outcome_at is not None]
+    if not outcomes:
         return set()
-    meetings = await uow.meetings.from_date(min(c.escalation.on for c in decided if c.escalation))
+    meetings = await uow.meetings.from_date(min(on for _, on, _ in outcomes))
+    latest_notice = max((m.notice_published_at for m in meetings if m.notice_published_at is not None), default=None)
     changed: set[int] = set()
-    for case in decided:
-        outcome_at = case.escalation.outcome_at if case.escalation else None
-        if outcome_at is None or any(m.notice_published_at is not None and m.notice_published_at >= outcome_at
-                                     for m in meetings):
+    for case, _, outcome_at in outcomes:
+        if latest_notice is not None and latest_notice >= outcome_at:
             continue
         item = await add_dlg_feedback(uow, case, now)
         if item is not None:
